@@ -1,0 +1,241 @@
+"""Elementwise math that works on a float, a batch (1-D numpy array) or a Value.
+
+The derivative table in :mod:`autograd.ops` states every rule once, in terms of
+these functions.  A rule evaluated on floats takes the fast ``math`` path, on a
+batch the ``numpy`` path, and on Values (``create_graph=True``) it builds new
+graph nodes, so the same formula serves first and higher-order gradients.
+
+Every function here is numerically careful: nothing overflows or warns at
+x = +-1000, and poles give IEEE infinities instead of raising deep inside a
+backward pass.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+ndarray = np.ndarray
+_INF = math.inf
+_SQRT_2 = math.sqrt(2.0)
+_INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
+_2_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
+_erf_array = np.frompyfunc(math.erf, 1, 1)
+
+
+def is_batch(x: Any) -> bool:
+    """True when ``x`` is a numpy array (a batch of scalars)."""
+    return isinstance(x, ndarray)
+
+
+def exp(x: Any) -> Any:
+    """e**x."""
+    if x.__class__ is float:
+        return math.exp(x)
+    if isinstance(x, ndarray):
+        return np.exp(x)
+    return x.exp()
+
+
+def log(x: Any) -> Any:
+    """Natural logarithm."""
+    if x.__class__ is float:
+        return math.log(x)
+    if isinstance(x, ndarray):
+        return np.log(x)
+    return x.log()
+
+
+def sqrt(x: Any) -> Any:
+    """Square root."""
+    if x.__class__ is float:
+        return math.sqrt(x)
+    if isinstance(x, ndarray):
+        return np.sqrt(x)
+    return x.sqrt()
+
+
+def tanh(x: Any) -> Any:
+    """Hyperbolic tangent (math.tanh saturates to +-1 without overflow)."""
+    if x.__class__ is float:
+        return math.tanh(x)
+    if isinstance(x, ndarray):
+        return np.tanh(x)
+    return x.tanh()
+
+
+def sigmoid(x: Any) -> Any:
+    """Logistic function 1 / (1 + e**-x), computed without overflow.
+
+    exp is only ever taken of -|x| <= 0, so it lies in (0, 1].
+    """
+    if x.__class__ is float:
+        if x >= 0.0:
+            return 1.0 / (1.0 + math.exp(-x))
+        e = math.exp(x)
+        return e / (1.0 + e)
+    if isinstance(x, ndarray):
+        ea = np.exp(-np.abs(x))
+        return np.where(x >= 0.0, 1.0 / (1.0 + ea), ea / (1.0 + ea))
+    return x.sigmoid()
+
+
+def softplus(x: Any) -> Any:
+    """log(1 + e**x) as max(x, 0) + log1p(e**-|x|): no overflow at large x."""
+    if x.__class__ is float:
+        return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
+    if isinstance(x, ndarray):
+        return np.maximum(x, 0.0) + np.log1p(np.exp(-np.abs(x)))
+    return x.softplus()
+
+
+def sin(x: Any) -> Any:
+    """Sine."""
+    if x.__class__ is float:
+        return math.sin(x)
+    if isinstance(x, ndarray):
+        return np.sin(x)
+    return x.sin()
+
+
+def cos(x: Any) -> Any:
+    """Cosine."""
+    if x.__class__ is float:
+        return math.cos(x)
+    if isinstance(x, ndarray):
+        return np.cos(x)
+    return x.cos()
+
+
+def erf(x: Any) -> Any:
+    """Error function."""
+    if x.__class__ is float:
+        return math.erf(x)
+    if isinstance(x, ndarray):
+        return np.asarray(_erf_array(x), dtype=np.float64)
+    return x.erf()
+
+
+def normal_cdf(x: Any) -> Any:
+    """Phi(x), the standard normal CDF, as 0.5 * (1 + erf(x / sqrt 2))."""
+    return 0.5 * (1.0 + erf(x / _SQRT_2))
+
+
+def normal_pdf(x: Any) -> Any:
+    """phi(x), the standard normal density."""
+    return _INV_SQRT_2PI * exp(-0.5 * (x * x))
+
+
+def erf_slope(x: Any) -> Any:
+    """d/dx erf(x) = 2 / sqrt(pi) * e**(-x**2)."""
+    return _2_OVER_SQRT_PI * exp(-(x * x))
+
+
+def relu(x: Any) -> Any:
+    """max(x, 0)."""
+    if x.__class__ is float:
+        return x if x > 0.0 else 0.0
+    if isinstance(x, ndarray):
+        return np.where(x > 0.0, x, 0.0)
+    return x.relu()
+
+
+def elu(x: Any, alpha: float) -> Any:
+    """x for x > 0, alpha * (e**x - 1) otherwise (expm1 keeps small x exact)."""
+    if x.__class__ is float:
+        return x if x > 0.0 else alpha * math.expm1(x)
+    if isinstance(x, ndarray):
+        return np.where(x > 0.0, x, alpha * np.expm1(np.minimum(x, 0.0)))
+    return x.elu(alpha)
+
+
+def leaky_relu(x: Any, slope: float) -> Any:
+    """x for x > 0, slope * x otherwise."""
+    if x.__class__ is float:
+        return x if x > 0.0 else slope * x
+    if isinstance(x, ndarray):
+        return np.where(x > 0.0, x, slope * x)
+    return x.leaky_relu(slope)
+
+
+def _constant_like(x: Any, data: Any) -> Any:
+    """A graph constant holding ``data`` (a derivative that is flat a.e.)."""
+    return type(x)(data)
+
+
+def full_like(x: Any, value: float) -> Any:
+    """``value`` in the shape of ``x``: a float, an array, or a graph constant."""
+    if x.__class__ is float:
+        return value
+    if isinstance(x, ndarray):
+        return np.full_like(x, value)
+    return _constant_like(x, full_like(x.data, value))
+
+
+def step(x: Any) -> Any:
+    """1 where x > 0, else 0: the derivative of relu (relu'(0) = 0 by convention).
+
+    On a Value it returns a constant: step is flat wherever it is differentiable.
+    """
+    if x.__class__ is float:
+        return 1.0 if x > 0.0 else 0.0
+    if isinstance(x, ndarray):
+        return (x > 0.0).astype(np.float64)
+    return _constant_like(x, step(x.data))
+
+
+def sign(x: Any) -> Any:
+    """-1, 0 or 1: the derivative of abs (abs'(0) = 0 by convention)."""
+    if x.__class__ is float:
+        return 1.0 if x > 0.0 else (-1.0 if x < 0.0 else 0.0)
+    if isinstance(x, ndarray):
+        return np.sign(x)
+    return _constant_like(x, sign(x.data))
+
+
+def power(x: Any, p: float) -> Any:
+    """x**p with IEEE semantics at 0: 0**negative is inf instead of raising."""
+    if x.__class__ is float:
+        if x == 0.0 and p < 0.0:
+            return _INF
+        return x**p
+    if isinstance(x, ndarray):
+        with np.errstate(divide="ignore"):
+            return np.power(x, p)
+    return x**p
+
+
+def recip(x: Any) -> Any:
+    """1/x with IEEE semantics: 1/0 is inf instead of raising."""
+    if x.__class__ is float:
+        return 1.0 / x if x != 0.0 else _INF
+    if isinstance(x, ndarray):
+        with np.errstate(divide="ignore"):
+            return 1.0 / x
+    return 1.0 / x
+
+
+def pow_exponent_slope(x: Any, out: Any) -> Any:
+    """d(x**y)/dy = x**y * log(x).
+
+    At x = 0 the limit is 0 (for y > 0, the only case the forward allows);
+    for x < 0 the real power exists only at integer y and has no derivative in
+    y, so the result is nan (anomaly mode reports it).
+    """
+    if x.__class__ is float:
+        if x > 0.0:
+            return out * math.log(x)
+        return 0.0 if x == 0.0 else math.nan
+    if isinstance(x, ndarray):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            slope = out * np.log(x)
+        return np.where(x > 0.0, slope, np.where(x == 0.0, 0.0, np.nan))
+    return out * log(x)
+
+
+def batch_size(x: Any) -> int:
+    """Number of samples in a batch (of an array, or of a Value holding one)."""
+    data = x if isinstance(x, ndarray) else x.data
+    return int(data.shape[0])

@@ -1,0 +1,246 @@
+"""The derivative table: every op's forward value and local derivative, stated once.
+
+Read it like the table at the back of a calculus book.  For each op:
+
+* ``forward`` computes the output ``z`` from the inputs;
+* ``local`` gives the local derivative of ``z`` with respect to each input,
+  written from the inputs ``x`` (and ``y``) and the output ``z``.
+
+The backward pass multiplies the local derivative by the upstream gradient
+(the chain rule); that product never appears here.  Because the rules are
+written with the elementwise functions of :mod:`autograd._math`, one rule serves
+three callers: plain floats (the fast path), numpy batches, and Values when a
+gradient must itself be differentiated (``create_graph=True``).
+
+Kinks follow PyTorch's conventions: relu'(0) = 0, abs'(0) = 0,
+leaky_relu'(0) = slope, elu'(0) = alpha.
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache, reduce
+from typing import Any
+
+import numpy as np
+
+from autograd._math import (
+    batch_size,
+    cos,
+    elu,
+    erf,
+    erf_slope,
+    exp,
+    full_like,
+    leaky_relu,
+    log,
+    normal_cdf,
+    normal_pdf,
+    pow_exponent_slope,
+    power,
+    recip,
+    relu,
+    sigmoid,
+    sign,
+    sin,
+    softplus,
+    sqrt,
+    step,
+    tanh,
+)
+
+NARY = -1  # arity of ops that take any number of inputs
+
+
+@dataclass(frozen=True)
+class Domain:
+    """A condition the inputs must meet, checked when the op is built.
+
+    ``ok`` is written with comparisons and ``|``/``&`` so that it works on a
+    float (giving a bool) and on a batch (giving a bool array) alike.
+    """
+
+    ok: Callable[..., Any]
+    error: type[Exception]
+    needs: str
+
+
+@dataclass(frozen=True)
+class Op:
+    """One row of the table."""
+
+    name: str
+    symbol: str  # what a drawing shows in the op's node
+    arity: int  # 1, 2 or NARY
+    forward: Callable[..., Any]
+    local: Callable[..., Any]
+    formula: tuple[str, ...]  # the local derivative(s) in words, for explain()
+    domain: tuple[Domain, ...] = ()
+    param: float | None = None  # the constant of leaky_relu, elu, x**n, c**x
+    kink: Callable[..., Any] | None = field(default=None, compare=False)
+
+
+def _unary(name: str, symbol: str, forward: Callable[..., Any], local: Callable[..., Any],
+           formula: str, *domain: Domain, param: float | None = None,
+           kink: Callable[..., Any] | None = None) -> Op:
+    return Op(name, symbol, 1, forward, local, (formula,), tuple(domain), param, kink)
+
+
+def _binary(name: str, symbol: str, forward: Callable[..., Any], local: Callable[..., Any],
+            formula: tuple[str, str], *domain: Domain) -> Op:
+    return Op(name, symbol, 2, forward, local, formula, tuple(domain))
+
+
+def _at_zero(x: Any) -> Any:
+    """Where a kinked op (relu, abs, ...) is evaluated exactly at its kink."""
+    return x == 0.0
+
+
+# ------------------------------------------------------------------ binary ops
+#                 forward z            local derivatives (dz/dx, dz/dy)
+
+ADD = _binary("add", "+", operator.add, lambda x, y, z: (1.0, 1.0), ("1", "1"))
+SUB = _binary("sub", "-", operator.sub, lambda x, y, z: (1.0, -1.0), ("1", "-1"))
+MUL = _binary("mul", "*", operator.mul, lambda x, y, z: (y, x), ("y", "x"))
+DIV = _binary(
+    "div", "/", operator.truediv,
+    lambda x, y, z: (recip(y), -z * recip(y)),  # d(x/y)/dy = -x/y**2 = -z/y
+    ("1/y", "-x/y**2"),
+    Domain(lambda x, y: y != 0.0, ZeroDivisionError, "a nonzero denominator"),
+)
+POW = _binary(
+    "pow", "**", operator.pow,
+    lambda x, y, z: (y * power(x, y - 1.0), pow_exponent_slope(x, z)),
+    ("y*x**(y-1)", "x**y*log(x)"),
+    Domain(lambda x, y: (x != 0.0) | (y >= 0.0), ZeroDivisionError,
+           "a nonzero base when the exponent is negative"),
+    Domain(lambda x, y: (x >= 0.0) | (y == np.round(y)), ValueError,
+           "a non-negative base when the exponent is not an integer"),
+)
+
+
+# ------------------------------------------------------------------- unary ops
+#                 forward z = f(x)     local derivative dz/dx
+
+NEG = _unary("neg", "-", operator.neg, lambda x, z: -1.0, "-1")
+IDENTITY = _unary("identity", "id", lambda x: x, lambda x, z: 1.0, "1")
+ABS = _unary("abs", "abs", abs, lambda x, z: sign(x), "sign(x)", kink=_at_zero)
+EXP = _unary("exp", "exp", exp, lambda x, z: z, "exp(x)",
+             Domain(lambda x: x <= 709.782712893384, OverflowError,
+                    "x <= 709.78 (exp overflows float64 above it)"))
+LOG = _unary("log", "log", log, lambda x, z: recip(x), "1/x",
+             Domain(lambda x: x > 0.0, ValueError, "a positive input"))
+SQRT = _unary("sqrt", "sqrt", sqrt, lambda x, z: 0.5 * recip(z), "1/(2*sqrt(x))",
+              Domain(lambda x: x >= 0.0, ValueError, "a non-negative input"))
+SIN = _unary("sin", "sin", sin, lambda x, z: cos(x), "cos(x)")
+COS = _unary("cos", "cos", cos, lambda x, z: -sin(x), "-sin(x)")
+ERF = _unary("erf", "erf", erf, lambda x, z: erf_slope(x), "2/sqrt(pi)*exp(-x**2)")
+# tanh' is written from the OUTPUT z = tanh(x): 1 - z**2.
+TANH = _unary("tanh", "tanh", tanh, lambda x, z: 1.0 - z * z, "1 - tanh(x)**2")
+# sigmoid' is written from the OUTPUT z = sigmoid(x): z * (1 - z).  Feeding this
+# formula the pre-activation x instead of z is the classic mistake (see the
+# seed text on sigmoid derivatives); here it always receives z.
+SIGMOID = _unary("sigmoid", "sigmoid", sigmoid, lambda x, z: z * (1.0 - z),
+                 "sigmoid(x)*(1 - sigmoid(x))")
+RELU = _unary("relu", "relu", relu, lambda x, z: step(x), "1 if x > 0 else 0",
+              kink=_at_zero)
+SOFTPLUS = _unary("softplus", "softplus", softplus, lambda x, z: sigmoid(x), "sigmoid(x)")
+
+
+def _silu_local(x: Any, z: Any) -> Any:
+    s = sigmoid(x)
+    return s * (1.0 + x * (1.0 - s))
+
+
+SILU = _unary("silu", "silu", lambda x: x * sigmoid(x), _silu_local,
+              "sigmoid(x)*(1 + x*(1 - sigmoid(x)))")
+# GELU in its exact form x * Phi(x) (Phi the standard normal CDF), as PyTorch's
+# default; not the tanh approximation.
+GELU = _unary("gelu", "gelu", lambda x: x * normal_cdf(x),
+              lambda x, z: normal_cdf(x) + x * normal_pdf(x), "Phi(x) + x*phi(x)")
+
+
+@lru_cache(maxsize=256)
+def leaky_relu_op(slope: float) -> Op:
+    """leaky_relu with its negative-side slope; leaky_relu'(0) = slope."""
+    return _unary("leaky_relu", f"leaky_relu({slope:g})",
+                  lambda x: leaky_relu(x, slope),
+                  lambda x, z: step(x) + (1.0 - step(x)) * slope,
+                  f"1 if x > 0 else {slope:g}", param=slope, kink=_at_zero)
+
+
+@lru_cache(maxsize=256)
+def elu_op(alpha: float) -> Op:
+    """elu with scale alpha; for x <= 0, elu'(x) = alpha * e**x = z + alpha."""
+    return _unary("elu", f"elu({alpha:g})", lambda x: elu(x, alpha),
+                  lambda x, z: step(x) + (1.0 - step(x)) * (z + alpha),
+                  f"1 if x > 0 else elu(x) + {alpha:g}", param=alpha, kink=_at_zero)
+
+
+@lru_cache(maxsize=256)
+def pow_const_op(n: float) -> Op:
+    """x**n for a constant exponent n: d/dx = n * x**(n-1)."""
+    return _unary(
+        "pow", f"**{n:g}", lambda x: x**n, lambda x, z: n * power(x, n - 1.0),
+        f"{n:g}*x**{n - 1.0:g}",
+        Domain(lambda x: (x != 0.0) | (n >= 0.0), ZeroDivisionError,
+               "a nonzero base when the exponent is negative"),
+        Domain(lambda x: (x >= 0.0) | (n == round(n)), ValueError,
+               "a non-negative base when the exponent is not an integer"),
+        param=n,
+    )
+
+
+@lru_cache(maxsize=256)
+def exp_base_op(c: float) -> Op:
+    """c**x for a constant base c > 0: d/dx = c**x * log(c)."""
+    log_c = math.log(c)
+    return _unary("rpow", f"{c:g}**", lambda x: c**x, lambda x, z: z * log_c,
+                  f"{c:g}**x*log({c:g})",
+                  Domain(lambda x: x * log_c <= 709.782712893384, OverflowError,
+                         f"{c:g}**x to fit in float64"),
+                  param=c)
+
+
+# --------------------------------------------------------------- n-ary ops
+#                 forward z            local derivatives, one per input
+
+def _sum(xs: Sequence[Any]) -> Any:
+    # Left to right, like a + b + c typed by hand (and like a batch, elementwise).
+    return reduce(operator.add, xs)
+
+
+def _dot(xs: Sequence[Any]) -> Any:
+    # Inputs are laid out (w_1..w_n, x_1..x_n, b): z = sum_i w_i * x_i + b.
+    n = len(xs) // 2
+    total = xs[-1]
+    for i in range(n):
+        total = total + xs[i] * xs[n + i]
+    return total
+
+
+def _dot_local(xs: Sequence[Any], z: Any) -> list[Any]:
+    n = len(xs) // 2
+    return [*xs[n:2 * n], *xs[:n], 1.0]  # dz/dw_i = x_i, dz/dx_i = w_i, dz/db = 1
+
+
+SUM = Op("sum", "sum", NARY, _sum, lambda xs, z: [1.0] * len(xs), ("1",))
+DOT = Op("dot", "w·x+b", NARY, _dot, _dot_local, ("x_i", "w_i", "1"))
+
+
+# ------------------------------------------------------------ batch reductions
+#  A batch Value holds one scalar per sample; these reduce it to one float.
+
+BATCH_SUM = _unary("batch_sum", "Σ batch", lambda x: float(np.sum(x)),
+                   lambda x, z: full_like(x, 1.0), "1 for every sample")
+BATCH_MEAN = _unary("batch_mean", "mean batch", lambda x: float(np.mean(x)),
+                    lambda x, z: full_like(x, 1.0 / batch_size(x)), "1/n for every sample")
+
+UNARY_FUNCTIONS: dict[str, Op] = {
+    op.name: op
+    for op in (ABS, EXP, LOG, SQRT, SIN, COS, ERF, TANH, SIGMOID, RELU, SOFTPLUS, SILU, GELU)
+}
+"""The one-argument functions by name (for the expression parser and nn activations)."""
