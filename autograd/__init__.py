@@ -2,6 +2,7 @@
 teaching and checking backpropagation."""
 
 from autograd.engine import Value, gradients, is_grad_enabled, no_grad, topological_order, zero_grad
+from autograd.functional import grad, value_and_grad
 from autograd.functions import (
     as_value,
     cos,
@@ -33,6 +34,7 @@ __all__ = [
     "erf",
     "exp",
     "gelu",
+    "grad",
     "gradients",
     "is_grad_enabled",
     "leaky_relu",
@@ -47,5 +49,6 @@ __all__ = [
     "sum",
     "tanh",
     "topological_order",
+    "value_and_grad",
     "zero_grad",
 ]

@@ -155,9 +155,18 @@ class Value:
         """
         seed = _seed(self, grad)
         if not create_graph and not _edge_observers:
-            batched = _count_consumers(self, zero_intermediate=True)
+            batched, leaves = _count_consumers(self, zero_intermediate=True)
             if not batched:
+                # Each leaf collects this pass's gradient from zero and adds it
+                # to what it held once at the end, so k passes give exactly k
+                # times one pass (bit for bit), however many uses a leaf has.
+                held = [leaf.grad for leaf in leaves]
+                for leaf in leaves:
+                    leaf.grad = 0.0
                 _run_fast(self, seed)
+                for leaf, before in zip(leaves, held):
+                    if before != 0.0:
+                        leaf.grad = before + leaf.grad
                 return
         else:
             _count_consumers(self, zero_intermediate=True)
@@ -173,6 +182,12 @@ class Value:
         """Set ``grad`` to zero on this node and on every node it was computed from."""
         for node in topological_order(self):
             node.grad = _zeros_like(node.data)
+
+    def draw(self, **options: Any) -> Any:
+        """The drawing of this node's graph (see :func:`autograd.viz.draw`)."""
+        from autograd.viz import draw  # the drawing tools build on the engine, not in it
+
+        return draw(self, **options)
 
     # --------------------------------------------------------- unary ops
     def exp(self) -> Value:
@@ -479,16 +494,17 @@ def _seed(root: Value, grad: Any) -> Data:
     return seed
 
 
-def _count_consumers(root: Value, zero_intermediate: bool) -> bool:
+def _count_consumers(root: Value, zero_intermediate: bool) -> tuple[bool, list[Value]]:
     """First pass: set each node's ``_n`` to the number of edges into it.
 
     An edge counts once per use, so ``x * x`` gives x a count of 2.  The second
     pass visits a node when its count drops back to zero, that is after every
     node computed from it has passed its gradient on: a reverse topological
-    order without recursion, sets or dicts.  Returns True when a leaf holds a
-    batch (batches enter a graph only through leaves).
+    order without recursion, sets or dicts.  Returns whether a leaf holds a
+    batch (batches enter a graph only through leaves) and the leaves.
     """
     batched = False
+    leaves = []
     stack = [root]
     pop = stack.pop
     push = stack.append
@@ -496,6 +512,7 @@ def _count_consumers(root: Value, zero_intermediate: bool) -> bool:
         n = pop()
         a = n._a
         if a is None:
+            leaves.append(n)
             if n.data.__class__ is not float:
                 batched = True
             continue
@@ -515,7 +532,7 @@ def _count_consumers(root: Value, zero_intermediate: bool) -> bool:
                 if b._n == 0:
                     push(b)
                 b._n += 1
-    return batched
+    return batched, leaves
 
 
 def _reset_counts(root: Value) -> None:
@@ -533,9 +550,6 @@ def _reset_counts(root: Value) -> None:
 
 def _run_fast(root: Value, seed: Data) -> None:
     """Backward over float data into ``.grad``: the loop every training step runs."""
-    if root._op is None:
-        root.grad += seed
-        return
     root.grad = seed
     stack = [root]
     pop = stack.pop

@@ -106,7 +106,7 @@ class HandDerivation:
     """Each weight's gradient with its three chain-rule factors."""
 
     loss: float
-    dE_do: dict[str, float]  # per neuron o^k_j
+    dE_do: dict[str, float]  # noqa: N815 - the seed's notation, per neuron o^k_j
     do_da: dict[str, float]  # per neuron
     gradients: dict[str, float]  # per weight: dE/do * do/da * da/dw
     da_dw: dict[str, float]  # per weight: the input o_i it multiplies (1 for a bias)
@@ -152,7 +152,7 @@ def derive_by_hand(
             result.neuron_of[f"b{k}_{j}"] = f"o{k}_{j}"
         # dE/do for the layer below: sum over this layer's neurons l
         upstream = [
-            sum(deltas[l] * weights[k - 1][l][i] for l in range(len(deltas)))
+            sum(deltas[m] * weights[k - 1][m][i] for m in range(len(deltas)))
             for i in range(len(outs[k - 1]))
         ]
     return result

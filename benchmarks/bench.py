@@ -1,0 +1,335 @@
+"""Side-by-side benchmark of this engine and micrograd 0.1.0, in one run.
+
+    python benchmarks/bench.py            # full run, prints a markdown table
+    python benchmarks/bench.py --quick    # fewer repeats
+
+Every case runs in its own fresh process (so one engine's garbage, imports or
+collector state cannot slow the other), with Python's cyclic garbage collector
+on, as users run it, and again with it off.  Times are medians over repeats.
+
+Cases
+  demo     micrograd's demo training step: MLP 2-16-16-1 (ReLU) on 100 two-moons
+           points, max-margin loss + 1e-4 L2, forward + backward + SGD update.
+           * micrograd            its own engine.Value and nn.MLP
+           * autograd (+,* graph) this engine, the same graph node for node
+                                  (each neuron a chain of scalar * and +)
+           * autograd nn.MLP      this engine's nn.MLP (one `dot` node a neuron)
+           * autograd batch       one graph for all 100 samples (batch mode)
+  chain    a deep chain x = x * c + d of N nodes: time and peak bytes per node
+  sum      a wide sum of N values with Python's sum(): time and bytes per node
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import math
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable
+from typing import Any
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+
+
+# ------------------------------------------------------------------ data
+def moons(n: int = 100, seed: int = 1) -> tuple[list[list[float]], list[float]]:
+    """Two interleaving half circles with noise, labels +-1 (plain floats for both engines)."""
+    rng = random.Random(seed)
+    xs, ys = [], []
+    for i in range(n):
+        t = rng.uniform(0.0, math.pi)
+        if i < n // 2:
+            x, y, label = math.cos(t), math.sin(t), 1.0
+        else:
+            x, y, label = 1.0 - math.cos(t), 0.5 - math.sin(t), -1.0
+        xs.append([x + rng.gauss(0.0, 0.1), y + rng.gauss(0.0, 0.1)])
+        ys.append(label)
+    return xs, ys
+
+
+def init_weights(seed: int = 1337) -> list[tuple[list[float], float]]:
+    """The same initial weights for every engine: (weights, bias) per neuron."""
+    rng = random.Random(seed)
+    neurons = []
+    for nin, nout in ((2, 16), (16, 16), (16, 1)):
+        for _ in range(nout):
+            neurons.append(([rng.uniform(-1.0, 1.0) for _ in range(nin)], 0.0))
+    return neurons
+
+
+# ------------------------------------------------------------ demo step
+def demo_micrograd() -> Callable[[int], float]:
+    from micrograd.engine import Value  # type: ignore[import-not-found]
+    from micrograd.nn import MLP  # type: ignore[import-not-found]
+
+    xs, ys = moons()
+    model = MLP(2, [16, 16, 1])
+    for neuron, (w, b) in zip([n for layer in model.layers for n in layer.neurons], init_weights()):
+        for p, v in zip(neuron.w, w):
+            p.data = v
+        neuron.b.data = b
+
+    def step(k: int) -> float:
+        inputs = [list(map(Value, row)) for row in xs]
+        scores = list(map(model, inputs))
+        losses = [(1 + -yi * si).relu() for yi, si in zip(ys, scores)]
+        data_loss = sum(losses) * (1.0 / len(losses))
+        reg_loss = 1e-4 * sum(p * p for p in model.parameters())
+        total = data_loss + reg_loss
+        model.zero_grad()
+        total.backward()
+        lr = 1.0 - 0.9 * k / 100
+        for p in model.parameters():
+            p.data -= lr * p.grad
+        return float(total.data)
+
+    return step
+
+
+def _scalar_graph_model() -> tuple[Any, Callable[[list[Any]], Any], list[Any]]:
+    """This engine with micrograd's graph shape: neurons as chains of * and +."""
+    from autograd import Value
+
+    layers: list[list[tuple[list[Any], Any]]] = []
+    it = iter(init_weights())
+    for nout in (16, 16, 1):
+        layers.append([
+            ([Value(w) for w in ws], Value(b)) for ws, b in (next(it) for _ in range(nout))
+        ])
+    params = [p for layer in layers for ws, b in layer for p in [*ws, b]]
+
+    def model(x: list[Any]) -> Any:
+        for i, layer in enumerate(layers):
+            out = []
+            for ws, b in layer:
+                act = sum((wi * xi for wi, xi in zip(ws, x)), b)
+                out.append(act.relu() if i < len(layers) - 1 else act)
+            x = out
+        return x[0]
+
+    return Value, model, params
+
+
+def demo_autograd_graph() -> Callable[[int], float]:
+    Value, model, params = _scalar_graph_model()
+    xs, ys = moons()
+
+    def step(k: int) -> float:
+        inputs = [list(map(Value, row)) for row in xs]
+        scores = list(map(model, inputs))
+        losses = [(1 + -yi * si).relu() for yi, si in zip(ys, scores)]
+        data_loss = sum(losses) * (1.0 / len(losses))
+        reg_loss = 1e-4 * sum(p * p for p in params)
+        total = data_loss + reg_loss
+        for p in params:
+            p.grad = 0.0
+        total.backward()
+        lr = 1.0 - 0.9 * k / 100
+        for p in params:
+            p.data -= lr * p.grad
+        return float(total.data)
+
+    return step
+
+
+def _our_mlp() -> Any:
+    from autograd.nn import MLP
+
+    model = MLP(2, [16, 16, 1], activations=["relu", "relu", "linear"])
+    neurons = [n for layer in model.layers for n in layer.neurons]
+    for neuron, (w, b) in zip(neurons, init_weights()):
+        for p, v in zip(neuron.w, w):
+            p.data = v
+        neuron.b.data = b
+    return model
+
+
+def demo_autograd_nn() -> Callable[[int], float]:
+    from autograd import Value
+
+    model = _our_mlp()
+    params = model.parameters()
+    xs, ys = moons()
+
+    def step(k: int) -> float:
+        inputs = [list(map(Value, row)) for row in xs]
+        scores = list(map(model, inputs))
+        losses = [(1 + -yi * si).relu() for yi, si in zip(ys, scores)]
+        data_loss = sum(losses) * (1.0 / len(losses))
+        reg_loss = 1e-4 * sum(p * p for p in params)
+        total = data_loss + reg_loss
+        model.zero_grad()
+        total.backward()
+        lr = 1.0 - 0.9 * k / 100
+        for p in params:
+            p.data -= lr * p.grad
+        return float(total.data)
+
+    return step
+
+
+def demo_autograd_batch() -> Callable[[int], float]:
+    import numpy as np
+
+    from autograd import Value
+
+    model = _our_mlp()
+    params = model.parameters()
+    xs, ys = moons()
+    columns = np.array(xs).T
+    labels = np.array(ys)
+
+    def step(k: int) -> float:
+        inputs = [Value(c) for c in columns]  # one Value per feature, holding the batch
+        scores = model(inputs)
+        data_loss = (1 + -labels * scores).relu().mean()
+        reg_loss = 1e-4 * sum(p * p for p in params)
+        total = data_loss + reg_loss
+        model.zero_grad()
+        total.backward()
+        lr = 1.0 - 0.9 * k / 100
+        for p in params:
+            p.data -= lr * p.grad
+        return float(total.data)
+
+    return step
+
+
+DEMO = {
+    "micrograd": demo_micrograd,
+    "autograd (+,* graph)": demo_autograd_graph,
+    "autograd nn.MLP": demo_autograd_nn,
+    "autograd batch": demo_autograd_batch,
+}
+
+
+# ------------------------------------------------------- chain and sum
+def _value_class(engine: str) -> Any:
+    if engine == "micrograd":
+        from micrograd.engine import Value  # type: ignore[import-not-found]
+
+        return Value
+    from autograd import Value
+
+    return Value
+
+
+def graph_chain(engine: str, n: int) -> Any:
+    Value = _value_class(engine)
+    x = Value(0.5)
+    y = x
+    for _ in range(n // 2):  # two nodes per step (+ constants, made by both engines)
+        y = y * 0.999 + 0.001
+    return y
+
+
+def graph_sum(engine: str, n: int) -> Any:
+    Value = _value_class(engine)
+    return sum(Value(i * 1e-3) for i in range(n))
+
+
+def count_nodes(root: Any) -> int:
+    seen = {id(root)}
+    stack = [root]
+    while stack:
+        v = stack.pop()
+        parents = v.parents if hasattr(v, "parents") else v._prev
+        for p in parents:
+            if id(p) not in seen:
+                seen.add(id(p))
+                stack.append(p)
+    return len(seen)
+
+
+# ------------------------------------------------------------- one case
+def run_case(case: str, engine: str, collector: bool, repeats: int) -> dict[str, Any]:
+    sys.path.insert(0, ROOT)
+    sys.setrecursionlimit(200_000)  # micrograd's topological sort is recursive
+    if not collector:
+        gc.disable()
+    if case == "demo":
+        step = DEMO[engine]()
+        step(0)  # warm up
+        times = []
+        for k in range(1, repeats + 1):
+            t0 = time.perf_counter()
+            step(k)
+            times.append(time.perf_counter() - t0)
+        return {"seconds": statistics.median(times)}
+    n = 20_000
+    build = graph_chain if case == "chain" else graph_sum
+    engine_name = "micrograd" if engine == "micrograd" else "autograd"
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        root = build(engine_name, n)
+        root.backward()
+        times.append(time.perf_counter() - t0)
+        del root
+    tracemalloc.start()
+    root = build(engine_name, n)
+    root.backward()
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    nodes = count_nodes(root)
+    return {"seconds": statistics.median(times), "nodes": nodes,
+            "ns_per_node": statistics.median(times) / nodes * 1e9, "bytes_per_node": peak / nodes}
+
+
+def in_subprocess(case: str, engine: str, collector: bool, repeats: int) -> dict[str, Any]:
+    cmd = [sys.executable, __file__, "--one", json.dumps([case, engine, collector, repeats])]
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--quick", action="store_true", help="fewer repeats")
+    parser.add_argument("--one", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        case, engine, collector, repeats = json.loads(args.one)
+        print(json.dumps(run_case(case, engine, collector, repeats)))
+        return
+    repeats = 5 if args.quick else 15
+    import platform
+
+    print(f"Python {platform.python_version()} on {platform.machine()}, "
+          f"median of {repeats} runs, each case in its own process\n")
+    print("demo step (MLP 2-16-16-1, 100 moons, max-margin + L2, forward+backward+update)\n")
+    print("| engine | GC on: ms/step | × micrograd | GC off: ms/step | × micrograd |")
+    print("|---|---:|---:|---:|---:|")
+    base: dict[bool, float] = {}
+    for engine in DEMO:
+        cells = []
+        for collector in (True, False):
+            r = in_subprocess("demo", engine, collector, repeats)
+            if engine == "micrograd":
+                base[collector] = r["seconds"]
+            cells += [f"{r['seconds'] * 1e3:.1f}", f"{base[collector] / r['seconds']:.1f}×"]
+        print(f"| {engine} | " + " | ".join(cells) + " |")
+    for case, title in (("chain", "deep chain x = x*c + d"), ("sum", "wide sum(values)")):
+        print(f"\n{title}, 20,000 nodes, build + backward (GC on)\n")
+        print("| engine | ns/node | × micrograd | peak bytes/node | ÷ micrograd |")
+        print("|---|---:|---:|---:|---:|")
+        ref: dict[str, float] = {}
+        for engine in ("micrograd", "autograd"):
+            r = in_subprocess(case, engine, True, repeats)
+            if engine == "micrograd":
+                ref = r
+            print(f"| {engine} | {r['ns_per_node']:.0f} | {ref['ns_per_node'] / r['ns_per_node']:.1f}× "
+                  f"| {r['bytes_per_node']:.0f} | {r['bytes_per_node'] / ref['bytes_per_node']:.2f} |")
+
+
+if __name__ == "__main__":
+    main()
