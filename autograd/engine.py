@@ -38,6 +38,13 @@ _grad_enabled = True
 _edge_observers: list[Callable[..., None]] = []
 # Called for every op built while not empty (anomaly mode's forward check).
 _node_observers: list[Callable[[Value], None]] = []
+# True when ops may take the plain path: recording the graph, nobody watching.
+_plain = True
+
+
+def _update_plain() -> None:
+    global _plain
+    _plain = _grad_enabled and not _node_observers
 
 
 def _to_data(data: Any, what: str = "Value") -> Data:
@@ -440,7 +447,7 @@ def _binary_methods(op: Op) -> tuple[Callable[..., Value], Callable[..., Value]]
                 v.grad = 0.0
                 v.label = ""
                 v._n = 0
-                if _grad_enabled and not _node_observers:
+                if _plain:
                     v._op = op
                     v._a = self
                     v._b = other
@@ -565,19 +572,26 @@ def _run_fast(root: Value, seed: Data) -> None:
             arity = op.arity
             if arity == 2:
                 b = n._b
-                da, db = op.local(a.data, b.data, n.data)
+                const = op.constant
+                if const is None:
+                    da, db = op.local(a.data, b.data, n.data)
+                else:
+                    da, db = const
                 a.grad += g * da
                 b.grad += g * db
-                a._n -= 1
-                if a._n == 0:
+                k = a._n - 1
+                a._n = k
+                if not k:
                     push(a)
-                b._n -= 1
-                if b._n == 0:
+                k = b._n - 1
+                b._n = k
+                if not k:
                     push(b)
             elif arity == 1:
                 a.grad += g * op.local(a.data, n.data)
-                a._n -= 1
-                if a._n == 0:
+                k = a._n - 1
+                a._n = k
+                if not k:
                     push(a)
             else:
                 for p, d in zip(a, op.local([p.data for p in a], n.data)):
@@ -712,10 +726,12 @@ def no_grad() -> Iterator[None]:
     global _grad_enabled
     previous = _grad_enabled
     _grad_enabled = False
+    _update_plain()
     try:
         yield
     finally:
         _grad_enabled = previous
+        _update_plain()
 
 
 def is_grad_enabled() -> bool:
@@ -785,6 +801,7 @@ def observe(nodes: NodeObserver | None = None, edges: EdgeObserver | None = None
     """
     if nodes is not None:
         _node_observers.append(nodes)
+        _update_plain()
     if edges is not None:
         _edge_observers.append(edges)
     try:
@@ -792,5 +809,6 @@ def observe(nodes: NodeObserver | None = None, edges: EdgeObserver | None = None
     finally:
         if nodes is not None:
             _node_observers.remove(nodes)
+            _update_plain()
         if edges is not None:
             _edge_observers.remove(edges)

@@ -81,6 +81,9 @@ class Op:
     domain: tuple[Domain, ...] = ()
     param: float | None = None  # the constant of leaky_relu, elu, x**n, c**x
     kink: Callable[..., Any] | None = field(default=None, compare=False)
+    # The local derivatives when they do not depend on the point (add, sub):
+    # the same numbers ``local`` returns, kept so the float loop can skip the call.
+    constant: tuple[float, ...] | None = None
 
 
 def _unary(name: str, symbol: str, forward: Callable[..., Any], local: Callable[..., Any],
@@ -90,8 +93,10 @@ def _unary(name: str, symbol: str, forward: Callable[..., Any], local: Callable[
 
 
 def _binary(name: str, symbol: str, forward: Callable[..., Any], local: Callable[..., Any],
-            formula: tuple[str, str], *domain: Domain) -> Op:
-    return Op(name, symbol, 2, forward, local, formula, tuple(domain))
+            formula: tuple[str, str], *domain: Domain, constant: bool = False) -> Op:
+    # ``constant``: the rule does not depend on the point, so evaluate it once.
+    fixed = tuple(local(None, None, None)) if constant else None
+    return Op(name, symbol, 2, forward, local, formula, tuple(domain), constant=fixed)
 
 
 def _at_zero(x: Any) -> Any:
@@ -102,8 +107,8 @@ def _at_zero(x: Any) -> Any:
 # ------------------------------------------------------------------ binary ops
 #                 forward z            local derivatives (dz/dx, dz/dy)
 
-ADD = _binary("add", "+", operator.add, lambda x, y, z: (1.0, 1.0), ("1", "1"))
-SUB = _binary("sub", "-", operator.sub, lambda x, y, z: (1.0, -1.0), ("1", "-1"))
+ADD = _binary("add", "+", operator.add, lambda x, y, z: (1.0, 1.0), ("1", "1"), constant=True)
+SUB = _binary("sub", "-", operator.sub, lambda x, y, z: (1.0, -1.0), ("1", "-1"), constant=True)
 MUL = _binary("mul", "*", operator.mul, lambda x, y, z: (y, x), ("y", "x"))
 DIV = _binary(
     "div", "/", operator.truediv,
