@@ -22,17 +22,32 @@ from autograd.functions import (
     sum,
     tanh,
 )
+from autograd.viz import (
+    Drawing,
+    GraphTooLargeError,
+    RendererNotFoundError,
+    draw,
+    draw_dot,
+    find_renderer,
+    tree,
+)
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Drawing",
+    "GraphTooLargeError",
+    "RendererNotFoundError",
     "Value",
     "as_value",
     "cos",
     "dot",
+    "draw",
+    "draw_dot",
     "elu",
     "erf",
     "exp",
+    "find_renderer",
     "gelu",
     "grad",
     "gradients",
@@ -49,6 +64,7 @@ __all__ = [
     "sum",
     "tanh",
     "topological_order",
+    "tree",
     "value_and_grad",
     "zero_grad",
 ]

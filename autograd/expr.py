@@ -1,0 +1,252 @@
+"""The safe expression language of the command line.
+
+``"tanh(w1*x1 + w2*x2 + b)"`` is *parsed* into a syntax tree with Python's
+``ast.parse`` and then walked here, node by node, against a short allow-list:
+numbers, variable names, ``+ - * / **``, unary ``-``/``+``, parentheses and
+calls of the engine's functions by name.  Nothing is ever evaluated by Python:
+attribute access, subscripts, other calls, keywords, lambdas,
+comprehensions, strings and anything else are refused with an
+:class:`ExpressionError` that points at the offending part.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from autograd.engine import Value
+from autograd.ops import UNARY_FUNCTIONS
+
+MAX_LENGTH = 2_000  # characters; longer input is refused before parsing
+MAX_DEPTH = 100  # nesting of the syntax tree
+MAX_NODES = 2_000  # syntax-tree nodes
+CONSTANTS = {"pi": math.pi, "e": math.e}
+
+# name -> (number of Value arguments, names of extra numeric parameters with defaults)
+_PARAMETRIC: dict[str, tuple[str, float]] = {"leaky_relu": ("slope", 0.01), "elu": ("alpha", 1.0)}
+FUNCTIONS: tuple[str, ...] = tuple(sorted({*UNARY_FUNCTIONS, *_PARAMETRIC}))
+
+_BINARY: dict[type[ast.operator], Callable[[Value, Value], Value]] = {
+    ast.Add: lambda a, b: a + b,
+    ast.Sub: lambda a, b: a - b,
+    ast.Mult: lambda a, b: a * b,
+    ast.Div: lambda a, b: a / b,
+    ast.Pow: lambda a, b: a**b,
+}
+_DESCRIBE: dict[type[ast.AST], str] = {
+    ast.Attribute: "attribute access", ast.Subscript: "indexing", ast.Lambda: "lambda",
+    ast.ListComp: "comprehension", ast.SetComp: "comprehension", ast.DictComp: "comprehension",
+    ast.GeneratorExp: "comprehension", ast.Compare: "comparison", ast.BoolOp: "and/or",
+    ast.IfExp: "if/else", ast.List: "list", ast.Tuple: "tuple", ast.Dict: "dict", ast.Set: "set",
+    ast.JoinedStr: "f-string", ast.NamedExpr: "assignment", ast.Starred: "star expression",
+    ast.Await: "await", ast.Yield: "yield", ast.YieldFrom: "yield", ast.Slice: "slice",
+}
+
+
+class ExpressionError(ValueError):
+    """An expression the command line refuses, with where it goes wrong.
+
+    ``str(err)`` is one line: the reason, the column and the offending text.
+    """
+
+    def __init__(self, reason: str, text: str = "", column: int | None = None,
+                 length: int = 1) -> None:
+        self.reason = reason
+        self.column = column
+        where = ""
+        if column is not None and text and column >= len(text):
+            where = " at the end of the expression"
+        elif column is not None and text:
+            snippet = text[column: column + max(length, 1)]
+            if len(snippet) > 40:
+                snippet = snippet[:37] + "..."
+            where = f" at column {column + 1}: {snippet!r}"
+        super().__init__(f"{reason}{where}")
+
+
+@dataclass
+class Expression:
+    """A parsed expression: its text, its variables in order of appearance."""
+
+    text: str
+    tree: ast.Expression
+    variables: list[str] = field(default_factory=list)
+
+    def build(self, values: Mapping[str, float]) -> tuple[Value, dict[str, Value]]:
+        """The expression's graph at ``values``: (output, {name: leaf Value}).
+
+        Every use of a name is the same leaf, so its gradient sums all uses.
+        Raises ExpressionError for a variable without a value, and the engine's
+        ValueError / ZeroDivisionError / OverflowError for math that fails.
+        """
+        missing = [v for v in self.variables if v not in values]
+        if missing:
+            raise ExpressionError(
+                f"no value for variable{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
+                f"(give {' '.join(m + '=...' for m in missing)})"
+            )
+        leaves = {name: Value(float(values[name]), label=name) for name in self.variables}
+        out = _Builder(self.text, leaves).visit(self.tree.body)
+        if not isinstance(out, Value):
+            out = Value(out)
+        return out, leaves
+
+
+def parse(text: str) -> Expression:
+    """Parse ``text`` without evaluating anything; raise ExpressionError if refused."""
+    if not isinstance(text, str):
+        raise ExpressionError(f"an expression must be text, not {type(text).__name__}")
+    if len(text) > MAX_LENGTH:
+        raise ExpressionError(f"expression is too long ({len(text)} characters, at most {MAX_LENGTH})")
+    if not text.strip():
+        raise ExpressionError("empty expression")
+    if "\x00" in text:
+        raise ExpressionError("the expression contains a NUL character", text, text.index("\x00"))
+    if "\n" in text.strip() or "\r" in text:
+        raise ExpressionError("an expression must be one line")
+    try:
+        tree = ast.parse(text.strip(), mode="eval")
+    except SyntaxError as err:
+        column = (err.offset - 1) if err.offset else None
+        raise ExpressionError(f"syntax error: {err.msg}", text.strip(), column) from None
+    except (RecursionError, MemoryError, ValueError):
+        raise ExpressionError("expression is nested too deeply") from None
+    text = text.strip()
+    count = 0
+    stack: list[tuple[ast.AST, int]] = [(tree.body, 1)]
+    while stack:
+        node, depth = stack.pop()
+        count += 1
+        if depth > MAX_DEPTH:
+            raise ExpressionError(f"expression is nested too deeply (more than {MAX_DEPTH} levels)")
+        if count > MAX_NODES:
+            raise ExpressionError(f"expression is too large (more than {MAX_NODES} parts)")
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    expression = Expression(text, tree)
+    _Checker(text, expression.variables).visit(tree.body)
+    return expression
+
+
+def _span(node: ast.AST) -> tuple[int | None, int]:
+    start = getattr(node, "col_offset", None)
+    end = getattr(node, "end_col_offset", None)
+    length = (end - start) if (start is not None and end is not None) else 1
+    return start, length
+
+
+def _refuse(reason: str, text: str, node: ast.AST) -> ExpressionError:
+    column, length = _span(node)
+    return ExpressionError(reason, text, column, length)
+
+
+class _Checker:
+    """Walks the tree once and refuses anything outside the allow-list."""
+
+    def __init__(self, text: str, variables: list[str]) -> None:
+        self.text = text
+        self.variables = variables
+
+    def visit(self, node: ast.AST) -> None:
+        if isinstance(node, ast.Constant):
+            if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
+                kind = "string" if isinstance(node.value, (str, bytes)) else type(node.value).__name__
+                raise _refuse(f"{kind} literals are not allowed, only numbers", self.text, node)
+            try:
+                finite = math.isfinite(float(node.value))  # int or float, checked above
+            except OverflowError:
+                finite = False
+            if not finite:
+                raise _refuse("number is too large for a float", self.text, node)
+        elif isinstance(node, ast.Name):
+            if node.id in FUNCTIONS:
+                raise _refuse(f"{node.id} is a function: call it, e.g. {node.id}(x)", self.text, node)
+            if node.id not in CONSTANTS and node.id not in self.variables:
+                if node.id.startswith("__"):
+                    raise _refuse(f"name {node.id} is not allowed", self.text, node)
+                self.variables.append(node.id)
+        elif isinstance(node, ast.BinOp):
+            if type(node.op) not in _BINARY:
+                raise _refuse(f"operator {_op_text(node.op)} is not allowed (use + - * / **)",
+                              self.text, node)
+            self.visit(node.left)
+            self.visit(node.right)
+        elif isinstance(node, ast.UnaryOp):
+            if not isinstance(node.op, (ast.USub, ast.UAdd)):
+                raise _refuse(f"operator {_op_text(node.op)} is not allowed", self.text, node)
+            self.visit(node.operand)
+        elif isinstance(node, ast.Call):
+            self._check_call(node)
+        else:
+            what = _DESCRIBE.get(type(node), type(node).__name__)
+            raise _refuse(f"{what} is not allowed in an expression", self.text, node)
+
+    def _check_call(self, node: ast.Call) -> None:
+        if not isinstance(node.func, ast.Name):
+            raise _refuse("only the engine's functions can be called, by name", self.text, node.func)
+        name = node.func.id
+        if name not in FUNCTIONS:
+            raise _refuse(f"unknown function {name} (known: {', '.join(FUNCTIONS)})", self.text, node.func)
+        if node.keywords:
+            raise _refuse("keyword arguments are not allowed", self.text, node.keywords[0])
+        extra = 1 if name in _PARAMETRIC else 0
+        if not 1 <= len(node.args) <= 1 + extra:
+            usage = f"{name}(x, {_PARAMETRIC[name][0]})" if extra else f"{name}(x)"
+            raise _refuse(f"{name} takes {'1 or 2 arguments' if extra else '1 argument'}: {usage}",
+                          self.text, node)
+        self.visit(node.args[0])
+        if len(node.args) == 2 and not _is_number(node.args[1]):
+            raise _refuse(f"the {_PARAMETRIC[name][0]} of {name} must be a number", self.text, node.args[1])
+
+
+def _is_number(node: ast.AST) -> bool:
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        node = node.operand
+    return (isinstance(node, ast.Constant) and isinstance(node.value, (int, float))
+            and not isinstance(node.value, bool))
+
+
+def _number(node: ast.AST) -> float:
+    sign = -1.0 if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) else 1.0
+    inner = node.operand if isinstance(node, ast.UnaryOp) else node
+    assert isinstance(inner, ast.Constant)
+    return sign * float(inner.value)  # type: ignore[arg-type]
+
+
+def _op_text(op: ast.AST) -> str:
+    return {ast.FloorDiv: "//", ast.Mod: "%", ast.MatMult: "@", ast.LShift: "<<", ast.RShift: ">>",
+            ast.BitOr: "|", ast.BitAnd: "&", ast.BitXor: "^", ast.Invert: "~", ast.Not: "not"}.get(
+                type(op), type(op).__name__)
+
+
+class _Builder:
+    """Builds the graph from a tree the checker accepted."""
+
+    def __init__(self, text: str, leaves: dict[str, Value]) -> None:
+        self.text = text
+        self.leaves = leaves
+
+    def visit(self, node: ast.AST) -> Value | float:
+        if isinstance(node, ast.Constant):
+            return float(node.value)  # type: ignore[arg-type]
+        if isinstance(node, ast.Name):
+            return self.leaves[node.id] if node.id in self.leaves else CONSTANTS[node.id]
+        if isinstance(node, ast.UnaryOp):
+            operand = self.visit(node.operand)
+            return -operand if isinstance(node.op, ast.USub) else operand
+        if isinstance(node, ast.BinOp):
+            left, right = self.visit(node.left), self.visit(node.right)
+            if not isinstance(left, Value) and not isinstance(right, Value):
+                left = Value(left)  # constant folding stays in the graph, visible
+            return _BINARY[type(node.op)](left, right)  # type: ignore[arg-type]
+        assert isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+        name = node.func.id
+        arg = self.visit(node.args[0])
+        x = arg if isinstance(arg, Value) else Value(arg)
+        if name == "abs":
+            return abs(x)
+        if name in _PARAMETRIC:
+            param = _number(node.args[1]) if len(node.args) == 2 else _PARAMETRIC[name][1]
+            return getattr(x, name)(param)
+        return getattr(x, name)()
