@@ -1,6 +1,10 @@
 """autograd: a scalar-valued automatic differentiation engine for learning,
 teaching and checking backpropagation."""
 
+from autograd import data, losses, nn, optim
+from autograd.anomaly import AnomalyError, BackwardTrace, detect_anomaly, trace_backward
+from autograd.chain import Explanation, count_paths, explain
+from autograd.custom import CustomOp, op
 from autograd.engine import Value, gradients, is_grad_enabled, no_grad, topological_order, zero_grad
 from autograd.functional import grad, value_and_grad
 from autograd.functions import (
@@ -22,6 +26,17 @@ from autograd.functions import (
     sum,
     tanh,
 )
+from autograd.verify import (
+    CheckResult,
+    GradcheckError,
+    GradcheckResult,
+    LocateResult,
+    check,
+    gradcheck,
+    gradgradcheck,
+    locate,
+    reevaluate,
+)
 from autograd.viz import (
     Drawing,
     GraphTooLargeError,
@@ -35,26 +50,47 @@ from autograd.viz import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "AnomalyError",
+    "BackwardTrace",
+    "CheckResult",
+    "CustomOp",
     "Drawing",
+    "Explanation",
+    "GradcheckError",
+    "GradcheckResult",
     "GraphTooLargeError",
+    "LocateResult",
     "RendererNotFoundError",
     "Value",
     "as_value",
+    "check",
     "cos",
+    "count_paths",
+    "data",
+    "detect_anomaly",
     "dot",
     "draw",
     "draw_dot",
     "elu",
     "erf",
     "exp",
+    "explain",
     "find_renderer",
     "gelu",
     "grad",
+    "gradcheck",
+    "gradgradcheck",
     "gradients",
     "is_grad_enabled",
     "leaky_relu",
+    "locate",
     "log",
+    "losses",
+    "nn",
     "no_grad",
+    "op",
+    "optim",
+    "reevaluate",
     "relu",
     "sigmoid",
     "silu",
@@ -64,6 +100,7 @@ __all__ = [
     "sum",
     "tanh",
     "topological_order",
+    "trace_backward",
     "tree",
     "value_and_grad",
     "zero_grad",

@@ -796,7 +796,7 @@ def observe(nodes: NodeObserver | None = None, edges: EdgeObserver | None = None
     """Call ``nodes(v)`` for every op built and ``edges(node, i, parent, upstream,
     local, contribution)`` for every edge a backward pass crosses, inside the block.
 
-    The tools of :mod:`autograd.check` (anomaly mode, backward traces) are
+    The tools of :mod:`autograd.anomaly` (anomaly mode, backward traces) are
     built on this; with no observer the engine runs its fast loops untouched.
     """
     if nodes is not None:

@@ -1,0 +1,217 @@
+"""Watching the engine work: anomaly mode and the backward trace.
+
+* ``with detect_anomaly():`` raises :class:`AnomalyError` at the first op whose
+  forward value, or whose backward contribution, is nan or ±inf, naming the op,
+  its inputs' values and labels, and the path from the output.
+* ``with trace_backward() as t: loss.backward()`` records every step of the
+  backward pass (node, upstream gradient, local derivative, contribution);
+  ``print(t)`` shows them as a table to follow against a derivation by hand.
+
+Both are built on :func:`autograd.engine.observe`: the hooks exist only inside
+the ``with`` block, so outside it the engine runs its fast loops untouched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from autograd._report import Names, fmt, local_formula, table
+from autograd.engine import Value, observe, op_of
+
+__all__ = ["AnomalyError", "BackwardTrace", "TraceStep", "detect_anomaly", "trace_backward"]
+
+
+class AnomalyError(FloatingPointError):
+    """A nan or an infinity appeared in a forward value or a backward contribution.
+
+    ``node`` is the op's output node, ``phase`` is ``"forward"`` or ``"backward"``.
+    """
+
+    def __init__(self, message: str, node: Value, phase: str) -> None:
+        super().__init__(message)
+        self.node = node
+        self.phase = phase
+
+
+def _data(x: Any) -> Any:
+    return x.data if isinstance(x, Value) else x
+
+
+def _finite(x: Any) -> bool:
+    x = _data(x)
+    if x.__class__ is float:
+        return x - x == 0.0  # false for nan and ±inf
+    return bool(np.all(np.isfinite(np.asarray(x, dtype=np.float64))))
+
+
+def _inputs(node: Value, names: Names) -> str:
+    parts = []
+    for p in node.parents:
+        made = f", made by {p.op}" if p.op else ""
+        parts.append(f"{names(p)} = {fmt(p.data)}{made}")
+    return "; ".join(parts)
+
+
+def _history(node: Value, names: Names, depth: int = 4) -> str:
+    """How ``node`` was computed, a few ops deep: ``log#1 = log(sub#1); sub#1 = sub(x, y)``."""
+    lines = []
+    frontier = [node]
+    seen: set[Value] = set()
+    for _ in range(depth):
+        nxt: list[Value] = []
+        for n in frontier:
+            if n in seen or n.is_leaf:
+                continue
+            seen.add(n)
+            lines.append(f"{names(n)} = {n.op}({', '.join(names(p) for p in n.parents)})")
+            nxt.extend(n.parents)
+        frontier = nxt
+    return "; ".join(lines)
+
+
+@contextmanager
+def detect_anomaly(forward: bool = True, backward: bool = True) -> Iterator[None]:
+    """Raise :class:`AnomalyError` at the first nan/±inf inside the block.
+
+    Forward: an op whose output is not finite (its inputs are reported with
+    their values and labels).  Backward: an edge whose contribution
+    (upstream gradient × local derivative) is not finite, with the op's rule,
+    the numbers and the path from the output down to the op.  Off by default;
+    nothing is checked outside the block.
+    """
+    consumer: dict[Value, Value] = {}  # parent -> the node it was reached from, this pass
+    expanded: set[Value] = set()  # nodes whose edges this pass has crossed
+
+    def on_node(v: Value) -> None:
+        if _finite(v.data):
+            return
+        names = Names(v)
+        op = op_of(v)
+        rule = op.name if op else "?"
+        raise AnomalyError(
+            f"anomaly in forward: op {rule!r} gave {fmt(v.data)}; inputs: {_inputs(v, names)}; "
+            f"computed as: {_history(v, names)}",
+            v, "forward")
+
+    def on_edge(node: Value, i: int, parent: Value, upstream: Any, local: Any,
+                contribution: Any) -> None:
+        if i == 0:
+            # A pass reaches a node only through its consumers and expands it once,
+            # so a node never reached, or expanded before, starts a new pass.
+            if node not in consumer or node in expanded:
+                consumer.clear()
+                expanded.clear()
+            expanded.add(node)
+        consumer[parent] = node
+        if _finite(contribution):
+            return
+        path = [node]
+        while path[-1] in consumer and len(path) < 10_000:
+            path.append(consumer[path[-1]])
+        root = path[-1]
+        names = Names(root)
+        op = op_of(node)
+        rule = local_formula(node, i, names)
+        chain = " <- ".join(names(n) for n in [*reversed(path), parent])
+        raise AnomalyError(
+            f"anomaly in backward: op {node.op!r} making {names(node)} = {fmt(node.data)} "
+            f"passed {fmt(_data(contribution))} to its input {names(parent)} "
+            f"(= {fmt(parent.data)}): upstream gradient {fmt(_data(upstream))} × local "
+            f"derivative {fmt(_data(local))} [{op.name if op else ''}: {rule}]; "
+            f"inputs: {_inputs(node, names)}; path from the output: {chain}",
+            node, "backward")
+
+    with observe(nodes=on_node if forward else None, edges=on_edge if backward else None):
+        yield
+
+
+@dataclass
+class TraceStep:
+    """One edge crossed by a backward pass."""
+
+    node: Value
+    index: int  # which input of ``node``
+    parent: Value
+    upstream: Any  # ∂output/∂node
+    local: Any  # ∂node/∂parent
+    contribution: Any  # upstream × local, added to ∂output/∂parent
+
+
+@dataclass
+class BackwardTrace:
+    """The steps of the backward passes run inside :func:`trace_backward`."""
+
+    steps: list[TraceStep] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.steps)
+
+    def __iter__(self) -> Iterator[TraceStep]:
+        return iter(self.steps)
+
+    def rows(self) -> list[dict[str, str]]:
+        """The table's rows as dicts of text (step, node, op, input, upstream, local,
+        rule, contribution, input's gradient so far)."""
+        if not self.steps:
+            return []
+        names = Names(self.steps[0].node)
+        totals: dict[Value, Any] = {}
+        out = []
+        for k, s in enumerate(self.steps, start=1):
+            c = _data(s.contribution)
+            totals[s.parent] = c if s.parent not in totals else totals[s.parent] + c
+            out.append({
+                "step": str(k),
+                "node": names(s.node),
+                "op": s.node.op,
+                "input": names(s.parent),
+                "upstream": fmt(_data(s.upstream)),
+                "local": fmt(_data(s.local)),
+                "rule": local_formula(s.node, s.index, names),
+                "contribution": fmt(c),
+                "grad so far": fmt(totals[s.parent]),
+            })
+        return out
+
+    def __str__(self) -> str:
+        rows = self.rows()
+        if not rows:
+            return "backward trace: no steps recorded"
+        head = ["step", "node", "op", "input", "upstream ∂out/∂node", "local ∂node/∂input",
+                "rule", "contribution", "input's grad so far"]
+        keys = ["step", "node", "op", "input", "upstream", "local", "rule", "contribution",
+                "grad so far"]
+        return table(head, [[r[k] for k in keys] for r in rows])
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    def _repr_pretty_(self, p: Any, cycle: bool) -> None:
+        p.text(str(self))
+
+
+@contextmanager
+def trace_backward() -> Iterator[BackwardTrace]:
+    """Record every step of the backward passes run inside the block.
+
+    >>> from autograd import Value
+    >>> x = Value(3.0, label="x")
+    >>> y = x * x
+    >>> with trace_backward() as t:
+    ...     y.backward()
+    >>> [s.contribution for s in t]
+    [3.0, 3.0]
+    """
+    trace = BackwardTrace()
+
+    def on_edge(node: Value, i: int, parent: Value, upstream: Any, local: Any,
+                contribution: Any) -> None:
+        trace.steps.append(TraceStep(node, i, parent, upstream, local, contribution))
+
+    with observe(edges=on_edge):
+        yield trace

@@ -1,0 +1,278 @@
+"""The chain rule written out: ∂output/∂wrt as a sum over paths of products.
+
+Every path from ``wrt`` up to ``output`` contributes the product of the local
+derivatives of its edges; the gradient is the sum over all paths.
+:func:`explain` lists those paths with each factor named by its nodes' labels,
+its op and the op's rule, and, when the first few nodes above ``wrt`` have a
+single consumer (a weight feeding a neuron), also gives the factored form the
+textbooks write::
+
+    ∂E/∂w1_11 = ∂E/∂o1_1 · ∂o1_1/∂a1_1 · ∂a1_1/∂w1_11
+
+Paths are counted by dynamic programming over the graph, so a graph with
+astronomically many paths gets a summary instead of an enumeration.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from autograd._report import Names, factor, fmt, local_formula, partial, pick
+from autograd.engine import Value, gradients, local_derivatives, op_of, topological_order
+
+__all__ = ["Explanation", "Factor", "Path", "count_paths", "explain"]
+
+
+@dataclass
+class Factor:
+    """One local derivative ∂node/∂parent on an edge of the graph."""
+
+    name: str  # "∂o1_1/∂a1_1"
+    op: str  # the op that made ``node``
+    formula: str  # the op's rule in words ("1 - tanh(x)**2")
+    value: Any
+    node: Value = field(repr=False)
+    parent: Value = field(repr=False)
+    index: int = 0  # which input of ``node`` the parent is
+
+    def __str__(self) -> str:
+        return f"{self.name} = {fmt(self.value)}   [{self.op}: {self.formula}]"
+
+
+@dataclass
+class Path:
+    """A path from ``wrt`` to the output: its factors, output end first."""
+
+    factors: list[Factor]
+    value: Any
+
+    def __str__(self) -> str:
+        if not self.factors:
+            return "1 (the output itself)"
+        names = " · ".join(f.name for f in self.factors)
+        numbers = " · ".join(factor(f.value) for f in self.factors)
+        return f"{names} = {numbers} = {fmt(self.value)}"
+
+
+@dataclass
+class Explanation:
+    """∂output/∂wrt broken down by the chain rule; prints as text."""
+
+    output: str
+    wrt: str
+    gradient: Any  # the engine's gradient (None when it has no per-sample counterpart)
+    total: Any  # the sum over the paths (or over the edges out of ``wrt``)
+    n_paths: int
+    paths: list[Path]  # empty when there are more than ``max_paths``
+    chain: list[Factor]  # the single-consumer edges above ``wrt``, output end first
+    upstream: Any  # ∂output/∂(top of the chain)
+    upstream_node: str
+    upstream_paths: int
+    by_edge: list[tuple[Factor, Any, Any]]  # (edge out of wrt, ∂output/∂consumer, product)
+    sample: int | None = None
+
+    @property
+    def symbol(self) -> str:
+        """``∂E/∂w``."""
+        return f"∂{_sym(self.output)}/∂{_sym(self.wrt)}"
+
+    def factored(self) -> str:
+        """The chain-rule product above ``wrt`` (``∂E/∂o · ∂o/∂a · ∂a/∂w = ...``)."""
+        if not self.chain:
+            return ""
+        up = f"∂{_sym(self.output)}/∂{_sym(self.upstream_node)}"
+        terms = ([up] if self.upstream_node != self.output else []) + [f.name for f in self.chain]
+        values = ([self.upstream] if self.upstream_node != self.output else []) + [
+            f.value for f in self.chain
+        ]
+        return (f"{self.symbol} = {' · '.join(terms)} = "
+                f"{' · '.join(factor(v) for v in values)} = {fmt(self.total)}")
+
+    def __str__(self) -> str:
+        where = "" if self.sample is None else f" (sample {self.sample})"
+        lines = [f"{self.symbol}{where} = {fmt(self.total)}"
+                 + ("" if self.gradient is None else f"   (engine: {fmt(self.gradient)})")]
+        if self.chain:
+            lines.append(self.factored())
+            if self.upstream_node != self.output:
+                lines.append(f"  ∂{_sym(self.output)}/∂{_sym(self.upstream_node)} = "
+                             f"{fmt(self.upstream)}   [upstream gradient: the sum over "
+                             f"{self.upstream_paths} path(s) from {self.upstream_node} "
+                             f"to {self.output}]")
+            lines.extend(f"  {f}" for f in self.chain)
+        if self.paths:
+            lines.append(f"{self.n_paths} path(s) from {self.wrt} to {self.output}:")
+            for k, p in enumerate(self.paths, start=1):
+                lines.append(f"  {k}. {p}")
+            if self.paths and any(f.formula for p in self.paths for f in p.factors):
+                lines.append("factors:")
+                seen: set[str] = set()
+                for p in self.paths:
+                    for f in p.factors:
+                        if f.name not in seen:
+                            seen.add(f.name)
+                            lines.append(f"  {f}")
+        else:
+            lines.append(f"{self.n_paths} paths from {self.wrt} to {self.output}: too many to "
+                         "list; by the edges out of " + self.wrt + ":")
+            for f, up, prod in self.by_edge:
+                lines.append(f"  ∂{_sym(self.output)}/∂{_sym(_num(f.name))} · {f.name} = "
+                             f"{factor(up)} · {factor(f.value)} = {fmt(prod)}   "
+                             f"[{f.op}: {f.formula}]")
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    def _repr_pretty_(self, p: Any, cycle: bool) -> None:
+        p.text(str(self))
+
+
+def _sym(name: str) -> str:
+    return name if name.replace("_", "").isalnum() else f"({name})"
+
+
+def _num(name: str) -> str:
+    """The numerator's name of ``∂num/∂den``."""
+    top = name[1:].split("/∂")[0]
+    return top[1:-1] if top.startswith("(") and top.endswith(")") else top
+
+
+def count_paths(output: Value, wrt: Value) -> int:
+    """The number of paths from ``wrt`` to ``output`` (an edge used twice, as in x*x, twice).
+
+    Dynamic programming over a topological order: no path is enumerated.
+    """
+    return _counts(topological_order(output), wrt).get(output, 0)
+
+
+def _counts(order: list[Value], wrt: Value) -> dict[Value, int]:
+    counts: dict[Value, int] = {}
+    for node in order:
+        if node is wrt:
+            counts[node] = 1
+            continue
+        c = sum(counts.get(p, 0) for p in node.parents)
+        if c:
+            counts[node] = c
+    return counts
+
+
+def explain(output: Value, wrt: Value, max_paths: int = 64, sample: int | None = None) -> Explanation:
+    """Break ∂output/∂wrt down into the chain rule's paths and factors.
+
+    Each path from ``wrt`` to ``output`` is the product of the local
+    derivatives (``∂node/∂parent``, named by the nodes' labels, with the op's
+    rule and its value at the recorded data) along it; the paths sum to the
+    engine's gradient.  Above ``max_paths`` paths (counted without enumerating
+    them) only a summary is given: the factored chain and the split of the
+    gradient over the edges out of ``wrt``.  For a batch output, ``sample``
+    chooses the sample to explain (every factor is then that sample's number).
+    """
+    if not isinstance(output, Value) or not isinstance(wrt, Value):
+        raise TypeError("explain: output and wrt must be Values")
+    if output.is_batch and sample is None:
+        raise ValueError("explain: the output is a batch; pass sample=i")
+    order = topological_order(output)
+    names = Names(output)
+    names(wrt)
+    counts = _counts(order, wrt)
+    n_paths = counts.get(output, 0)
+    locals_cache: dict[Value, tuple[Any, ...]] = {}
+
+    def edge(node: Value, i: int) -> Factor:
+        if node not in locals_cache:
+            locals_cache[node] = local_derivatives(node)
+        parent = node.parents[i]
+        op = op_of(node)
+        return Factor(partial(names, node, parent), op.name if op else "",
+                      local_formula(node, i, names), pick(locals_cache[node][i], sample),
+                      node, parent, i)
+
+    def reduce(value: Any) -> Any:
+        if isinstance(value, np.ndarray) and not wrt.is_batch:
+            return float(np.sum(value))
+        return value
+
+    # the engine's gradient, for comparison
+    if output.is_batch:
+        gradient = pick(gradients(output, wrt, grad=_seed(output, sample)),
+                        sample if wrt.is_batch else None)
+    elif sample is None:
+        gradient = gradients(output, wrt)
+    else:
+        gradient = None  # a float output has no per-sample gradient to compare with
+
+    # consumers of each relevant node (edges lying on some path to the output)
+    consumers: dict[Value, list[tuple[Value, int]]] = {}
+    for node in order:
+        if node in counts and node is not wrt:
+            for i, p in enumerate(node.parents):
+                if p in counts:
+                    consumers.setdefault(p, []).append((node, i))
+
+    # the factored chain: single-consumer edges above wrt
+    chain: list[Factor] = []
+    top = wrt
+    while top is not output and len(consumers.get(top, ())) == 1 and n_paths:
+        node, i = consumers[top][0]
+        chain.append(edge(node, i))
+        top = node
+    chain.reverse()
+    upstream_paths = _counts(order, top).get(output, 0) if n_paths else 0
+    if top is output:
+        upstream: Any = 1.0
+    else:
+        upstream = pick(gradients(output, top, grad=_seed(output, sample)), sample)
+
+    # split over the edges out of wrt
+    by_edge = []
+    for node, i in consumers.get(wrt, []):
+        f = edge(node, i)
+        up = pick(gradients(output, node, grad=_seed(output, sample)), sample)
+        by_edge.append((f, up, reduce(up * f.value)))
+
+    paths: list[Path] = []
+    if 0 < n_paths <= max_paths:
+        for factors in _enumerate(output, wrt, counts, edge):
+            value: Any = 1.0
+            for f in factors:
+                value = value * f.value
+            paths.append(Path(factors, reduce(value)))
+        total: Any = sum(p.value for p in paths) if paths else 0.0
+    elif n_paths == 0:
+        total = 0.0
+    else:
+        total = sum(prod for _, _, prod in by_edge) if wrt is not output else 1.0
+    return Explanation(names(output), names(wrt), gradient, total, n_paths, paths, chain,
+                       upstream, names(top), upstream_paths, by_edge, sample)
+
+
+def _seed(output: Value, sample: int | None) -> Any:
+    """One-hot at ``sample`` for a batch output (the gradient of that sample alone)."""
+    if not output.is_batch:
+        return None
+    seed = np.zeros_like(output.data)
+    seed[sample] = 1.0
+    return seed
+
+
+def _enumerate(output: Value, wrt: Value, counts: dict[Value, int], edge: Any
+               ) -> Iterator[list[Factor]]:
+    """Every path from ``output`` down to ``wrt`` as its list of factors (iterative DFS)."""
+    if output is wrt:
+        yield []
+        return
+    stack: list[tuple[Value, list[Factor]]] = [(output, [])]
+    while stack:
+        node, factors = stack.pop()
+        if node is wrt:
+            yield factors
+            continue
+        options = [(i, p) for i, p in enumerate(node.parents) if p in counts]
+        for i, p in reversed(options):  # reversed: the first input's paths come out first
+            stack.append((p, [*factors, edge(node, i)]))

@@ -1,0 +1,199 @@
+"""Your own op with your own derivative.
+
+>>> import math
+>>> from autograd import Value
+>>> my_tanh = op(math.tanh, lambda z: 1 - z * z, uses="output", name="my_tanh")
+>>> y = my_tanh(Value(0.5, label="x"))
+>>> y.op
+'my_tanh'
+
+The derivative may be written from the op's input (``uses="input"``, the
+default), from its output (``uses="output"``, like the sigmoid rule
+σ'(x) = σ(1 − σ) written as ``z * (1 - z)``), or from both (``uses="both"``,
+called as ``derivative(x, z)``).  A two-input op (``arity=2``) returns the pair
+(dz/dx, dz/dy) and is called with ``(x, y)``, ``(z,)`` or ``(x, y, z)``.
+
+The op becomes a row like those of :mod:`autograd.ops` and enters graphs through
+:func:`autograd.engine.apply`, so backward, ``gradcheck``, ``locate``,
+``explain`` and anomaly mode treat it like a built-in.  Forward and derivative
+receive floats, 1-D numpy arrays (batches; a function written with
+:mod:`math` is applied sample by sample), or, for second derivatives
+(``create_graph=True``), Values: a derivative written with plain arithmetic
+differentiates again, one written with :mod:`math` gives first derivatives only
+(``gradgradcheck`` will say so).
+"""
+
+from __future__ import annotations
+
+import inspect
+import numbers
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from autograd.engine import Value, apply
+from autograd.ops import Op
+
+__all__ = ["CustomOp", "op"]
+
+_USES = ("input", "output", "both")
+
+
+def _data(result: Any, like: Any) -> Any:
+    """A forward's or a derivative's result as the engine's data types."""
+    if isinstance(result, Value):
+        return result
+    if isinstance(like, np.ndarray):
+        arr = np.asarray(result, dtype=np.float64)
+        return np.broadcast_to(arr, like.shape).copy() if arr.shape != like.shape else arr
+    if isinstance(result, np.ndarray) and result.shape == ():
+        return float(result)
+    if isinstance(result, (numbers.Real, np.bool_)):
+        return float(result)
+    return result
+
+
+def _elementwise(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """``fn`` on floats as is; on batches as is when it handles arrays, else per sample."""
+
+    def call(*args: Any) -> Any:
+        like = next((a for a in args if isinstance(a, np.ndarray)), None)
+        if like is None:
+            first = args[0] if args else None
+            return _data(fn(*args), first)
+        try:
+            with np.errstate(all="ignore"):
+                out = fn(*args)
+        except (TypeError, ValueError):
+            out = np.vectorize(fn, otypes=[np.float64])(*args)
+        return _data(out, like)
+
+    return call
+
+
+def _n_params(fn: Callable[..., Any]) -> int | None:
+    try:
+        params = inspect.signature(fn).parameters.values()
+    except (TypeError, ValueError):
+        return None
+    if any(p.kind in (p.VAR_POSITIONAL,) for p in params):
+        return None
+    return sum(1 for p in params if p.default is p.empty and p.kind != p.KEYWORD_ONLY)
+
+
+class CustomOp:
+    """A user-defined op: call it on Values (or numbers) to build a node.
+
+    ``.row`` is its :class:`autograd.ops.Op`, the same kind of row as the
+    built-ins.
+    """
+
+    def __init__(
+        self,
+        forward: Callable[..., Any],
+        derivative: Callable[..., Any],
+        *,
+        uses: str = "input",
+        name: str | None = None,
+        formula: str | tuple[str, ...] | None = None,
+        arity: int | None = None,
+        kink: Callable[[Any], Any] | None = None,
+        symbol: str | None = None,
+    ) -> None:
+        if uses not in _USES:
+            raise ValueError(f"op: uses must be one of {_USES}, not {uses!r}")
+        n_forward = _n_params(forward)
+        arity = arity if arity is not None else (n_forward or 1)
+        if arity not in (1, 2):
+            raise ValueError(f"op: only ops of 1 or 2 inputs can be defined, not {arity}")
+        wanted = {"input": arity, "output": 1, "both": arity + 1}[uses]
+        n_derivative = _n_params(derivative)
+        if n_derivative is not None and n_derivative != wanted:
+            raise TypeError(
+                f"op: with uses={uses!r} the derivative of a {arity}-input op is called with "
+                f"{wanted} argument(s), but it takes {n_derivative}"
+            )
+        op_name = str(name or getattr(forward, "__name__", "custom"))
+        if op_name == "<lambda>":
+            op_name = "custom"
+        fed = {"input": "x" if arity == 1 else "x, y", "output": "z", "both": "x, z"}[uses]
+        if formula is None:
+            formula = (f"{op_name}'({fed})",) if arity == 1 else (f"d{op_name}/dx({fed})",
+                                                               f"d{op_name}/dy({fed})")
+        elif isinstance(formula, str):
+            formula = (formula,)
+        self.forward = forward
+        self.derivative = derivative
+        self.uses = uses
+        self.name = op_name
+        fwd = _elementwise(forward)
+        d = _elementwise(derivative)
+        local: Callable[..., Any]
+        if arity == 1:
+            if uses == "input":
+                def local(x: Any, z: Any) -> Any:
+                    return d(x)
+            elif uses == "output":
+                def local(x: Any, z: Any) -> Any:
+                    return d(z)
+            else:
+                def local(x: Any, z: Any) -> Any:
+                    return d(x, z)
+        else:
+            if uses == "input":
+                def local(x: Any, y: Any, z: Any) -> Any:
+                    return _pair(d(x, y), op_name)
+            elif uses == "output":
+                def local(x: Any, y: Any, z: Any) -> Any:
+                    return _pair(d(z), op_name)
+            else:
+                def local(x: Any, y: Any, z: Any) -> Any:
+                    return _pair(d(x, y, z), op_name)
+        self.row = Op(op_name, symbol or op_name, arity, fwd, local, tuple(formula), (), None, kink)
+
+    def __call__(self, *args: Any) -> Value:
+        return apply(self.row, *args)
+
+    def __repr__(self) -> str:
+        return f"<custom op {self.name!r}, derivative from the {self.uses}>"
+
+
+def _pair(result: Any, name: str) -> tuple[Any, Any]:
+    if not isinstance(result, (tuple, list)) or len(result) != 2:
+        raise TypeError(f"{name}: the derivative of a 2-input op must return (dz/dx, dz/dy)")
+    return result[0], result[1]
+
+
+def op(
+    forward: Callable[..., Any] | None = None,
+    derivative: Callable[..., Any] | None = None,
+    *,
+    uses: str = "input",
+    name: str | None = None,
+    formula: str | tuple[str, ...] | None = None,
+    arity: int | None = None,
+    kink: Callable[[Any], Any] | None = None,
+) -> Any:
+    """Define an op from a forward function and a hand-written local derivative.
+
+    ``op(forward, derivative, uses="input" | "output" | "both")`` returns a
+    :class:`CustomOp`; without ``forward`` it is a decorator::
+
+        @autograd.op(derivative=lambda z: z * (1 - z), uses="output")
+        def my_sigmoid(x):
+            return 1 / (1 + math.exp(-x))
+
+    ``formula`` is the derivative in words for :func:`autograd.explain`;
+    ``kink(x)`` says where the op has a kink (reported as such by gradcheck).
+    """
+    if derivative is None:
+        raise TypeError("op: a derivative is required")
+
+    def make(fn: Callable[..., Any]) -> CustomOp:
+        return CustomOp(fn, derivative, uses=uses, name=name, formula=formula, arity=arity,
+                        kink=kink)
+
+    if forward is None:
+        return make
+    return make(forward)
