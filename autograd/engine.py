@@ -88,6 +88,9 @@ class Value:
     """
 
     __slots__ = ("data", "grad", "label", "_op", "_a", "_b", "_n", "__weakref__")
+    # numpy arrays and scalars defer to Value's reflected operators, so that
+    # ``labels * v`` is a batch Value, not an object array of Values.
+    __array_ufunc__ = None
 
     data: Data
     grad: Any

@@ -146,3 +146,15 @@ def test_batch_backward_emits_no_warnings_for_saturating_inputs() -> None:
         x = Value(np.array([-800.0, 0.0, 800.0]))
         (x.sigmoid() + x.softplus() + x.tanh()).sum().backward()
     assert np.all(np.isfinite(x.grad))
+
+
+def test_numpy_operands_on_the_left_give_batch_values() -> None:
+    v = Value(2.0)
+    labels = np.array([1.0, -1.0, 3.0])
+    for out, expected in ((labels * v, labels * 2.0), (labels + v, labels + 2.0),
+                          (labels - v, labels - 2.0), (labels / v, labels / 2.0),
+                          (np.float64(3.0) * v, 6.0)):
+        assert isinstance(out, Value)
+        np.testing.assert_array_equal(out.data, expected)
+    (labels * v).sum().backward()
+    assert v.grad == float(np.sum(labels))
