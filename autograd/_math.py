@@ -13,6 +13,7 @@ backward pass.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -30,40 +31,31 @@ def is_batch(x: Any) -> bool:
     return isinstance(x, ndarray)
 
 
-def exp(x: Any) -> Any:
-    """e**x."""
-    if x.__class__ is float:
-        return math.exp(x)
-    if isinstance(x, ndarray):
-        return np.exp(x)
-    return x.exp()
+def _elementwise(name: str, scalar: Callable[[float], float],
+                 array: Callable[[np.ndarray], np.ndarray], doc: str) -> Callable[[Any], Any]:
+    """One function of the three kinds of argument: math for a float, numpy for a
+    batch, and the Value method of the same name (which records the op)."""
+
+    def f(x: Any) -> Any:
+        if x.__class__ is float:
+            return scalar(x)
+        if isinstance(x, ndarray):
+            return array(x)
+        return getattr(x, name)()
+
+    f.__name__ = f.__qualname__ = name
+    f.__doc__ = doc
+    return f
 
 
-def log(x: Any) -> Any:
-    """Natural logarithm."""
-    if x.__class__ is float:
-        return math.log(x)
-    if isinstance(x, ndarray):
-        return np.log(x)
-    return x.log()
-
-
-def sqrt(x: Any) -> Any:
-    """Square root."""
-    if x.__class__ is float:
-        return math.sqrt(x)
-    if isinstance(x, ndarray):
-        return np.sqrt(x)
-    return x.sqrt()
-
-
-def tanh(x: Any) -> Any:
-    """Hyperbolic tangent (math.tanh saturates to +-1 without overflow)."""
-    if x.__class__ is float:
-        return math.tanh(x)
-    if isinstance(x, ndarray):
-        return np.tanh(x)
-    return x.tanh()
+exp = _elementwise("exp", math.exp, np.exp, "e**x.")
+log = _elementwise("log", math.log, np.log, "Natural logarithm.")
+sqrt = _elementwise("sqrt", math.sqrt, np.sqrt, "Square root.")
+tanh = _elementwise("tanh", math.tanh, np.tanh, "Hyperbolic tangent (saturates to +-1, no overflow).")
+sin = _elementwise("sin", math.sin, np.sin, "Sine.")
+cos = _elementwise("cos", math.cos, np.cos, "Cosine.")
+erf = _elementwise("erf", math.erf, lambda x: np.asarray(_erf_array(x), dtype=np.float64),
+                   "Error function.")
 
 
 def sigmoid(x: Any) -> Any:
@@ -89,33 +81,6 @@ def softplus(x: Any) -> Any:
     if isinstance(x, ndarray):
         return np.maximum(x, 0.0) + np.log1p(np.exp(-np.abs(x)))
     return x.softplus()
-
-
-def sin(x: Any) -> Any:
-    """Sine."""
-    if x.__class__ is float:
-        return math.sin(x)
-    if isinstance(x, ndarray):
-        return np.sin(x)
-    return x.sin()
-
-
-def cos(x: Any) -> Any:
-    """Cosine."""
-    if x.__class__ is float:
-        return math.cos(x)
-    if isinstance(x, ndarray):
-        return np.cos(x)
-    return x.cos()
-
-
-def erf(x: Any) -> Any:
-    """Error function."""
-    if x.__class__ is float:
-        return math.erf(x)
-    if isinstance(x, ndarray):
-        return np.asarray(_erf_array(x), dtype=np.float64)
-    return x.erf()
 
 
 def normal_cdf(x: Any) -> Any:

@@ -66,60 +66,9 @@ def init_weights(seed: int = 1337) -> list[tuple[list[float], float]]:
 
 
 # ------------------------------------------------------------ demo step
-def demo_micrograd() -> Callable[[int], float]:
-    from micrograd.engine import Value  # type: ignore[import-not-found]
-    from micrograd.nn import MLP  # type: ignore[import-not-found]
-
-    xs, ys = moons()
-    model = MLP(2, [16, 16, 1])
-    for neuron, (w, b) in zip([n for layer in model.layers for n in layer.neurons], init_weights()):
-        for p, v in zip(neuron.w, w):
-            p.data = v
-        neuron.b.data = b
-
-    def step(k: int) -> float:
-        inputs = [list(map(Value, row)) for row in xs]
-        scores = list(map(model, inputs))
-        losses = [(1 + -yi * si).relu() for yi, si in zip(ys, scores)]
-        data_loss = sum(losses) * (1.0 / len(losses))
-        reg_loss = 1e-4 * sum(p * p for p in model.parameters())
-        total = data_loss + reg_loss
-        model.zero_grad()
-        total.backward()
-        lr = 1.0 - 0.9 * k / 100
-        for p in model.parameters():
-            p.data -= lr * p.grad
-        return float(total.data)
-
-    return step
-
-
-def _scalar_graph_model() -> tuple[Any, Callable[[list[Any]], Any], list[Any]]:
-    """This engine with micrograd's graph shape: neurons as chains of * and +."""
-    from autograd import Value
-
-    layers: list[list[tuple[list[Any], Any]]] = []
-    it = iter(init_weights())
-    for nout in (16, 16, 1):
-        layers.append([
-            ([Value(w) for w in ws], Value(b)) for ws, b in (next(it) for _ in range(nout))
-        ])
-    params = [p for layer in layers for ws, b in layer for p in [*ws, b]]
-
-    def model(x: list[Any]) -> Any:
-        for i, layer in enumerate(layers):
-            out = []
-            for ws, b in layer:
-                act = sum((wi * xi for wi, xi in zip(ws, x)), b)
-                out.append(act.relu() if i < len(layers) - 1 else act)
-            x = out
-        return x[0]
-
-    return Value, model, params
-
-
-def demo_autograd_graph() -> Callable[[int], float]:
-    Value, model, params = _scalar_graph_model()
+def _per_sample_step(Value: Any, model: Callable[[list[Any]], Any], params: list[Any]
+                     ) -> Callable[[int], float]:
+    """micrograd's demo step, written once for every engine with one graph per sample."""
     xs, ys = moons()
 
     def step(k: int) -> float:
@@ -140,15 +89,51 @@ def demo_autograd_graph() -> Callable[[int], float]:
     return step
 
 
-def _our_mlp() -> Any:
-    from autograd.nn import MLP
-
-    model = MLP(2, [16, 16, 1], activations=["relu", "relu", "linear"])
-    neurons = [n for layer in model.layers for n in layer.neurons]
+def _set_weights(neurons: list[Any]) -> None:
     for neuron, (w, b) in zip(neurons, init_weights()):
         for p, v in zip(neuron.w, w):
             p.data = v
         neuron.b.data = b
+
+
+def demo_micrograd() -> Callable[[int], float]:
+    from micrograd.engine import Value  # type: ignore[import-not-found]
+    from micrograd.nn import MLP  # type: ignore[import-not-found]
+
+    model = MLP(2, [16, 16, 1])
+    _set_weights([n for layer in model.layers for n in layer.neurons])
+    return _per_sample_step(Value, model, model.parameters())
+
+
+def demo_autograd_graph() -> Callable[[int], float]:
+    """This engine with micrograd's graph shape: neurons as chains of * and +."""
+    from autograd import Value
+
+    layers: list[list[tuple[list[Any], Any]]] = []
+    it = iter(init_weights())
+    for nout in (16, 16, 1):
+        layers.append([
+            ([Value(w) for w in ws], Value(b)) for ws, b in (next(it) for _ in range(nout))
+        ])
+    params = [p for layer in layers for ws, b in layer for p in [*ws, b]]
+
+    def model(x: list[Any]) -> Any:
+        for i, layer in enumerate(layers):
+            out = []
+            for ws, b in layer:
+                act = sum((wi * xi for wi, xi in zip(ws, x)), b)
+                out.append(act.relu() if i < len(layers) - 1 else act)
+            x = out
+        return x[0]
+
+    return _per_sample_step(Value, model, params)
+
+
+def _our_mlp() -> Any:
+    from autograd.nn import MLP
+
+    model = MLP(2, [16, 16, 1], activations=["relu", "relu", "linear"])
+    _set_weights([n for layer in model.layers for n in layer.neurons])
     return model
 
 
@@ -156,24 +141,7 @@ def demo_autograd_nn() -> Callable[[int], float]:
     from autograd import Value
 
     model = _our_mlp()
-    params = model.parameters()
-    xs, ys = moons()
-
-    def step(k: int) -> float:
-        inputs = [list(map(Value, row)) for row in xs]
-        scores = list(map(model, inputs))
-        losses = [(1 + -yi * si).relu() for yi, si in zip(ys, scores)]
-        data_loss = sum(losses) * (1.0 / len(losses))
-        reg_loss = 1e-4 * sum(p * p for p in params)
-        total = data_loss + reg_loss
-        model.zero_grad()
-        total.backward()
-        lr = 1.0 - 0.9 * k / 100
-        for p in params:
-            p.data -= lr * p.grad
-        return float(total.data)
-
-    return step
+    return _per_sample_step(Value, model, model.parameters())
 
 
 def demo_autograd_batch() -> Callable[[int], float]:
