@@ -185,12 +185,20 @@ def elu_op(alpha: float) -> Op:
                   f"1 if x > 0 else elu(x) + {alpha:g}", param=alpha, kink=_at_zero)
 
 
+def _power_rule_text(n: float) -> str:
+    if n == 2.0:
+        return "2*x"
+    if n == 1.0:
+        return "1"
+    return f"{n:g}*x**{n - 1.0:g}"
+
+
 @lru_cache(maxsize=256)
 def pow_const_op(n: float) -> Op:
     """x**n for a constant exponent n: d/dx = n * x**(n-1)."""
     return _unary(
         "pow", f"**{n:g}", lambda x: x**n, lambda x, z: n * power(x, n - 1.0),
-        f"{n:g}*x**{n - 1.0:g}",
+        _power_rule_text(n),
         Domain(lambda x: (x != 0.0) | (n >= 0.0), ZeroDivisionError,
                "a nonzero base when the exponent is negative"),
         Domain(lambda x: (x >= 0.0) | (n == round(n)), ValueError,

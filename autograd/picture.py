@@ -61,9 +61,11 @@ def decision_boundary(
     image[edge] = (90, 90, 90)
     col = np.round((X[:, 0] - lo[0]) / (hi[0] - lo[0]) * (size - 1)).astype(int)
     row = np.round((hi[1] - X[:, 1]) / (hi[1] - lo[1]) * (size - 1)).astype(int)
-    yy, xx = np.mgrid[-4:5, -4:5]
-    disc = yy**2 + xx**2 <= 16
-    ring = disc & (yy**2 + xx**2 >= 9)
+    radius = max(3.0, size / 70)  # dots stay round and visible at any picture size
+    reach = int(np.ceil(radius))
+    yy, xx = np.mgrid[-reach: reach + 1, -reach: reach + 1]
+    disc = yy**2 + xx**2 <= radius**2
+    ring = disc & (yy**2 + xx**2 >= (radius - 1.5) ** 2)
     for r, c, label in zip(row, col, np.asarray(y, dtype=np.int64)):
         rr, cc = r + yy, c + xx
         inside = (rr >= 0) & (rr < size) & (cc >= 0) & (cc < size)

@@ -76,7 +76,9 @@ def build(
     net.output = layer_in[0]
     diff = net.output - target
     diff.label = "y - target"
-    net.loss = 0.5 * diff * diff
+    square = diff**2
+    square.label = "(y - target)^2"
+    net.loss = 0.5 * square  # dE/dy = 0.5 * 2 (y - target) = y - target, the seed's first factor
     net.loss.label = "E"
     return net
 

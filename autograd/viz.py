@@ -32,6 +32,7 @@ from typing import Any
 import graphviz
 import numpy as np
 
+from autograd._report import Names
 from autograd.engine import Value, gradients, local_derivatives, op_of, topological_order
 
 __all__ = [
@@ -169,6 +170,11 @@ class Drawing(graphviz.Digraph):
     inline as SVG; ``.source`` is the DOT text.
     """
 
+    def __repr__(self) -> str:
+        # stable text (no memory address) so that notebooks saved with outputs do not
+        # change on every run; Jupyter shows the SVG, not this
+        return "<autograd Drawing: .save('graph.svg') or .png()/.svg(); .source is the DOT text>"
+
     def pipe(
         self,
         format: str | None = None,
@@ -296,14 +302,14 @@ def _number(x: Any, fmt: str) -> str:
         return _summary(x, fmt)
     if isinstance(x, Value):  # a gradient built with create_graph
         return _number(x.data, fmt)
-    return format(float(x), fmt)
+    return format(float(x) + 0.0, fmt)  # + 0.0 turns -0.0 into 0.0
 
 
 def _short(x: Any, fmt: str) -> str:
     """A number for an edge label: a batch is shown by its mean over the samples."""
     if isinstance(x, np.ndarray):
-        return f"mean {format(float(x.mean()), fmt)}"
-    return format(float(x), fmt)
+        return f"mean {format(float(x.mean()) + 0.0, fmt)}"
+    return format(float(x) + 0.0, fmt)
 
 
 def _dependents(order: list[Value], sources: set[int]) -> set[int]:
@@ -423,24 +429,27 @@ def _cell(name: str, x: Any, fmt: str) -> str:
     if isinstance(x, np.ndarray):
         lines = [
             f"{name}, {x.shape[0]} samples",
-            f"mean {format(float(x.mean()), fmt)}",
-            f"min {format(float(x.min()), fmt)}, max {format(float(x.max()), fmt)}",
+            f"mean {format(float(x.mean()) + 0.0, fmt)}",
+            f"min {format(float(x.min()) + 0.0, fmt)}, max {format(float(x.max()) + 0.0, fmt)}",
         ]
         return "<BR/>".join(_text(line) for line in lines)
     return _text(f"{name} {_number(x, fmt)}")
 
 
 def _chain_label(
-    root: Value, node: Value, parent: Value, local: Any, upstream: Any, fmt: str
+    names: Names, root: Value, node: Value, parent: Value, local: Any, upstream: Any, fmt: str
 ) -> str:
-    """The chain rule on one edge: d(node)/d(parent), d(root)/d(node) and their product."""
+    """The chain rule on one edge: d(node)/d(parent), d(root)/d(node) and their product.
+
+    Nodes are named as the checking tools name them (label, else ``mul#2``), and
+    the first two lines say "local" and "upstream" so that a local partial is
+    not mistaken for the node's total gradient shown in its box.
+    """
     product = upstream * local
-    top, mid, low = _symbol(root.label), _symbol(node.label), _symbol(parent.label)
-    local_name = f"∂{mid}/∂{low}" if mid and low else "local"
-    up_name = f"∂{top}/∂{mid}" if top and mid else "upstream"
+    top, mid, low = (_symbol(names(v)) for v in (root, node, parent))
     lines = [
-        f"{local_name} = {_short(local, fmt)}",
-        f"{up_name} = {_short(upstream, fmt)}",
+        f"local ∂{mid}/∂{low} = {_short(local, fmt)}",
+        f"upstream ∂{top}/∂{mid} = {_short(upstream, fmt)}",
     ]
     product_line = f"<B>{_text(f'product = {_short(product, fmt)}')}</B>"
     return "<" + "<BR/>".join([*(_text(line) for line in lines), product_line]) + ">"
@@ -492,6 +501,7 @@ def draw(
         lit = _dependents(sel.full, {id(v) for v in marked})
 
     upstream: dict[int, Any] = {}
+    names = Names(root) if chain else Names()
     if chain:
         expanded_nodes = [n for n in sel.order if id(n) in sel.expanded]
         for n, g in zip(expanded_nodes, gradients(root, expanded_nodes)):
@@ -543,7 +553,7 @@ def draw(
             style = _edge_style(on and id(parent) in lit)
             if chain:
                 style["label"] = _chain_label(
-                    root, node, parent, locals_[i], upstream[id(node)], fmt
+                    names, root, node, parent, locals_[i], upstream[id(node)], fmt
                 )
             g.edge(ids[id(parent)], op_id, **style)
     return g

@@ -54,8 +54,8 @@ def test_mixed_activations_show_their_own_derivative_factor() -> None:
     assert relu.op == "relu" and relu.formula == "1 if x > 0 else 0" and relu.value == 1.0
     tanh = factors["∂o1_1/∂a1_1"]
     assert tanh.value == pytest.approx(hand.do_da["o1_1"], rel=1e-12)
-    # E = 0.5 * d * d uses d twice, and o1_1 feeds two sigmoid neurons: 2 x 2 paths
-    assert e.n_paths == len(e.paths) == 4
+    # o1_1 feeds two sigmoid neurons, which both feed the output: 2 paths
+    assert e.n_paths == len(e.paths) == 2
     assert "[sigmoid: sigmoid(x)*(1 - sigmoid(x))]" in str(e)
     assert e.gradient == pytest.approx(hand.gradients["w1_11"], rel=1e-12)
 
