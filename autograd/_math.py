@@ -24,11 +24,7 @@ _SQRT_2 = math.sqrt(2.0)
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 _2_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 _erf_array = np.frompyfunc(math.erf, 1, 1)
-
-
-def is_batch(x: Any) -> bool:
-    """True when ``x`` is a numpy array (a batch of scalars)."""
-    return isinstance(x, ndarray)
+_erfc_array = np.frompyfunc(math.erfc, 1, 1)
 
 
 def _elementwise(name: str, scalar: Callable[[float], float],
@@ -84,7 +80,16 @@ def softplus(x: Any) -> Any:
 
 
 def normal_cdf(x: Any) -> Any:
-    """Phi(x), the standard normal CDF, as 0.5 * (1 + erf(x / sqrt 2))."""
+    """Phi(x), the standard normal CDF.
+
+    As 0.5 * erfc(-x / sqrt 2) on numbers, which keeps its relative accuracy in
+    the far left tail (1 + erf(x) cancels to 0 there); on Values as
+    0.5 * (1 + erf(x / sqrt 2)), built from the table's erf.
+    """
+    if x.__class__ is float:
+        return 0.5 * math.erfc(-x / _SQRT_2)
+    if isinstance(x, ndarray):
+        return 0.5 * np.asarray(_erfc_array(-x / _SQRT_2), dtype=np.float64)
     return 0.5 * (1.0 + erf(x / _SQRT_2))
 
 
@@ -99,11 +104,11 @@ def erf_slope(x: Any) -> Any:
 
 
 def relu(x: Any) -> Any:
-    """max(x, 0)."""
+    """max(x, 0); nan stays nan (so anomaly mode still sees it)."""
     if x.__class__ is float:
-        return x if x > 0.0 else 0.0
+        return 0.0 if x <= 0.0 else x
     if isinstance(x, ndarray):
-        return np.where(x > 0.0, x, 0.0)
+        return np.where(x <= 0.0, 0.0, x)
     return x.relu()
 
 
@@ -151,35 +156,86 @@ def step(x: Any) -> Any:
     return _constant_like(x, step(x.data))
 
 
-def sign(x: Any) -> Any:
-    """-1, 0 or 1: the derivative of abs (abs'(0) = 0 by convention)."""
+def select(x: Any, positive: Any, otherwise: Any) -> Any:
+    """``positive`` where x > 0, else ``otherwise``: a piecewise rule's two branches.
+
+    Picks rather than blends, so an infinite value on the unused branch cannot
+    turn into 0 * inf = nan.  On a batch Value (create_graph) the branches are
+    blended with a constant 0/1 mask.
+    """
     if x.__class__ is float:
-        return 1.0 if x > 0.0 else (-1.0 if x < 0.0 else 0.0)
+        return positive if x > 0.0 else otherwise
+    if isinstance(x, ndarray):
+        return np.where(x > 0.0, positive, otherwise)
+    if x.data.__class__ is float:
+        return positive if x.data > 0.0 else otherwise
+    mask = step(x)
+    return mask * positive + (1.0 - mask) * otherwise
+
+
+def sign(x: Any) -> Any:
+    """-1, 0 or 1: the derivative of abs (abs'(0) = 0 by convention; nan stays nan)."""
+    if x.__class__ is float:
+        return 1.0 if x > 0.0 else (-1.0 if x < 0.0 else (0.0 if x == 0.0 else x))
     if isinstance(x, ndarray):
         return np.sign(x)
     return _constant_like(x, sign(x.data))
 
 
-def power(x: Any, p: float) -> Any:
-    """x**p with IEEE semantics at 0: 0**negative is inf instead of raising."""
-    if x.__class__ is float:
+def _odd(p: float) -> bool:
+    return p == round(p) and round(p) % 2 == 1
+
+
+def power(x: Any, p: Any) -> Any:
+    """x**p for a derivative, with IEEE semantics instead of exceptions.
+
+    0**negative and overflow give inf (signed like the power), a negative base
+    with a non-integer exponent gives nan (never a complex number).  On a Value
+    at such a point the result is a constant: there is no derivative to carry.
+    """
+    if x.__class__ is float and p.__class__ is float:
         if x == 0.0 and p < 0.0:
-            return _INF
-        return x**p
-    if isinstance(x, ndarray):
-        with np.errstate(divide="ignore"):
+            return math.copysign(_INF, x) if _odd(p) else _INF
+        if x < 0.0 and p != round(p):
+            return math.nan
+        try:
+            return x**p
+        except OverflowError:
+            return -_INF if (x < 0.0 and _odd(p)) else _INF
+    if isinstance(x, ndarray) or isinstance(p, ndarray):
+        with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
             return np.power(x, p)
+    xd = x.data if hasattr(x, "data") else x
+    pd = p.data if hasattr(p, "data") else p
+    if xd.__class__ is float and pd.__class__ is float and (
+        (xd == 0.0 and pd < 0.0) or (xd < 0.0 and pd != round(pd))
+    ):
+        return _constant_like(x, power(xd, pd))
     return x**p
 
 
 def recip(x: Any) -> Any:
-    """1/x with IEEE semantics: 1/0 is inf instead of raising."""
+    """1/x with IEEE semantics: 1/0 is inf (1/-0 is -inf) instead of raising."""
     if x.__class__ is float:
-        return 1.0 / x if x != 0.0 else _INF
+        return 1.0 / x if x != 0.0 else math.copysign(_INF, x)
     if isinstance(x, ndarray):
         with np.errstate(divide="ignore"):
             return 1.0 / x
+    if x.data.__class__ is float and x.data == 0.0:
+        return _constant_like(x, recip(x.data))
     return 1.0 / x
+
+
+def pow_base_slope(x: Any, p: Any) -> Any:
+    """d(x**p)/dx = p * x**(p-1), and 0 where p == 0 (x**0 is constant, even at 0)."""
+    slope = p * power(x, p - 1.0)
+    if p.__class__ is float:
+        return slope if p != 0.0 else full_like(x, 0.0)
+    if isinstance(p, ndarray):
+        return np.where(p == 0.0, 0.0, slope)
+    if p.data.__class__ is float and p.data == 0.0:
+        return full_like(x, 0.0) if not hasattr(x, "data") else _constant_like(x, 0.0)
+    return slope
 
 
 def pow_exponent_slope(x: Any, out: Any) -> Any:
@@ -197,6 +253,8 @@ def pow_exponent_slope(x: Any, out: Any) -> Any:
         with np.errstate(divide="ignore", invalid="ignore"):
             slope = out * np.log(x)
         return np.where(x > 0.0, slope, np.where(x == 0.0, 0.0, np.nan))
+    if x.data.__class__ is float and x.data <= 0.0:
+        return _constant_like(x, pow_exponent_slope(x.data, 0.0))
     return out * log(x)
 
 

@@ -58,6 +58,16 @@ def _elementwise(fn: Callable[..., Any]) -> Callable[..., Any]:
     """``fn`` on floats as is; on batches as is when it handles arrays, else per sample."""
 
     def call(*args: Any) -> Any:
+        if any(isinstance(a, Value) for a in args):  # create_graph: the rule on Values
+            try:
+                return _data(fn(*args), None)
+            except TypeError:
+                # A rule written with math.* cannot take Values: use its number as a
+                # constant.  It is then right to first order only (gradgradcheck says so).
+                plain = call(*[a.data if isinstance(a, Value) else a for a in args])
+                if isinstance(plain, tuple):
+                    return tuple(Value(p) for p in plain)
+                return Value(plain)
         like = next((a for a in args if isinstance(a, np.ndarray)), None)
         if like is None:
             first = args[0] if args else None

@@ -65,7 +65,10 @@ def _to_data(data: Any, what: str = "Value") -> Data:
             raise ValueError(f"{what}: a batch must hold at least one sample")
         return np.array(data, dtype=np.float64)  # a copy: the graph owns its data
     if isinstance(data, (numbers.Real, np.bool_)):
-        return float(data)
+        try:
+            return float(data)
+        except OverflowError:
+            raise OverflowError(f"{what}: {data!r} is too large for a float64") from None
     hint = " (use numpy.asarray(...) for a batch)" if isinstance(data, (list, tuple)) else ""
     raise TypeError(
         f"{what} data must be a real number (int, float, bool, numpy scalar) or a 1-D "
@@ -146,13 +149,20 @@ class Value:
         return f"Value({', '.join(parts)})"
 
     def __float__(self) -> float:
-        if self.data.__class__ is not float:
-            raise TypeError(f"float(): Value {self.label!r} holds a batch, not one number")
-        return self.data
+        # Deliberately refused: float(v) is what math.sin(v) and friends call, and
+        # a float silently cuts the graph (the gradient through it would be 0).
+        raise TypeError(
+            f"a Value {('(label ' + repr(self.label) + ') ') if self.label else ''}is not "
+            "converted to float implicitly, because a plain float cuts the graph: use "
+            "v.sin(), autograd.sin(v), ... to stay in the graph, or v.item() / v.data "
+            "for the number itself"
+        )
 
     def item(self) -> float:
-        """The data as a Python float (like ``tensor.item()``)."""
-        return float(self)
+        """The data as a Python float (like ``tensor.item()``); a batch raises TypeError."""
+        if self.data.__class__ is not float:
+            raise TypeError(f"item(): Value {self.label!r} holds a batch, not one number")
+        return self.data
 
     # ------------------------------------------------------------ backward
     def backward(self, grad: Any = None, create_graph: bool = False) -> None:
@@ -163,24 +173,16 @@ class Value:
         ``create_graph=True`` the gradients are Values that can be
         differentiated again.
         """
-        seed = _seed(self, grad)
-        if not create_graph and not _edge_observers:
-            batched, leaves = _count_consumers(self, zero_intermediate=True)
-            if not batched:
-                # Each leaf collects this pass's gradient from zero and adds it
-                # to what it held once at the end, so k passes give exactly k
-                # times one pass (bit for bit), however many uses a leaf has.
-                held = [leaf.grad for leaf in leaves]
-                for leaf in leaves:
-                    leaf.grad = 0.0
-                _run_fast(self, seed)
-                for leaf, before in zip(leaves, held):
-                    if before != 0.0:
-                        leaf.grad = before + leaf.grad
-                return
-        else:
-            _count_consumers(self, zero_intermediate=True)
-        grads = _run_general(self, seed, create_graph)
+        seed = _seed(self, grad, create_graph)
+        with _one_pass(self):
+            if not create_graph and not _edge_observers:
+                batched, leaves = _count_consumers(self, zero_intermediate=True)
+                if not batched:
+                    _backward_fast(self, seed, leaves)
+                    return
+            else:
+                _count_consumers(self, zero_intermediate=True)
+            grads = _run_general(self, seed, create_graph)
         for node, g in grads.items():
             if node._op is None:
                 prev = node.grad
@@ -397,9 +399,9 @@ def _apply1(op: Op, a: Value) -> Value:
         if x.__class__ is float:
             data = op.forward(x)
         else:
-            with np.errstate(over="ignore", under="ignore"):
+            with np.errstate(over="ignore", under="ignore", invalid="ignore"):
                 data = op.forward(x)
-    except ArithmeticError as err:
+    except (ArithmeticError, ValueError) as err:  # e.g. sin(inf): math domain error
         raise _forward_failed(op, (a,), err) from None
     return _node(data, op, a, None)
 
@@ -424,9 +426,9 @@ def _apply2(op: Op, a: Any, b: Any) -> Value:
         if x.__class__ is float and y.__class__ is float:
             data = op.forward(x, y)
         else:
-            with np.errstate(over="ignore", under="ignore"):
+            with np.errstate(over="ignore", under="ignore", invalid="ignore"):
                 data = op.forward(x, y)
-    except ArithmeticError as err:
+    except (ArithmeticError, ValueError) as err:
         raise _forward_failed(op, (a, b), err) from None
     return _node(data, op, a, b)
 
@@ -441,7 +443,7 @@ def _binary_methods(op: Op) -> tuple[Callable[..., Value], Callable[..., Value]]
     domain = op.domain
 
     def method(self: Value, other: Any) -> Value:
-        if other.__class__ is Value:
+        if _plain and other.__class__ is Value:
             x = self.data
             y = other.data
             if x.__class__ is float and y.__class__ is float and not domain:
@@ -450,12 +452,10 @@ def _binary_methods(op: Op) -> tuple[Callable[..., Value], Callable[..., Value]]
                 v.grad = 0.0
                 v.label = ""
                 v._n = 0
-                if _plain:
-                    v._op = op
-                    v._a = self
-                    v._b = other
-                    return v
-                return _node(v.data, op, self, other)
+                v._op = op
+                v._a = self
+                v._b = other
+                return v
         return _apply2(op, self, other)
 
     def reflected(self: Value, other: Any) -> Value:
@@ -488,20 +488,78 @@ def apply_nary(op: Op, args: Sequence[Any]) -> Value:
 
 
 # ---------------------------------------------------------------- backward
-def _seed(root: Value, grad: Any) -> Data:
+def _seed(root: Value, grad: Any, create_graph: bool) -> Any:
+    """The gradient the pass starts from, in the shape of the output's data.
+
+    A number seeds every sample of a batch output; a Value seed is kept as a
+    Value only when the gradients are to be differentiated (create_graph).
+    """
     if grad is None:
         return 1.0 if root.data.__class__ is float else np.ones_like(root.data)
     if isinstance(grad, Value):
-        return grad  # type: ignore[return-value]
+        if create_graph:
+            _seed(root, grad.data, False)  # the same shape check
+            return grad
+        grad = grad.data
     seed = _to_data(grad, "backward grad")
-    if seed.__class__ is not float and (
-        root.data.__class__ is float or seed.shape != root.data.shape  # type: ignore[union-attr]
-    ):
-        raise ValueError(
-            f"backward: grad of shape {np.shape(seed)} does not match the output's "
-            f"data of shape {np.shape(root.data)}"
-        )
+    if seed.__class__ is not float:
+        if root.data.__class__ is float or seed.shape != root.data.shape:  # type: ignore[union-attr]
+            raise ValueError(
+                f"backward: grad of shape {np.shape(seed)} does not match the output's "
+                f"data of shape {np.shape(root.data)}"
+            )
+    elif root.data.__class__ is not float:
+        seed = np.full_like(root.data, seed)
     return seed
+
+
+_passes_running = 0
+
+
+@contextmanager
+def _one_pass(root: Value) -> Iterator[None]:
+    """Run one backward pass: never inside another, and leave ``_n`` all zero.
+
+    The consumer counts live on the nodes, so a pass started from inside a
+    running one (an observer calling backward) would see the outer pass's
+    counts; it is refused with a clear error instead of giving wrong numbers.
+    """
+    global _passes_running
+    if _passes_running:
+        raise RuntimeError(
+            "backward: a backward pass cannot start while another one is running "
+            "(e.g. from an observer); run it after the first pass has finished"
+        )
+    _passes_running += 1
+    try:
+        yield
+    except BaseException:
+        _reset_counts(root)  # interrupted: counting or running left counts set
+        raise
+    finally:
+        _passes_running -= 1
+
+
+def _backward_fast(root: Value, seed: Data, leaves: list[Value]) -> None:
+    """The float loop into ``.grad``, with each leaf's earlier gradient kept aside.
+
+    Each leaf collects this pass's gradient from zero and adds it to what it
+    held once at the end, so k passes give exactly k times one pass (bit for
+    bit), however many uses a leaf has.  If the pass fails, leaves get back
+    what they held.
+    """
+    held = [leaf.grad for leaf in leaves]
+    for leaf in leaves:
+        leaf.grad = 0.0
+    try:
+        _run_fast(root, seed)
+    except BaseException:
+        for leaf, before in zip(leaves, held):
+            leaf.grad = before
+        raise
+    for leaf, before in zip(leaves, held):
+        if before != 0.0:
+            leaf.grad = before + leaf.grad
 
 
 def _count_consumers(root: Value, zero_intermediate: bool) -> tuple[bool, list[Value]]:
@@ -564,47 +622,52 @@ def _run_fast(root: Value, seed: Data) -> None:
     stack = [root]
     pop = stack.pop
     push = stack.append
-    try:
-        while stack:
-            n = pop()
-            op = n._op
-            if op is None:
-                continue
-            g = n.grad
-            a = n._a
-            arity = op.arity
-            if arity == 2:
-                b = n._b
-                const = op.constant
-                if const is None:
-                    da, db = op.local(a.data, b.data, n.data)
-                else:
-                    da, db = const
-                a.grad += g * da
-                b.grad += g * db
-                k = a._n - 1
-                a._n = k
-                if not k:
-                    push(a)
-                k = b._n - 1
-                b._n = k
-                if not k:
-                    push(b)
-            elif arity == 1:
-                a.grad += g * op.local(a.data, n.data)
-                k = a._n - 1
-                a._n = k
-                if not k:
-                    push(a)
+    while stack:
+        n = pop()
+        op = n._op
+        if op is None:
+            continue
+        g = n.grad
+        a = n._a
+        arity = op.arity
+        if arity == 2:
+            b = n._b
+            const = op.constant
+            if const is None:
+                da, db = op.local(a.data, b.data, n.data)
             else:
-                for p, d in zip(a, op.local([p.data for p in a], n.data)):
-                    p.grad += g * d
-                    p._n -= 1
-                    if p._n == 0:
-                        push(p)
-    except BaseException:
-        _reset_counts(root)
-        raise
+                da, db = const
+            a.grad += g * da
+            b.grad += g * db
+            k = a._n - 1
+            a._n = k
+            if not k:
+                push(a)
+            k = b._n - 1
+            b._n = k
+            if not k:
+                push(b)
+        elif arity == 1:
+            a.grad += g * op.local(a.data, n.data)
+            k = a._n - 1
+            a._n = k
+            if not k:
+                push(a)
+        else:
+            for p, d in zip(a, op.local([p.data for p in a], n.data)):
+                p.grad += g * d
+                p._n -= 1
+                if p._n == 0:
+                    push(p)
+
+
+def _locals(op: Op, inputs: Sequence[Any], out: Any) -> Sequence[Any]:
+    """The op's local derivatives, one per input, from the table's rule."""
+    if op.arity == 2:
+        return op.local(inputs[0], inputs[1], out)
+    if op.arity == 1:
+        return (op.local(inputs[0], out),)
+    return op.local(inputs, out)
 
 
 def _reduce_to(node: Value, contribution: Any) -> Any:
@@ -628,35 +691,27 @@ def _run_general(root: Value, seed: Any, create_graph: bool) -> dict[Value, Any]
     grads: dict[Value, Any] = {root: seed}
     stack = [root]
     observers = tuple(_edge_observers)
-    try:
-        while stack:
-            n = stack.pop()
-            op = n._op
-            if op is None:
-                continue
-            g = grads[n]
-            parents = n.parents
-            inputs: Sequence[Any] = parents if create_graph else [p.data for p in parents]
-            out = n if create_graph else n.data
-            if op.arity == 2:
-                local = op.local(inputs[0], inputs[1], out)
-            elif op.arity == 1:
-                local = (op.local(inputs[0], out),)
-            else:
-                local = op.local(inputs, out)
-            for i, (p, d) in enumerate(zip(parents, local)):
-                c = g if (d.__class__ is float and d == 1.0) else g * d
-                c = _reduce_to(p, c)
-                for observe in observers:
-                    observe(n, i, p, g, d, c)
-                prev = grads.get(p)
-                grads[p] = c if prev is None else prev + c
-                p._n -= 1
-                if p._n == 0:
-                    stack.append(p)
-    except BaseException:
-        _reset_counts(root)
-        raise
+    while stack:
+        n = stack.pop()
+        op = n._op
+        if op is None:
+            continue
+        g = grads[n]
+        parents = n.parents
+        if create_graph:
+            local = _locals(op, parents, n)
+        else:
+            local = _locals(op, [p.data for p in parents], n.data)
+        for i, (p, d) in enumerate(zip(parents, local)):
+            c = g if (d.__class__ is float and d == 1.0) else g * d
+            c = _reduce_to(p, c)
+            for observe in observers:
+                observe(n, i, p, g, d, c)
+            prev = grads.get(p)
+            grads[p] = c if prev is None else prev + c
+            p._n -= 1
+            if p._n == 0:
+                stack.append(p)
     return grads
 
 
@@ -680,8 +735,10 @@ def gradients(
             raise TypeError(f"gradients: inputs must be Values, not {type(w).__name__}")
     if not isinstance(output, Value):
         raise TypeError(f"gradients: output must be a Value, not {type(output).__name__}")
-    _count_consumers(output, zero_intermediate=False)
-    grads = _run_general(output, _seed(output, grad), create_graph)
+    seed = _seed(output, grad, create_graph)
+    with _one_pass(output):
+        _count_consumers(output, zero_intermediate=False)
+        grads = _run_general(output, seed, create_graph)
     result = []
     for w in wanted:
         g = grads.get(w)
@@ -737,6 +794,20 @@ def no_grad() -> Iterator[None]:
         _update_plain()
 
 
+@contextmanager
+def enable_grad() -> Iterator[None]:
+    """Record graphs inside the block, even within ``no_grad()`` (restored on exit)."""
+    global _grad_enabled
+    previous = _grad_enabled
+    _grad_enabled = True
+    _update_plain()
+    try:
+        yield
+    finally:
+        _grad_enabled = previous
+        _update_plain()
+
+
 def is_grad_enabled() -> bool:
     """False inside ``no_grad()``."""
     return _grad_enabled
@@ -782,12 +853,7 @@ def local_derivatives(node: Value) -> tuple[Any, ...]:
     op = node._op
     if op is None:
         return ()
-    xs = [p.data for p in node.parents]
-    if op.arity == 2:
-        return tuple(op.local(xs[0], xs[1], node.data))
-    if op.arity == 1:
-        return (op.local(xs[0], node.data),)
-    return tuple(op.local(xs, node.data))
+    return tuple(_locals(op, [p.data for p in node.parents], node.data))
 
 
 EdgeObserver = Callable[[Value, int, Value, Any, Any, Any], None]

@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from autograd import ops
-from autograd.engine import Value, apply, gradients
+from autograd.engine import Value, apply, enable_grad, gradients
 
 _depth = 0  # how many grad() calls are evaluating their function right now
 
@@ -33,7 +33,10 @@ def _argnums(argnums: int | Sequence[int], nargs: int, name: str) -> tuple[int, 
     for i in nums:
         if not isinstance(i, int) or not -nargs <= i < nargs:
             raise ValueError(f"{name}: argnums {argnums!r} is out of range for {nargs} argument(s)")
-    return tuple(i % nargs for i in nums)
+    resolved = tuple(i % nargs for i in nums)
+    if len(set(resolved)) != len(resolved):
+        raise ValueError(f"{name}: argnums {argnums!r} names an argument twice")
+    return resolved
 
 
 def value_and_grad(f: Callable[..., Any], argnums: int | Sequence[int] = 0) -> Callable[..., Any]:
@@ -50,29 +53,30 @@ def value_and_grad(f: Callable[..., Any], argnums: int | Sequence[int] = 0) -> C
         global _depth
         nums = _argnums(argnums, len(args), "grad")
         nested = _depth > 0
-        call_args = list(args)
-        variables = []
-        for i in nums:
-            a = args[i]
-            # A fresh node per call: the derivative is taken with respect to
-            # this node, never to an enclosing grad's variable it came from.
-            v = apply(ops.IDENTITY, a) if isinstance(a, Value) else Value(a)
-            call_args[i] = v
-            variables.append(v)
-        _depth += 1
-        try:
-            out = f(*call_args, **kwargs)
-        finally:
-            _depth -= 1
-        if not isinstance(out, Value):
+        with enable_grad():  # a derivative is asked for, even inside no_grad()
+            call_args = list(args)
+            variables = []
+            for i in nums:
+                a = args[i]
+                # A fresh node per call: the derivative is taken with respect to
+                # this node, never to an enclosing grad's variable it came from.
+                v = apply(ops.IDENTITY, a) if isinstance(a, Value) else Value(a)
+                call_args[i] = v
+                variables.append(v)
+            _depth += 1
             try:
-                out = Value(out)  # a function that ignores its arguments
-            except TypeError:
-                raise TypeError(
-                    f"grad: {getattr(f, '__name__', 'f')} must return a Value or a number, "
-                    f"not {type(out).__name__}"
-                ) from None
-        grads = gradients(out, variables, create_graph=nested)
+                out = f(*call_args, **kwargs)
+            finally:
+                _depth -= 1
+            if not isinstance(out, Value):
+                try:
+                    out = Value(out)  # a function that ignores its arguments
+                except TypeError:
+                    raise TypeError(
+                        f"grad: {getattr(f, '__name__', 'f')} must return a Value or a number, "
+                        f"not {type(out).__name__}"
+                    ) from None
+            grads = gradients(out, variables, create_graph=nested)
         value = out if nested else out.data
         return value, (grads[0] if isinstance(argnums, int) else tuple(grads))
 

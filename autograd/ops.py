@@ -39,10 +39,11 @@ from autograd._math import (
     log,
     normal_cdf,
     normal_pdf,
+    pow_base_slope,
     pow_exponent_slope,
-    power,
     recip,
     relu,
+    select,
     sigmoid,
     sign,
     sin,
@@ -118,7 +119,7 @@ DIV = _binary(
 )
 POW = _binary(
     "pow", "**", operator.pow,
-    lambda x, y, z: (y * power(x, y - 1.0), pow_exponent_slope(x, z)),
+    lambda x, y, z: (pow_base_slope(x, y), pow_exponent_slope(x, z)),
     ("y*x**(y-1)", "x**y*log(x)"),
     Domain(lambda x, y: (x != 0.0) | (y >= 0.0), ZeroDivisionError,
            "a nonzero base when the exponent is negative"),
@@ -134,7 +135,7 @@ NEG = _unary("neg", "-", operator.neg, lambda x, z: -1.0, "-1")
 IDENTITY = _unary("identity", "id", lambda x: x, lambda x, z: 1.0, "1")
 ABS = _unary("abs", "abs", abs, lambda x, z: sign(x), "sign(x)", kink=_at_zero)
 EXP = _unary("exp", "exp", exp, lambda x, z: z, "exp(x)",
-             Domain(lambda x: x <= 709.782712893384, OverflowError,
+             Domain(lambda x: (x <= 709.782712893384) | (x != x), OverflowError,  # nan passes
                     "x <= 709.78 (exp overflows float64 above it)"))
 LOG = _unary("log", "log", log, lambda x, z: recip(x), "1/x",
              Domain(lambda x: x > 0.0, ValueError, "a positive input"))
@@ -173,7 +174,7 @@ def leaky_relu_op(slope: float) -> Op:
     """leaky_relu with its negative-side slope; leaky_relu'(0) = slope."""
     return _unary("leaky_relu", f"leaky_relu({slope:g})",
                   lambda x: leaky_relu(x, slope),
-                  lambda x, z: step(x) + (1.0 - step(x)) * slope,
+                  lambda x, z: select(x, 1.0, slope),
                   f"1 if x > 0 else {slope:g}", param=slope, kink=_at_zero)
 
 
@@ -181,7 +182,7 @@ def leaky_relu_op(slope: float) -> Op:
 def elu_op(alpha: float) -> Op:
     """elu with scale alpha; for x <= 0, elu'(x) = alpha * e**x = z + alpha."""
     return _unary("elu", f"elu({alpha:g})", lambda x: elu(x, alpha),
-                  lambda x, z: step(x) + (1.0 - step(x)) * (z + alpha),
+                  lambda x, z: select(x, 1.0, z + alpha),
                   f"1 if x > 0 else elu(x) + {alpha:g}", param=alpha, kink=_at_zero)
 
 
@@ -197,7 +198,7 @@ def _power_rule_text(n: float) -> str:
 def pow_const_op(n: float) -> Op:
     """x**n for a constant exponent n: d/dx = n * x**(n-1)."""
     return _unary(
-        "pow", f"**{n:g}", lambda x: x**n, lambda x, z: n * power(x, n - 1.0),
+        "pow", f"**{n:g}", lambda x: x**n, lambda x, z: pow_base_slope(x, n),
         _power_rule_text(n),
         Domain(lambda x: (x != 0.0) | (n >= 0.0), ZeroDivisionError,
                "a nonzero base when the exponent is negative"),

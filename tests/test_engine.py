@@ -188,7 +188,7 @@ def test_second_derivatives_are_exact(build: object, expr: sp.Expr, at: float) -
     x = Value(at)
     first = autograd.gradients(build(x), x, create_graph=True)  # type: ignore[operator]
     second = autograd.gradients(first, x)
-    assert float(first) == pytest.approx(float(sp.diff(expr, x_).subs(x_, at)), rel=1e-14)
+    assert first.item() == pytest.approx(float(sp.diff(expr, x_).subs(x_, at)), rel=1e-14)
     assert second == pytest.approx(float(sp.diff(expr, x_, 2).subs(x_, at)), rel=1e-13)
     # the same through .grad
     x2 = Value(at)

@@ -89,7 +89,7 @@ def test_second_derivatives_match_sympy(recipe: Recipe) -> None:
         for j, gij in enumerate(second):
             oracle = exact(sp.diff(expr, symbols[i], symbols[j]), symbols, recipe.leaves)
             assume(finite(oracle))
-            assert close(float(gij), oracle, rel=1e-8), (
+            assert close(gij, oracle, rel=1e-8), (
                 f"d2/dx{i}dx{j}: engine {gij!r}, sympy {oracle!r}; {recipe}")
 
 
@@ -176,10 +176,10 @@ def test_first_and_second_derivatives_match_torch(recipe: Recipe) -> None:
     ours = autograd.gradients(root, leaves, create_graph=True)
     for i, (g, tg) in enumerate(zip(ours, tgrads)):
         expected = 0.0 if tg is None else float(tg.detach())
-        assert close(float(g), expected, rel=1e-12), f"d/dx{i}: {g!r} vs torch {expected!r}"
+        assert close(g.item(), expected, rel=1e-12), f"d/dx{i}: {g!r} vs torch {expected!r}"
         if tg is None or not tg.requires_grad:
             continue
         t2 = torch.autograd.grad(tg, tleaves, retain_graph=True, allow_unused=True)
         for j, (g2, tg2) in enumerate(zip(autograd.gradients(g, leaves), t2)):
             expected2 = 0.0 if tg2 is None else float(tg2)
-            assert close(float(g2), expected2, rel=1e-10), f"d2/dx{i}dx{j}: {g2!r} vs {expected2!r}"
+            assert close(g2, expected2, rel=1e-10), f"d2/dx{i}dx{j}: {g2!r} vs {expected2!r}"

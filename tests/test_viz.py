@@ -24,7 +24,6 @@ import graphviz
 import numpy as np
 import pytest
 import sympy
-import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -275,6 +274,7 @@ _SYMPY_RULES = {
 
 def test_chain_labels_match_sympy_and_torch(bundled: viz.Renderer) -> None:
     # the same expression on the engine and on torch (retain_grad on every node)
+    torch = pytest.importorskip("torch")
     xs = {"x": 0.8, "y": -1.3, "z": 2.1}
     ours = {k: Value(v, label=k) for k, v in xs.items()}
     theirs = {k: torch.tensor(v, dtype=torch.float64, requires_grad=True) for k, v in xs.items()}
