@@ -130,6 +130,22 @@ def leaky_relu(x: Any, slope: float) -> Any:
     return x.leaky_relu(slope)
 
 
+def elu_slope(x: Any, alpha: float) -> Any:
+    """elu'(x): 1 for x > 0, alpha * e**x otherwise (elu'(0) = alpha).
+
+    Written from the input: the output form z + alpha cancels catastrophically
+    for very negative x (z is then -alpha plus a tiny amount).
+    """
+    if x.__class__ is float:
+        return 1.0 if x > 0.0 else alpha * math.exp(x)
+    if isinstance(x, ndarray):
+        return np.where(x > 0.0, 1.0, alpha * np.exp(np.minimum(x, 0.0)))
+    mask = step(x)
+    if x.data.__class__ is float:
+        return mask if x.data > 0.0 else alpha * x.exp()
+    return mask + (1.0 - mask) * alpha * (x * (1.0 - mask)).exp()
+
+
 def _constant_like(x: Any, data: Any) -> Any:
     """A graph constant holding ``data`` (a derivative that is flat a.e.)."""
     return type(x)(data)

@@ -31,6 +31,7 @@ from autograd._math import (
     batch_size,
     cos,
     elu,
+    elu_slope,
     erf,
     erf_slope,
     exp,
@@ -180,10 +181,10 @@ def leaky_relu_op(slope: float) -> Op:
 
 @lru_cache(maxsize=256)
 def elu_op(alpha: float) -> Op:
-    """elu with scale alpha; for x <= 0, elu'(x) = alpha * e**x = z + alpha."""
+    """elu with scale alpha; for x <= 0, elu'(x) = alpha * e**x."""
     return _unary("elu", f"elu({alpha:g})", lambda x: elu(x, alpha),
-                  lambda x, z: select(x, 1.0, z + alpha),
-                  f"1 if x > 0 else elu(x) + {alpha:g}", param=alpha, kink=_at_zero)
+                  lambda x, z: elu_slope(x, alpha),
+                  f"1 if x > 0 else {alpha:g}*exp(x)", param=alpha, kink=_at_zero)
 
 
 def _power_rule_text(n: float) -> str:
