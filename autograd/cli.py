@@ -15,6 +15,7 @@ import math
 import os
 import sys
 import time
+import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
@@ -42,12 +43,40 @@ def _fmt(x: float) -> str:
     return f"{x:.10g}"
 
 
+def _output_path(flag: str, path: str | None, suffixes: tuple[str, ...]) -> Path | None:
+    """Check an output file before any work is done: suffix, folder, not a folder."""
+    if path is None:
+        return None
+    if not path.strip():
+        raise UsageError(f"{flag}: the file name is empty")
+    target = Path(path)
+    if target.suffix.lower() not in suffixes:
+        raise UsageError(f"{flag} {path}: the file name must end in {' or '.join(suffixes)}")
+    if target.is_dir():
+        raise UsageError(f"{flag} {path}: is a folder")
+    folder = target.parent
+    if not folder.is_dir():
+        raise UsageError(f"{flag} {path}: the folder {str(folder)!r} does not exist")
+    return target
+
+
+def _json_number(x: Any) -> Any:
+    """JSON has no inf or nan: they are written as the strings "inf", "-inf", "nan"."""
+    if isinstance(x, float) and not math.isfinite(x):
+        return "nan" if math.isnan(x) else ("inf" if x > 0 else "-inf")
+    if isinstance(x, dict):
+        return {k: _json_number(v) for k, v in x.items()}
+    if isinstance(x, list):
+        return [_json_number(v) for v in x]
+    return x
+
+
 # ------------------------------------------------------------------ grad
 def _assignments(items: Sequence[str]) -> dict[str, float]:
     values: dict[str, float] = {}
     for item in items:
         name, sep, text = item.partition("=")
-        name = name.strip()
+        name = unicodedata.normalize("NFKC", name.strip())  # as Python reads the expression's names
         if not sep or not name or not text.strip():
             raise UsageError(f"--at takes NAME=VALUE pairs, got {item!r}")
         if not name.isidentifier():
@@ -67,6 +96,8 @@ def _assignments(items: Sequence[str]) -> dict[str, float]:
 def cmd_grad(args: argparse.Namespace) -> int:
     from autograd.expr import CONSTANTS, parse
 
+    outputs = {fmt: _output_path(f"--{fmt}", getattr(args, fmt), (f".{fmt}",))
+               for fmt in ("svg", "png", "dot")}
     expression = parse(args.expression)
     at = _assignments(args.at or [])
     for name in at:
@@ -115,24 +146,20 @@ def cmd_grad(args: argparse.Namespace) -> int:
                       for p in explanation.paths],
         }
         text += ["", str(explanation)]
-    for flag, fmt in (("svg", "svg"), ("png", "png"), ("dot", "dot")):
-        path = getattr(args, flag)
-        if path:
-            _save_drawing(out, path, fmt)
+    for path in outputs.values():
+        if path is not None:
+            _save_drawing(out, path)
             text.append(f"wrote {path}")
     if args.json:
-        print(json.dumps(report, indent=2))
+        print(json.dumps(_json_number(report), indent=2, allow_nan=False))
     else:
         print("\n".join(text))
     return status
 
 
-def _save_drawing(root: Any, path: str, fmt: str) -> None:
+def _save_drawing(root: Any, path: Path) -> None:
     from autograd.viz import draw
 
-    suffix = Path(path).suffix.lower()
-    if suffix != f".{fmt}":
-        raise UsageError(f"--{fmt} {path}: the file name must end in .{fmt}")
     try:
         draw(root, chain=True, max_nodes=2000).save(path)
     except OSError as err:
@@ -142,6 +169,7 @@ def _save_drawing(root: Any, path: str, fmt: str) -> None:
 # ------------------------------------------------------------------ demo
 def cmd_demo(args: argparse.Namespace) -> int:
     """The seeds' three-layer network: hand-derived chain rule vs engine vs finite difference."""
+    out_path = _output_path("--out", args.out, (".svg", ".png", ".dot"))
     net = seeds.build()
     net.loss.backward()
     hand = seeds.derive_by_hand()
@@ -165,9 +193,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
               f"{fd:>14.10f} {diff:>13.1e}")
     print(f"\nlargest |hand - engine| = {worst_engine:.1e}, "
           f"largest |engine - central difference| = {worst_fd:.1e}")
-    if args.out:
-        _save_drawing(net.loss, args.out, "svg")
-        print(f"wrote the computation graph to {args.out}")
+    if out_path is not None:
+        _save_drawing(net.loss, out_path)
+        print(f"wrote the computation graph to {out_path}")
     else:
         print("(add --out graph.svg to write the computation graph)")
     return 0
@@ -178,7 +206,7 @@ def _progress(step: int, steps: int, loss: float, acc: float, start: float) -> N
     width = 30
     done = int(width * step / steps)
     line = (f"[{'#' * done}{'.' * (width - done)}] step {step:>{len(str(steps))}}/{steps}  "
-            f"loss {loss:.4f}  accuracy {acc:6.1%}  {time.perf_counter() - start:5.1f}s")
+            f"loss {loss:.4g}  accuracy {acc:6.1%}  {time.perf_counter() - start:5.1f}s")
     if sys.stderr.isatty():
         end = "\n" if step == steps else ""
         print("\r" + line, end=end, file=sys.stderr, flush=True)
@@ -193,8 +221,10 @@ def cmd_train(args: argparse.Namespace) -> int:
     from autograd.engine import Value, no_grad
     from autograd.functions import sum as vsum
 
-    if args.steps < 1 or args.samples < 2:
-        raise UsageError("--steps must be at least 1 and --samples at least 2")
+    save_path = _output_path("--save", args.save, (".json",))
+    plot_path = _output_path("--plot", args.plot, (".png",))
+    if args.samples < 2:
+        raise UsageError(f"--samples: at least 2 samples are needed, got {args.samples}")
     if args.data == "blobs":  # --noise is the spread of each blob
         X, y = data.make_blobs(n_samples=args.samples, centers=3, seed=args.seed,
                                cluster_std=1.0 if args.noise is None else args.noise)
@@ -233,8 +263,7 @@ def cmd_train(args: argparse.Namespace) -> int:
             return (np.asarray(out.data) > 0).astype(np.int64)
         return np.argmax(np.vstack([np.asarray(v.data) for v in out]), axis=0)
 
-    start = time.perf_counter()
-    for step in range(1, args.steps + 1):
+    def train_step(step: int) -> tuple[float, float]:
         out = model(inputs)
         if classes == 2:
             data_loss = losses.hinge(out, signs)
@@ -248,40 +277,53 @@ def cmd_train(args: argparse.Namespace) -> int:
         opt.step()
         with no_grad():
             acc = float(np.mean(predict(inputs) == y))
-        _progress(step, args.steps, float(loss.data), acc, start)
+        return loss.item(), acc
+
+    start = time.perf_counter()
+    for step in range(1, args.steps + 1):
+        with np.errstate(all="ignore"):  # divergence is reported below, not as numpy warnings
+            loss, acc = train_step(step)
+        if not math.isfinite(loss):
+            raise UsageError(f"training diverged: the loss is {loss} at step {step}; "
+                             "try a smaller --lr")
+        _progress(step, args.steps, loss, acc, start)
     with no_grad():
         correct = int(np.sum(predict(inputs) == y))
     print(f"final training accuracy: {correct / len(y):.1%} ({correct}/{len(y)})")
-    if args.save:
+    if save_path is not None:
         try:
-            model.save(args.save)
+            model.save(save_path)
         except OSError as err:
-            raise UsageError(f"cannot write {args.save}: {err.strerror or err}") from None
-        print(f"saved the parameters to {args.save}")
-    if args.plot:
+            raise UsageError(f"cannot write {save_path}: {err.strerror or err}") from None
+        print(f"saved the parameters to {save_path}")
+    if plot_path is not None:
         from autograd.picture import decision_boundary, save_png
 
-        if not args.plot.lower().endswith(".png"):
-            raise UsageError(f"--plot {args.plot}: the file name must end in .png")
         with no_grad():
             image = decision_boundary(lambda gx, gy: predict([Value(gx), Value(gy)]), X, y)
         try:
-            save_png(args.plot, image)
+            save_png(plot_path, image)
         except OSError as err:
-            raise UsageError(f"cannot write {args.plot}: {err.strerror or err}") from None
-        print(f"wrote the decision boundary to {args.plot}")
+            raise UsageError(f"cannot write {plot_path}: {err.strerror or err}") from None
+        print(f"wrote the decision boundary to {plot_path}")
     return 0
 
 
 # ------------------------------------------------------------------ parser
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} must be at least 1")
-    return value
+def _whole(low: int, high: int) -> Any:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{text!r} must be between {low} and {high:,}")
+        return value
+
+    return parse
+
+
+_positive_int = _whole(1, 100_000)
 
 
 def _number(text: str) -> float:
@@ -289,8 +331,8 @@ def _number(text: str) -> float:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not math.isfinite(value) or value < 0:
-        raise argparse.ArgumentTypeError(f"{text!r} must be a finite number >= 0")
+    if not math.isfinite(value) or not 0 <= value <= 1e6:
+        raise argparse.ArgumentTypeError(f"{text!r} must be a number from 0 to 1e6")
     return value
 
 
@@ -329,7 +371,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "ReLU layer and the R2 loss: for each weight, the chain rule derived by hand "
                     "(dE/do * do/da * da/dw), the engine's gradient and a central difference.",
         epilog=f"example:\n  {EXAMPLES['demo']}", formatter_class=argparse.RawDescriptionHelpFormatter)
-    d.add_argument("--out", metavar="FILE.svg", help="write the computation graph as SVG")
+    d.add_argument("--out", metavar="FILE", help="write the computation graph (.svg, .png or .dot)")
     d.set_defaults(run=cmd_demo)
 
     t = sub.add_parser(
@@ -338,8 +380,9 @@ def build_parser() -> argparse.ArgumentParser:
                     "moons, circles or blobs; two classes use the max-margin loss, more use "
                     "softmax cross-entropy; plus an L2 penalty.",
         epilog=f"example:\n  {EXAMPLES['train']}", formatter_class=argparse.RawDescriptionHelpFormatter)
-    t.add_argument("--data", choices=["moons", "circles", "blobs"], default="moons")
-    t.add_argument("--samples", type=_positive_int, default=100)
+    t.add_argument("--data", choices=["moons", "circles", "blobs"], default="moons",
+                   help="the data set (default moons)")
+    t.add_argument("--samples", type=_positive_int, default=100, help="data points (default 100)")
     t.add_argument("--noise", type=_number,
                    help="noise of moons and circles (default 0.1), spread of blobs (default 1.0)")
     t.add_argument("--layers", type=_positive_int, nargs="+", metavar="N",
@@ -347,16 +390,21 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--activations", nargs="+", metavar="NAME",
                    help="one per layer: tanh sigmoid relu linear leaky_relu elu softplus silu gelu "
                         "(default relu ... linear)")
-    t.add_argument("--optimizer", choices=["sgd", "adam"], default="sgd")
+    t.add_argument("--optimizer", choices=["sgd", "adam"], default="sgd", help="(default sgd)")
     t.add_argument("--lr", type=_number, help="learning rate (default for sgd, with micrograd's "
                                                "decay: 1.0, or 0.05 for blobs; for adam 0.05)")
     t.add_argument("--l2", type=_number, default=1e-4, help="L2 penalty (default 1e-4)")
-    t.add_argument("--steps", type=_positive_int, default=100)
-    t.add_argument("--seed", type=int, default=1)
+    t.add_argument("--steps", type=_positive_int, default=100, help="training steps (default 100)")
+    t.add_argument("--seed", type=_whole(0, 2**32 - 1), default=1,
+                   help="seed of the data and the initial weights (default 1)")
     t.add_argument("--save", metavar="FILE.json", help="save the trained parameters as JSON")
     t.add_argument("--plot", metavar="FILE.png", help="save a decision-boundary picture")
     t.set_defaults(run=cmd_train)
     return parser
+
+
+def _looks_negative(text: str) -> bool:
+    return text.startswith("-") and text not in ("-h", "--help") and not text.startswith("--")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -364,6 +412,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from autograd.expr import ExpressionError
 
     args_list = list(sys.argv[1:] if argv is None else argv)
+    if len(args_list) > 1 and args_list[0] == "grad" and _looks_negative(args_list[1]):
+        # "-x*y" would be read as an option; a leading space keeps it an expression
+        args_list[1] = " " + args_list[1]
     parser = build_parser()
     try:
         args = parser.parse_args(args_list or ["demo"])  # no command: the main job

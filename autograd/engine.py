@@ -380,15 +380,18 @@ def _check_domain(op: Op, args: Sequence[Value]) -> None:
             if ok.all():
                 continue
             sample = int(np.argmin(ok))
-        names = ("x", "y") if len(args) == 2 else ("x",)
-        inputs = ", ".join(f"{n}={describe(a, sample)}" for n, a in zip(names, args))
-        raise dom.error(f"{op.name}: needs {dom.needs}, got {inputs}")
+        raise dom.error(f"{op.name}: needs {dom.needs}, got {_inputs(args, sample)}")
+
+
+def _inputs(args: Sequence[Value], sample: int | None = None) -> str:
+    # "1.0 and 0.0 (label 'd')": the inputs in order, without names that could be
+    # mistaken for the user's own variables
+    return " and ".join(describe(a, sample) for a in args)
 
 
 def _forward_failed(op: Op, args: Sequence[Value], err: Exception) -> Exception:
-    names = ("x", "y") if len(args) == 2 else ("x",)
-    inputs = ", ".join(f"{n}={describe(a)}" for n, a in zip(names, args))
-    return type(err)(f"{op.name}: {err} for {inputs}")
+    reason = "the result does not fit in a float64" if isinstance(err, OverflowError) else str(err)
+    return type(err)(f"{op.name}: {reason}, for {_inputs(args)}")
 
 
 def _apply1(op: Op, a: Value) -> Value:
@@ -416,10 +419,8 @@ def _apply2(op: Op, a: Any, b: Any) -> Value:
     x = a.data
     y = b.data
     if x.__class__ is not float and y.__class__ is not float and x.shape != y.shape:
-        raise ValueError(
-            f"{op.name}: batches of different sizes, {x.shape[0]} and {y.shape[0]} "
-            f"(labels {a.label!r} and {b.label!r})"
-        )
+        labels = f" (labels {a.label!r} and {b.label!r})" if a.label or b.label else ""
+        raise ValueError(f"{op.name}: batches of different sizes, {x.shape[0]} and {y.shape[0]}{labels}")
     if op.domain:
         _check_domain(op, (a, b))
     try:

@@ -51,6 +51,18 @@ def test_check_fails_with_status_1_on_a_non_differentiable_point(capsys: pytest.
     assert "gradcheck" in out
 
 
+def test_expressions_may_start_with_a_minus(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "grad", "-x*y", "--at", "x=1", "y=2", "--json")
+    assert code == 0
+    assert json.loads(out)["gradients"] == {"x": -2.0, "y": -1.0}
+
+
+def test_json_output_stays_valid_json_for_infinities(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "grad", "sqrt(x)", "--at", "x=0", "--json")
+    assert code == 0
+    assert json.loads(out)["gradients"]["x"] == "inf"  # JSON has no Infinity
+
+
 def test_grad_writes_the_graph(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     svg, png, dot = tmp_path / "g.svg", tmp_path / "g.png", tmp_path / "g.dot"
     code, _, _ = run(capsys, "grad", "x*y + sin(x)", "--at", "x=1", "y=2",
@@ -75,9 +87,17 @@ def test_grad_writes_the_graph(capsys: pytest.CaptureFixture[str], tmp_path: Pat
         (["grad", "1/x", "--at", "x=0"], "div"),
         (["grad", "x", "--at", "x=1", "--explain", "q"], "no variable q"),
         (["grad", "x", "--at", "x=1", "--svg", "out.png"], "must end in .svg"),
+        (["grad", "x", "--at", "x=1", "--svg", "no/such/folder/g.svg"], "does not exist"),
+        (["grad", "x", "--at", "x=1", "--svg", ""], "empty"),
+        (["demo", "--out", "seeds.pdf"], "must end in .svg or .png or .dot"),
+        (["train", "--plot", "b.svg"], "must end in .png"),
+        (["train", "--save", "p.txt"], "must end in .json"),
+        (["train", "--seed", "-1"], "--seed"),
+        (["train", "--samples", "1"], "at least 2 samples"),
+        (["train", "--samples", "100000000"], "between 1 and 100,000"),
         (["grad", "x", "--at", "pi=3"], "constant"),
         (["frobnicate"], "invalid choice"),
-        (["train", "--steps", "0"], "at least 1"),
+        (["train", "--steps", "0"], "between 1 and"),
         (["train", "--activations", "relu", "nope", "linear"], "nope"),
         (["train", "--layers", "4", "3"], "last layer"),
         (["train", "--data", "spirals"], "invalid choice"),
@@ -128,6 +148,13 @@ def test_train_reaches_full_accuracy_and_saves(capsys: pytest.CaptureFixture[str
     assert "step 100/100" in err
     assert json.loads(params.read_text())
     assert picture.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_diverging_training_stops_with_one_error_line(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "train", "--lr", "1e5", "--steps", "30")
+    assert code == 2
+    assert err.strip().splitlines()[-1].startswith("autograd: error: training diverged")
+    assert "Warning" not in err and "Traceback" not in err
 
 
 def test_train_mixed_activations_on_circles(capsys: pytest.CaptureFixture[str]) -> None:
