@@ -49,6 +49,8 @@ from autograd.viz import (
 
 __version__ = "0.1.0"
 
+# ``sum`` and the module ``data`` are left out of ``*`` imports on purpose:
+# they would shadow Python's sum and a common variable name.
 __all__ = [
     "AnomalyError",
     "BackwardTrace",
@@ -66,7 +68,6 @@ __all__ = [
     "check",
     "cos",
     "count_paths",
-    "data",
     "detect_anomaly",
     "dot",
     "draw",
@@ -97,7 +98,6 @@ __all__ = [
     "sin",
     "softplus",
     "sqrt",
-    "sum",
     "tanh",
     "topological_order",
     "trace_backward",

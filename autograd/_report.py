@@ -129,3 +129,23 @@ def local_formula(node: Value, index: int, names: Names) -> str:
     if index < len(op.formula):
         return op.formula[index]
     return op.formula[-1]
+
+
+def check_eps(eps: float, who: str) -> None:
+    """Refuse a finite-difference step that is not a positive finite number."""
+    if not (isinstance(eps, (int, float)) and math.isfinite(eps) and eps > 0):
+        raise ValueError(f"{who}: eps must be a positive finite number, got {eps!r}")
+
+
+def check_sample(sample: int | None, nodes: Sequence[Value], who: str) -> None:
+    """Refuse a ``sample=`` that is not an index into the batches among ``nodes``."""
+    if sample is None:
+        return
+    if isinstance(sample, bool) or not isinstance(sample, (int, np.integer)):
+        raise TypeError(f"{who}: sample must be an int, got {sample!r}")
+    sizes = {len(n.data) for n in nodes if n.is_batch}  # type: ignore[arg-type]
+    if not sizes:
+        raise ValueError(f"{who}: sample={sample} given, but nothing here is a batch")
+    size = min(sizes)
+    if not 0 <= sample < size:
+        raise ValueError(f"{who}: sample {sample} is out of range for a batch of {size}")

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd._report import Names, factor, fmt, local_formula, partial, pick
+from autograd._report import Names, check_sample, factor, fmt, local_formula, partial, pick
 from autograd.engine import Value, gradients, local_derivatives, op_of, topological_order
 
 __all__ = ["Explanation", "Factor", "Path", "count_paths", "explain"]
@@ -177,6 +177,7 @@ def explain(output: Value, wrt: Value, max_paths: int = 64, sample: int | None =
         raise TypeError("explain: output and wrt must be Values")
     if output.is_batch and sample is None:
         raise ValueError("explain: the output is a batch; pass sample=i")
+    check_sample(sample, [output, wrt], "explain")
     order = topological_order(output)
     names = Names(output)
     names(wrt)

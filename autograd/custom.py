@@ -40,27 +40,37 @@ __all__ = ["CustomOp", "op"]
 _USES = ("input", "output", "both")
 
 
-def _data(result: Any, like: Any) -> Any:
-    """A forward's or a derivative's result as the engine's data types."""
+def _data(result: Any, like: Any, name: str = "custom op") -> Any:
+    """A forward's or a derivative's result as the engine's data types.
+
+    A pair (the two partials of a 2-input op) is converted element by element;
+    anything that is not a real number (or an array of them) is refused here,
+    naming the op, rather than failing later inside the backward pass.
+    """
     if isinstance(result, Value):
         return result
+    if isinstance(result, tuple):
+        return tuple(_data(r, like, name) for r in result)
     if isinstance(like, np.ndarray):
-        arr = np.asarray(result, dtype=np.float64)
-        return np.broadcast_to(arr, like.shape).copy() if arr.shape != like.shape else arr
+        try:
+            arr = np.asarray(result, dtype=np.float64)
+            return np.broadcast_to(arr, like.shape).copy() if arr.shape != like.shape else arr
+        except (TypeError, ValueError):
+            raise TypeError(f"{name}: returned {result!r}, not a number per sample") from None
     if isinstance(result, np.ndarray) and result.shape == ():
         return float(result)
     if isinstance(result, (numbers.Real, np.bool_)):
         return float(result)
-    return result
+    raise TypeError(f"{name}: returned {type(result).__name__} {result!r}, not a real number")
 
 
-def _elementwise(fn: Callable[..., Any]) -> Callable[..., Any]:
+def _elementwise(fn: Callable[..., Any], name: str) -> Callable[..., Any]:
     """``fn`` on floats as is; on batches as is when it handles arrays, else per sample."""
 
     def call(*args: Any) -> Any:
         if any(isinstance(a, Value) for a in args):  # create_graph: the rule on Values
             try:
-                return _data(fn(*args), None)
+                return _data(fn(*args), None, name)
             except TypeError:
                 # A rule written with math.* cannot take Values: use its number as a
                 # constant.  It is then right to first order only (gradgradcheck says so).
@@ -70,14 +80,13 @@ def _elementwise(fn: Callable[..., Any]) -> Callable[..., Any]:
                 return Value(plain)
         like = next((a for a in args if isinstance(a, np.ndarray)), None)
         if like is None:
-            first = args[0] if args else None
-            return _data(fn(*args), first)
+            return _data(fn(*args), None, name)
         try:
             with np.errstate(all="ignore"):
                 out = fn(*args)
         except (TypeError, ValueError):
             out = np.vectorize(fn, otypes=[np.float64])(*args)
-        return _data(out, like)
+        return _data(out, like, name)
 
     return call
 
@@ -137,8 +146,8 @@ class CustomOp:
         self.derivative = derivative
         self.uses = uses
         self.name = op_name
-        fwd = _elementwise(forward)
-        d = _elementwise(derivative)
+        fwd = _elementwise(forward, f"op {op_name!r}: forward")
+        d = _elementwise(derivative, f"op {op_name!r}: derivative")
         local: Callable[..., Any]
         if arity == 1:
             if uses == "input":

@@ -104,6 +104,7 @@ class Value:
     _n: int
 
     def __init__(self, data: Any, label: str = "") -> None:
+        """A leaf: ``data`` is a real number (stored as float) or a 1-D array (a batch)."""
         if not isinstance(label, str):
             raise TypeError(f"Value label must be a str, not {type(label).__name__}")
         self.data = _to_data(data)
@@ -462,6 +463,11 @@ def _binary_methods(op: Op) -> tuple[Callable[..., Value], Callable[..., Value]]
     def reflected(self: Value, other: Any) -> Value:
         return _apply2(op, other, self)
 
+    dunder = {"add": "add", "sub": "sub", "mul": "mul", "div": "truediv"}[op.name]
+    method.__name__, reflected.__name__ = f"__{dunder}__", f"__r{dunder}__"
+    method.__qualname__, reflected.__qualname__ = f"Value.__{dunder}__", f"Value.__r{dunder}__"
+    method.__doc__ = f"self {op.symbol} other, recorded as an {op.name!r} node." if op.name == "add" else f"self {op.symbol} other, recorded as a {op.name!r} node."
+    reflected.__doc__ = f"other {op.symbol} self, for a number (or array) on the left."
     return method, reflected
 
 

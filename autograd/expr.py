@@ -198,6 +198,8 @@ class _Checker:
         self.visit(node.args[0])
         if len(node.args) == 2 and not _is_number(node.args[1]):
             raise _refuse(f"the {_PARAMETRIC[name][0]} of {name} must be a number", self.text, node.args[1])
+        if len(node.args) == 2:
+            self.visit(node.args[1])  # a number: refused if it does not fit a float
 
 
 def _is_number(node: ast.AST) -> bool:

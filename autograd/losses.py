@@ -228,13 +228,18 @@ def _softmax_ce(z: list[Value], y: Any, who: str) -> Value:
     if labels.dtype.kind not in "iu" or np.any((labels < 0) | (labels >= k)):
         raise ValueError(f"{who}: targets must be class indices in 0..{k - 1}, got {y!r}")
     m = np.maximum.reduce([np.asarray(v.data) for v in z])  # per sample, a constant
-    if labels.ndim == 0:
+    if np.ndim(m) == 0:
         m = float(m)
-        onehot: list[Any] = [1.0 if c == int(labels) else 0.0 for c in range(k)]
-    else:
-        onehot = [(labels == c).astype(np.float64) for c in range(k)]
     shifted = [v - m for v in z]
     log_sum_exp = vsum([s.exp() for s in shifted]).log()
+    if labels.ndim == 0:
+        if any(v.is_batch for v in z):
+            labels = np.full(np.shape(m), int(labels))  # one class for every sample
+        else:
+            # pick the target's logit rather than a dot with a one-hot vector, whose
+            # 0 * (-inf) would turn a masked logit into nan
+            return log_sum_exp - shifted[int(labels)]
+    onehot = [(labels == c).astype(np.float64) for c in range(k)]
     return log_sum_exp - dot(onehot, shifted)
 
 

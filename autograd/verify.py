@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import inspect
 import math
+import numbers
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -26,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd._report import Names, fmt, pick, table
+from autograd._report import Names, check_eps, check_sample, fmt, pick, table
 from autograd.engine import Value, gradients, local_derivatives, op_of, topological_order
 from autograd.ops import NARY, Op
 
@@ -113,24 +114,6 @@ def _call_shifted(f: Callable[..., Value], xs: Sequence[Value], k: int, delta: f
     except (ArithmeticError, ValueError):  # the step left the function's domain
         return math.nan
     return result.data if isinstance(result, Value) else result
-
-
-def _check_eps(eps: float, who: str) -> None:
-    if not (isinstance(eps, (int, float)) and math.isfinite(eps) and eps > 0):
-        raise ValueError(f"{who}: eps must be a positive finite number, got {eps!r}")
-
-
-def _check_sample(sample: int | None, nodes: Sequence[Value], who: str) -> None:
-    if sample is None:
-        return
-    if isinstance(sample, bool) or not isinstance(sample, (int, np.integer)):
-        raise TypeError(f"{who}: sample must be an int, got {sample!r}")
-    sizes = {len(n.data) for n in nodes if n.is_batch}  # type: ignore[arg-type]
-    if not sizes:
-        raise ValueError(f"{who}: sample={sample} given, but nothing here is a batch")
-    size = min(sizes)
-    if not 0 <= sample < size:
-        raise ValueError(f"{who}: sample {sample} is out of range for a batch of {size}")
 
 
 def _close(a: Any, b: Any, atol: float, rtol: float) -> bool:
@@ -317,9 +300,9 @@ def gradcheck(
     ``raise_exception`` is true.  On failure, :func:`locate` is run on the
     graph and its finding is part of the report (``locate_on_failure``).
     """
-    _check_eps(eps, "gradcheck")
+    check_eps(eps, "gradcheck")
     out, xs = _build(f, inputs)
-    _check_sample(sample, [out, *xs], "gradcheck")
+    check_sample(sample, [out, *xs], "gradcheck")
     seed = _output_seed(out, sample, "gradcheck")
     analytic = gradients(out, xs, grad=seed)
     names = Names(out)
@@ -475,6 +458,9 @@ def _hand_value(expected: Expected, node: Value) -> Any:
         value = expected
     if isinstance(value, Value):
         value = value.data
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Real, np.ndarray)):
+        raise TypeError(f"check: the expected gradient for {node.label or 'a node'} must be a "
+                        f"number (or a callable returning one), not {value!r}")
     return pick(value, None)
 
 
@@ -508,8 +494,11 @@ def check(
     With ``raise_exception=True`` a wrong row raises ``AssertionError`` with
     the table.
     """
+    if not isinstance(output, Value):
+        raise TypeError(f"check: output must be a Value, not {type(output).__name__}")
     if output.is_batch:
         raise ValueError("check: the output must be one number (reduce a batch with .mean())")
+    check_eps(eps, "check")
     names = Names(output)
     nodes = [_resolve(output, k) for k in expected]
     engine = gradients(output, nodes)
@@ -637,6 +626,9 @@ def locate(output: Value, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1
     Ops are visited in forward order (inputs before the nodes made from them),
     so :attr:`LocateResult.first` is the first wrong rule the data went through.
     """
+    if not isinstance(output, Value):
+        raise TypeError(f"locate: output must be a Value, not {type(output).__name__}")
+    check_eps(eps, "locate")
     names = Names(output)
     result = LocateResult()
     for node in topological_order(output):
