@@ -1,7 +1,8 @@
 """autograd: a scalar-valued automatic differentiation engine for learning,
 teaching and checking backpropagation."""
 
-from autograd import data, losses, nn, optim
+from autograd import data as data
+from autograd import losses, nn, optim
 from autograd.anomaly import AnomalyError, BackwardTrace, detect_anomaly, trace_backward
 from autograd.chain import Explanation, count_paths, explain
 from autograd.custom import CustomOp, op
@@ -23,9 +24,9 @@ from autograd.functions import (
     sin,
     softplus,
     sqrt,
-    sum,
     tanh,
 )
+from autograd.functions import sum as sum  # autograd.sum(values): one node
 from autograd.verify import (
     CheckResult,
     GradcheckError,

@@ -466,7 +466,8 @@ def _binary_methods(op: Op) -> tuple[Callable[..., Value], Callable[..., Value]]
     dunder = {"add": "add", "sub": "sub", "mul": "mul", "div": "truediv"}[op.name]
     method.__name__, reflected.__name__ = f"__{dunder}__", f"__r{dunder}__"
     method.__qualname__, reflected.__qualname__ = f"Value.__{dunder}__", f"Value.__r{dunder}__"
-    method.__doc__ = f"self {op.symbol} other, recorded as an {op.name!r} node." if op.name == "add" else f"self {op.symbol} other, recorded as a {op.name!r} node."
+    article = "an" if op.name == "add" else "a"
+    method.__doc__ = f"self {op.symbol} other, recorded as {article} {op.name!r} node."
     reflected.__doc__ = f"other {op.symbol} self, for a number (or array) on the left."
     return method, reflected
 

@@ -123,3 +123,16 @@ def test_formula_and_kink_options() -> None:
     (factor,) = explained.paths[0].factors
     assert factor.op == "t" and factor.formula == "t'(z)"
     assert factor.value == pytest.approx(1 - math.tanh(0.2) ** 2, rel=1e-15)
+
+
+def test_two_input_ops_work_on_batches_and_bad_results_name_the_op() -> None:
+    import numpy as np
+
+    f = op(lambda x, y: x * y, lambda x, y: (y, x), name="times")
+    a, b = Value(np.array([1.0, 2.0])), Value(np.array([3.0, 4.0]))
+    f(a, b).sum().backward()
+    assert list(a.grad) == [3.0, 4.0] and list(b.grad) == [1.0, 2.0]
+    with pytest.raises(TypeError, match="op 'words': forward: returned str"):
+        op(lambda x: "no", lambda x: 1.0, name="words")(Value(1.0))
+    with pytest.raises(TypeError, match="op 'nothing': derivative: returned NoneType"):
+        op(lambda x: x, lambda x: None, name="nothing")(Value(1.0)).backward()
