@@ -239,6 +239,8 @@ class GradcheckError(AssertionError):
 
 def _build(f: Callable[..., Value] | Value, inputs: Value | Sequence[Value]) -> tuple[Value, list[Value]]:
     xs = [inputs] if isinstance(inputs, Value) else list(inputs)
+    if not xs:
+        raise ValueError("gradcheck: no inputs to check")
     for x in xs:
         if not isinstance(x, Value):
             raise TypeError(f"gradcheck: inputs must be Values, not {type(x).__name__}")

@@ -362,6 +362,8 @@ def _select(
     full = topological_order(root)
     drawn: set[int] = {id(n) for n in full}
     chosen = _as_set(only, "only=")
+    if only is not None and not chosen:
+        raise ValueError("draw: only= is empty; give the Values whose paths to draw")
     if chosen:
         missing = [v for v in chosen if id(v) not in drawn]
         if missing:
