@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any, Union
 
 import numpy as np
@@ -786,34 +786,29 @@ def zero_grad(*values: Value | Iterable[Value]) -> None:
 
 # ---------------------------------------------------------------- modes
 @contextmanager
-def no_grad() -> Iterator[None]:
+def _grad_mode(enabled: bool) -> Iterator[None]:
+    global _grad_enabled
+    previous = _grad_enabled
+    _grad_enabled = enabled
+    _update_plain()
+    try:
+        yield
+    finally:
+        _grad_enabled = previous
+        _update_plain()
+
+
+def no_grad() -> AbstractContextManager[None]:
     """Build no graph inside the block: results are constants (leaves).
 
     For parameter updates and inference.  Restores the previous mode on exit.
     """
-    global _grad_enabled
-    previous = _grad_enabled
-    _grad_enabled = False
-    _update_plain()
-    try:
-        yield
-    finally:
-        _grad_enabled = previous
-        _update_plain()
+    return _grad_mode(False)
 
 
-@contextmanager
-def enable_grad() -> Iterator[None]:
+def enable_grad() -> AbstractContextManager[None]:
     """Record graphs inside the block, even within ``no_grad()`` (restored on exit)."""
-    global _grad_enabled
-    previous = _grad_enabled
-    _grad_enabled = True
-    _update_plain()
-    try:
-        yield
-    finally:
-        _grad_enabled = previous
-        _update_plain()
+    return _grad_mode(True)
 
 
 def is_grad_enabled() -> bool:
