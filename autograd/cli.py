@@ -107,6 +107,8 @@ def cmd_grad(args: argparse.Namespace) -> int:
             raise UsageError(f"--at: the expression has no variable {name} "
                              f"(its variables: {', '.join(expression.variables) or 'none'})")
     out, leaves = expression.build(at)
+    if not out.is_leaf:  # the output node is named f, like the printout
+        out.label = "f"
     out.backward()
     report: dict[str, Any] = {
         "expression": expression.text,
@@ -137,7 +139,6 @@ def cmd_grad(args: argparse.Namespace) -> int:
         if args.explain not in leaves:
             raise UsageError(f"--explain: the expression has no variable {args.explain} "
                              f"(its variables: {', '.join(leaves) or 'none'})")
-        out.label = out.label or "f"
         explanation = explain(out, leaves[args.explain])
         report["explain"] = {
             "text": str(explanation),

@@ -22,6 +22,7 @@ from autograd.ops import UNARY_FUNCTIONS
 MAX_LENGTH = 2_000  # characters; longer input is refused before parsing
 MAX_DEPTH = 100  # nesting of the syntax tree
 MAX_NODES = 2_000  # syntax-tree nodes
+MAX_LABEL = 40  # longer sub-expressions leave their node unlabelled
 CONSTANTS = {"pi": math.pi, "e": math.e}
 
 # name -> (number of Value arguments, names of extra numeric parameters with defaults)
@@ -230,6 +231,16 @@ class _Builder:
         self.leaves = leaves
 
     def visit(self, node: ast.AST) -> Value | float:
+        result = self._build(node)
+        if isinstance(result, Value) and not result.label:
+            # An op's node is labelled with the text it came from ("w1*x1"), so
+            # explain() and drawings speak the user's expression, not "mul#1".
+            text = ast.get_source_segment(self.text, node)
+            if text and len(text) <= MAX_LABEL:
+                result.label = text
+        return result
+
+    def _build(self, node: ast.AST) -> Value | float:
         if isinstance(node, ast.Constant):
             return float(node.value)  # type: ignore[arg-type]
         if isinstance(node, ast.Name):

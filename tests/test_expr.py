@@ -84,3 +84,11 @@ ALPHABET = st.sampled_from([*"xyz0123456789.+-*/() ", "**", "tanh(", "exp(", "lo
 @given(st.lists(ALPHABET, max_size=40).map("".join))
 def test_arithmetic_looking_text_parses_or_is_refused_cleanly(text: str) -> None:
     test_arbitrary_text_only_ever_raises_the_documented_error.hypothesis.inner_test(text)  # type: ignore[attr-defined]
+
+
+def test_op_nodes_are_labelled_with_the_text_they_came_from() -> None:
+    out, _ = parse("tanh(w*x + b)").build({"w": 1.0, "x": 2.0, "b": 0.5})
+    assert out.label == "tanh(w*x + b)"
+    (inner,) = out.parents
+    assert inner.label == "w*x + b"
+    assert {p.label for p in inner.parents} == {"w*x", "b"}
