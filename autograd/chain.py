@@ -54,6 +54,8 @@ class Path:
         if not self.factors:
             return "1 (the output itself)"
         names = " · ".join(f.name for f in self.factors)
+        if len(self.factors) == 1:
+            return f"{names} = {fmt(self.value)}"
         numbers = " · ".join(factor(f.value) for f in self.factors)
         return f"{names} = {numbers} = {fmt(self.value)}"
 
@@ -89,6 +91,8 @@ class Explanation:
         values = ([self.upstream] if self.upstream_node != self.output else []) + [
             f.value for f in self.chain
         ]
+        if len(terms) == 1:  # a single factor: nothing to break down
+            return ""
         return (f"{self.symbol} = {' · '.join(terms)} = "
                 f"{' · '.join(factor(v) for v in values)} = {fmt(self.total)}")
 
@@ -96,7 +100,7 @@ class Explanation:
         where = "" if self.sample is None else f" (sample {self.sample})"
         lines = [f"{self.symbol}{where} = {fmt(self.total)}"
                  + ("" if self.gradient is None else f"   (engine: {fmt(self.gradient)})")]
-        if self.chain:
+        if self.chain and self.factored():
             lines.append(self.factored())
             if self.upstream_node != self.output:
                 lines.append(f"  ∂{_sym(self.output)}/∂{_sym(self.upstream_node)} = "
@@ -190,7 +194,11 @@ def explain(output: Value, wrt: Value, max_paths: int = 64, sample: int | None =
             locals_cache[node] = local_derivatives(node)
         parent = node.parents[i]
         op = op_of(node)
-        return Factor(partial(names, node, parent), op.name if op else "",
+        name = partial(names, node, parent)
+        uses = [k for k, p in enumerate(node.parents) if p is parent]
+        if len(uses) > 1:  # x*x: one factor per use, told apart by the input's place
+            name += f" [use {uses.index(i) + 1} of {len(uses)}]"
+        return Factor(name, op.name if op else "",
                       local_formula(node, i, names), pick(locals_cache[node][i], sample),
                       node, parent, i)
 

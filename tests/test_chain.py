@@ -175,3 +175,18 @@ def test_a_batch_sample_is_explained_with_that_sample_s_numbers() -> None:
     full = explain(loss, w)
     assert full.total == pytest.approx(
         float(np.mean((1 - np.tanh(0.7 * xs) ** 2) * xs)), rel=1e-12)
+
+
+def test_repeated_uses_are_told_apart_and_single_factors_are_not_restated() -> None:
+    x = Value(2.0, label="x")
+    sq = x * x
+    sq.label = "sq"
+    out = sq * x
+    out.label = "f"
+    e = explain(out, x)
+    lines = [str(p) for p in e.paths]
+    assert len(lines) == len(set(lines)) == 3  # the two uses of x in x*x are two paths
+    assert e.total == pytest.approx(3 * 2.0**2, rel=1e-15)  # d(x^3)/dx, by hand
+    y = Value(3.0, label="y")
+    single = explain(x * y, y)
+    assert str(single.paths[0]).count("=") == 1
