@@ -220,11 +220,14 @@ class Module:
         if document.get("version") != FORMAT_VERSION:
             raise ValueError(f"{source}: unsupported version {document.get('version')!r}")
         saved = document.get("model")
-        if saved != self.config():
-            raise ValueError(
-                f"{source} was saved from a different model: the file has {saved}, "
-                f"this model is {self.config()}"
-            )
+        mine = self.config()
+        if saved != mine:
+            if isinstance(saved, dict):
+                fields = [k for k in mine if saved.get(k) != mine[k]] + [k for k in saved if k not in mine]
+                what = "; ".join(f"{k}: file {saved.get(k)!r}, model {mine.get(k)!r}" for k in fields)
+            else:
+                what = f"the file has {saved!r}"
+            raise ValueError(f"{source} was saved from a different model ({what})")
         self.load_state_dict(document.get("parameters"), source)  # type: ignore[arg-type]
 
     def summary(self) -> str:
