@@ -404,8 +404,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+_GRAD_OPTIONS = ("-h", "--help", "--at", "--check", "--explain", "--svg", "--png", "--dot", "--json")
+
+
 def _looks_negative(text: str) -> bool:
-    return text.startswith("-") and text not in ("-h", "--help") and not text.startswith("--")
+    """An expression such as "-x*y" or "--x" that argparse would take for an option."""
+    return text.startswith("-") and text.split("=")[0] not in _GRAD_OPTIONS
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -212,6 +212,11 @@ class GradcheckResult:
                              "the engine uses the convention there (not a failure)")
         if self.located is not None and self.located.first is not None:
             lines.append(self.located.summary())
+        elif self.located is not None and any(
+            not (math.isfinite(r.analytic) and math.isfinite(r.numeric)) for r in self.failures
+        ):
+            lines.append("the derivative is not finite here (a pole, or the edge of the "
+                         "domain): a finite difference cannot check it at this point")
         elif self.located is not None:
             lines.append("every op's rule agrees with its finite difference, so the function "
                          "itself differs from its recorded graph: it takes a number out of the "
