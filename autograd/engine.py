@@ -28,7 +28,6 @@ import numpy as np
 from autograd import ops
 from autograd.ops import Op
 
-Number = Union[int, float]
 Data = Union[float, np.ndarray]
 Operand = Union["Value", int, float, np.ndarray]
 

@@ -66,6 +66,18 @@ def init_weights(seed: int = 1337) -> list[tuple[list[float], float]]:
 
 
 # ------------------------------------------------------------ demo step
+def _finish_step(data_loss: Any, params: list[Any], k: int) -> float:
+    """The rest of micrograd's demo step, the same for every engine: L2, backward, SGD."""
+    total = data_loss + 1e-4 * sum(p * p for p in params)
+    for p in params:
+        p.grad = 0.0
+    total.backward()
+    lr = 1.0 - 0.9 * k / 100
+    for p in params:
+        p.data -= lr * p.grad
+    return float(total.data)
+
+
 def _per_sample_step(Value: Any, model: Callable[[list[Any]], Any], params: list[Any]
                      ) -> Callable[[int], float]:
     """micrograd's demo step, written once for every engine with one graph per sample."""
@@ -75,16 +87,7 @@ def _per_sample_step(Value: Any, model: Callable[[list[Any]], Any], params: list
         inputs = [list(map(Value, row)) for row in xs]
         scores = list(map(model, inputs))
         losses = [(1 + -yi * si).relu() for yi, si in zip(ys, scores)]
-        data_loss = sum(losses) * (1.0 / len(losses))
-        reg_loss = 1e-4 * sum(p * p for p in params)
-        total = data_loss + reg_loss
-        for p in params:
-            p.grad = 0.0
-        total.backward()
-        lr = 1.0 - 0.9 * k / 100
-        for p in params:
-            p.data -= lr * p.grad
-        return float(total.data)
+        return _finish_step(sum(losses) * (1.0 / len(losses)), params, k)
 
     return step
 
@@ -158,15 +161,7 @@ def demo_autograd_batch() -> Callable[[int], float]:
     def step(k: int) -> float:
         inputs = [Value(c) for c in columns]  # one Value per feature, holding the batch
         scores = model(inputs)
-        data_loss = (1 + -labels * scores).relu().mean()
-        reg_loss = 1e-4 * sum(p * p for p in params)
-        total = data_loss + reg_loss
-        model.zero_grad()
-        total.backward()
-        lr = 1.0 - 0.9 * k / 100
-        for p in params:
-            p.data -= lr * p.grad
-        return float(total.data)
+        return _finish_step((1 + -labels * scores).relu().mean(), params, k)
 
     return step
 
