@@ -4,9 +4,9 @@ teaching and checking backpropagation."""
 from autograd import data as data
 from autograd import losses, nn, optim
 from autograd.anomaly import AnomalyError, BackwardTrace, detect_anomaly, trace_backward
+from autograd.backward import gradients
 from autograd.chain import Explanation, count_paths, explain
 from autograd.custom import CustomOp, op
-from autograd.engine import Value, gradients, is_grad_enabled, no_grad, topological_order, zero_grad
 from autograd.functional import grad, value_and_grad
 from autograd.functions import (
     as_value,
@@ -25,8 +25,12 @@ from autograd.functions import (
     softplus,
     sqrt,
     tanh,
+    zero_grad,
 )
 from autograd.functions import sum as sum  # autograd.sum(values): one node
+from autograd.graph import Graph, topological_order
+from autograd.modes import enable_grad, is_grad_enabled, no_grad
+from autograd.value import Value
 from autograd.verify import (
     CheckResult,
     GradcheckError,
@@ -61,6 +65,7 @@ __all__ = [
     "Explanation",
     "GradcheckError",
     "GradcheckResult",
+    "Graph",
     "GraphTooLargeError",
     "LocateResult",
     "RendererNotFoundError",
@@ -74,6 +79,7 @@ __all__ = [
     "draw",
     "draw_dot",
     "elu",
+    "enable_grad",
     "erf",
     "exp",
     "explain",

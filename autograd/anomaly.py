@@ -7,8 +7,9 @@
   backward pass (node, upstream gradient, local derivative, contribution);
   ``print(t)`` shows them as a table to follow against a derivation by hand.
 
-Both are built on :func:`autograd.engine.observe`: the hooks exist only inside
-the ``with`` block, so outside it the engine runs its fast loops untouched.
+Both are built on :func:`autograd.modes.observe`: the hooks exist only inside
+the ``with`` block and only in the thread that entered it, so outside it (and
+in every other thread) the engine runs its fast loops untouched.
 """
 
 from __future__ import annotations
@@ -20,8 +21,10 @@ from typing import Any
 
 import numpy as np
 
-from autograd._report import Names, fmt, local_formula, table
-from autograd.engine import Value, observe, op_of
+from autograd.graph import Graph
+from autograd.modes import observe
+from autograd.text import fmt, table
+from autograd.value import Value
 
 __all__ = ["AnomalyError", "BackwardTrace", "TraceStep", "detect_anomaly", "trace_backward"]
 
@@ -49,16 +52,16 @@ def _finite(x: Any) -> bool:
     return bool(np.all(np.isfinite(np.asarray(x, dtype=np.float64))))
 
 
-def _inputs(node: Value, names: Names) -> str:
+def _inputs(node: Value, graph: Graph) -> str:
     parts = []
     for p in node.parents:
         made = f", made by {p.op}" if p.op else ""
-        parts.append(f"{names(p)} = {fmt(p.data)}{made}")
+        parts.append(f"{graph.name(p)} = {fmt(p.data)}{made}")
     return "; ".join(parts)
 
 
-def _history(node: Value, names: Names, depth: int = 4) -> str:
-    """How ``node`` was computed, a few ops deep: ``log#1 = log(sub#1); sub#1 = sub(x, y)``."""
+def _history(node: Value, graph: Graph, depth: int = 4) -> str:
+    """How ``node`` was computed, a few ops deep: ``log(x - y) = log(x - y); x - y = sub(x, y)``."""
     lines = []
     frontier = [node]
     seen: set[Value] = set()
@@ -68,7 +71,7 @@ def _history(node: Value, names: Names, depth: int = 4) -> str:
             if n in seen or n.is_leaf:
                 continue
             seen.add(n)
-            lines.append(f"{names(n)} = {n.op}({', '.join(names(p) for p in n.parents)})")
+            lines.append(f"{graph.name(n)} = {n.op}({', '.join(graph.name(p) for p in n.parents)})")
             nxt.extend(n.parents)
         frontier = nxt
     return "; ".join(lines)
@@ -90,12 +93,12 @@ def detect_anomaly(forward: bool = True, backward: bool = True) -> Iterator[None
     def on_node(v: Value) -> None:
         if _finite(v.data):
             return
-        names = Names(v)
-        op = op_of(v)
+        graph = Graph(v)
+        op = v._row
         rule = op.name if op else "?"
         raise AnomalyError(
-            f"anomaly in forward: op {rule!r} gave {fmt(v.data)}; inputs: {_inputs(v, names)}; "
-            f"computed as: {_history(v, names)}",
+            f"anomaly in forward: op {rule!r} gave {fmt(v.data)}; inputs: {_inputs(v, graph)}; "
+            f"computed as: {_history(v, graph)}",
             v, "forward")
 
     def on_edge(node: Value, i: int, parent: Value, upstream: Any, local: Any,
@@ -113,17 +116,16 @@ def detect_anomaly(forward: bool = True, backward: bool = True) -> Iterator[None
         path = [node]
         while path[-1] in consumer and len(path) < 10_000:
             path.append(consumer[path[-1]])
-        root = path[-1]
-        names = Names(root)
-        op = op_of(node)
-        rule = local_formula(node, i, names)
-        chain = " <- ".join(names(n) for n in [*reversed(path), parent])
+        graph = Graph(path[-1])
+        op = node._row
+        rule = graph.rule(node, i)
+        chain = " <- ".join(graph.name(n) for n in [*reversed(path), parent])
         raise AnomalyError(
-            f"anomaly in backward: op {node.op!r} making {names(node)} = {fmt(node.data)} "
-            f"passed {fmt(_data(contribution))} to its input {names(parent)} "
+            f"anomaly in backward: op {node.op!r} making {graph.name(node)} = {fmt(node.data)} "
+            f"passed {fmt(_data(contribution))} to its input {graph.name(parent)} "
             f"(= {fmt(parent.data)}): upstream gradient {fmt(_data(upstream))} × local "
             f"derivative {fmt(_data(local))} [{op.name if op else ''}: {rule}]; "
-            f"inputs: {_inputs(node, names)}; path from the output: {chain}",
+            f"inputs: {_inputs(node, graph)}; path from the output: {chain}",
             node, "backward")
 
     with observe(nodes=on_node if forward else None, edges=on_edge if backward else None):
@@ -159,20 +161,22 @@ class BackwardTrace:
         rule, contribution, input's gradient so far)."""
         if not self.steps:
             return []
-        names = Names(self.steps[0].node)
+        graph = Graph(self.steps[0].node)
         totals: dict[Value, Any] = {}
         out = []
         for k, s in enumerate(self.steps, start=1):
+            if s.node not in graph:  # a later pass, over another graph
+                graph = Graph(s.node)
             c = _data(s.contribution)
             totals[s.parent] = c if s.parent not in totals else totals[s.parent] + c
             out.append({
                 "step": str(k),
-                "node": names(s.node),
+                "node": graph.name(s.node),
                 "op": s.node.op,
-                "input": names(s.parent),
+                "input": graph.name(s.parent),
                 "upstream": fmt(_data(s.upstream)),
                 "local": fmt(_data(s.local)),
-                "rule": local_formula(s.node, s.index, names),
+                "rule": graph.rule(s.node, s.index),
                 "contribution": fmt(c),
                 "grad so far": fmt(totals[s.parent]),
             })

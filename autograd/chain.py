@@ -21,8 +21,10 @@ from typing import Any
 
 import numpy as np
 
-from autograd._report import Names, check_sample, factor, fmt, local_formula, partial, pick
-from autograd.engine import Value, gradients, local_derivatives, op_of, topological_order
+from autograd.graph import Graph, is_word, pick
+from autograd.text import factor, fmt
+from autograd.value import Value
+from autograd.verify import check_sample
 
 __all__ = ["Explanation", "Factor", "Path", "count_paths", "explain"]
 
@@ -76,6 +78,7 @@ class Explanation:
     upstream_paths: int
     by_edge: list[tuple[Factor, Any, Any]]  # (edge out of wrt, ∂output/∂consumer, product)
     sample: int | None = None
+    consumer_names: list[str] = field(default_factory=list)  # the consumer of each by_edge entry
 
     @property
     def symbol(self) -> str:
@@ -121,12 +124,18 @@ class Explanation:
                             seen.add(f.name)
                             lines.append(f"  {f}")
         else:
-            lines.append(f"{self.n_paths} paths from {self.wrt} to {self.output}: too many to "
-                         "list; by the edges out of " + self.wrt + ":")
-            for f, up, prod in self.by_edge:
-                lines.append(f"  ∂{_sym(self.output)}/∂{_sym(_num(f.name))} · {f.name} = "
+            lines.append(f"{self.n_paths:,} paths from {self.wrt} to {self.output}: too many to "
+                         f"list; by the {len(self.by_edge):,} edge(s) out of {self.wrt}:")
+            shown = sorted(range(len(self.by_edge)), key=lambda k: -_size(self.by_edge[k][2]))
+            for k in sorted(shown[:_EDGES_SHOWN]):
+                f, up, prod = self.by_edge[k]
+                lines.append(f"  ∂{_sym(self.output)}/∂{_sym(self.consumer_names[k])} · {f.name} = "
                              f"{factor(up)} · {factor(f.value)} = {fmt(prod)}   "
                              f"[{f.op}: {f.formula}]")
+            if len(self.by_edge) > _EDGES_SHOWN:
+                rest = [self.by_edge[k][2] for k in shown[_EDGES_SHOWN:]]
+                lines.append(f"  … and {len(rest):,} more edge(s) (the largest are shown), "
+                             f"adding {fmt(sum(rest))}")
         return "\n".join(lines)
 
     def __repr__(self) -> str:
@@ -136,14 +145,15 @@ class Explanation:
         p.text(str(self))
 
 
+_EDGES_SHOWN = 12  # edges listed in a summary; the rest are added up in one line
+
+
+def _size(x: Any) -> float:
+    return float(np.max(np.abs(x))) if isinstance(x, np.ndarray) else abs(float(x))
+
+
 def _sym(name: str) -> str:
-    return name if name.replace("_", "").isalnum() else f"({name})"
-
-
-def _num(name: str) -> str:
-    """The numerator's name of ``∂num/∂den``."""
-    top = name[1:].split("/∂")[0]
-    return top[1:-1] if top.startswith("(") and top.endswith(")") else top
+    return name if is_word(name) else f"({name})"
 
 
 def count_paths(output: Value, wrt: Value) -> int:
@@ -151,12 +161,12 @@ def count_paths(output: Value, wrt: Value) -> int:
 
     Dynamic programming over a topological order: no path is enumerated.
     """
-    return _counts(topological_order(output), wrt).get(output, 0)
+    return _counts(Graph(output), wrt).get(output, 0)
 
 
-def _counts(order: list[Value], wrt: Value) -> dict[Value, int]:
+def _counts(graph: Graph, wrt: Value) -> dict[Value, int]:
     counts: dict[Value, int] = {}
-    for node in order:
+    for node in graph.nodes:
         if node is wrt:
             counts[node] = 1
             continue
@@ -182,68 +192,60 @@ def explain(output: Value, wrt: Value, max_paths: int = 64, sample: int | None =
     if output.is_batch and sample is None:
         raise ValueError("explain: the output is a batch; pass sample=i")
     check_sample(sample, [output, wrt], "explain")
-    order = topological_order(output)
-    names = Names(output)
-    names(wrt)
-    counts = _counts(order, wrt)
+    graph = Graph(output)
+    counts = _counts(graph, wrt)
     n_paths = counts.get(output, 0)
-    locals_cache: dict[Value, tuple[Any, ...]] = {}
 
     def edge(node: Value, i: int) -> Factor:
-        if node not in locals_cache:
-            locals_cache[node] = local_derivatives(node)
         parent = node.parents[i]
-        op = op_of(node)
-        name = partial(names, node, parent)
+        op = node._row
+        name = graph.partial(node, parent)
         uses = [k for k, p in enumerate(node.parents) if p is parent]
         if len(uses) > 1:  # x*x: one factor per use, told apart by the input's place
             name += f" [use {uses.index(i) + 1} of {len(uses)}]"
-        return Factor(name, op.name if op else "",
-                      local_formula(node, i, names), pick(locals_cache[node][i], sample),
-                      node, parent, i)
+        return Factor(name, op.name if op else "", graph.rule(node, i),
+                      pick(graph.local(node)[i], sample), node, parent, i)
 
     def reduce(value: Any) -> Any:
         if isinstance(value, np.ndarray) and not wrt.is_batch:
             return float(np.sum(value))
         return value
 
-    # the engine's gradient, for comparison
-    if output.is_batch:
-        gradient = pick(gradients(output, wrt, grad=_seed(output, sample)),
-                        sample if wrt.is_batch else None)
+    # ∂output/∂node for every node, in one sweep (one sample's, for a batch output)
+    grads = graph.gradients(_seed(output, sample))
+    zero = 0.0 if not wrt.is_batch or sample is not None else np.zeros_like(wrt.data)
+    if wrt not in graph:
+        gradient: Any = zero
+    elif output.is_batch:
+        gradient = pick(grads[wrt], sample if wrt.is_batch else None)
     elif sample is None:
-        gradient = gradients(output, wrt)
+        gradient = grads[wrt]
     else:
         gradient = None  # a float output has no per-sample gradient to compare with
 
     # consumers of each relevant node (edges lying on some path to the output)
-    consumers: dict[Value, list[tuple[Value, int]]] = {}
-    for node in order:
-        if node in counts and node is not wrt:
-            for i, p in enumerate(node.parents):
-                if p in counts:
-                    consumers.setdefault(p, []).append((node, i))
+    def relevant(node: Value) -> list[tuple[Value, int]]:
+        return [(c, i) for c, i in graph.consumers(node) if c in counts]
 
     # the factored chain: single-consumer edges above wrt
     chain: list[Factor] = []
     top = wrt
-    while top is not output and len(consumers.get(top, ())) == 1 and n_paths:
-        node, i = consumers[top][0]
+    while top is not output and n_paths and len(above := relevant(top)) == 1:
+        node, i = above[0]
         chain.append(edge(node, i))
         top = node
     chain.reverse()
-    upstream_paths = _counts(order, top).get(output, 0) if n_paths else 0
-    if top is output:
-        upstream: Any = 1.0
-    else:
-        upstream = pick(gradients(output, top, grad=_seed(output, sample)), sample)
+    upstream_paths = _counts(graph, top).get(output, 0) if n_paths else 0
+    upstream: Any = 1.0 if top is output else pick(grads.get(top, 0.0), sample)
 
     # split over the edges out of wrt
     by_edge = []
-    for node, i in consumers.get(wrt, []):
+    consumer_names = []
+    for node, i in (relevant(wrt) if wrt in graph else []):
         f = edge(node, i)
-        up = pick(gradients(output, node, grad=_seed(output, sample)), sample)
+        up = pick(grads[node], sample)
         by_edge.append((f, up, reduce(up * f.value)))
+        consumer_names.append(graph.name(node))
 
     paths: list[Path] = []
     if 0 < n_paths <= max_paths:
@@ -257,8 +259,10 @@ def explain(output: Value, wrt: Value, max_paths: int = 64, sample: int | None =
         total = 0.0
     else:
         total = sum(prod for _, _, prod in by_edge) if wrt is not output else 1.0
-    return Explanation(names(output), names(wrt), gradient, total, n_paths, paths, chain,
-                       upstream, names(top), upstream_paths, by_edge, sample)
+    wrt_name = graph.name(wrt) if wrt in graph else (wrt.label or fmt(wrt.data))
+    return Explanation(graph.name(output), wrt_name, gradient, total, n_paths, paths, chain,
+                       upstream, graph.name(top) if top in graph else wrt_name, upstream_paths,
+                       by_edge, sample, consumer_names)
 
 
 def _seed(output: Value, sample: int | None) -> Any:

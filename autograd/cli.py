@@ -219,8 +219,9 @@ def cmd_train(args: argparse.Namespace) -> int:
     import numpy as np
 
     from autograd import data, losses, nn, optim
-    from autograd.engine import Value, no_grad
     from autograd.functions import sum as vsum
+    from autograd.modes import no_grad
+    from autograd.value import Value
 
     save_path = _output_path("--save", args.save, (".json",))
     plot_path = _output_path("--plot", args.plot, (".png",))

@@ -16,8 +16,8 @@ import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from autograd.engine import Value
 from autograd.ops import UNARY_FUNCTIONS
+from autograd.value import Value
 
 MAX_LENGTH = 2_000  # characters; longer input is refused before parsing
 MAX_DEPTH = 100  # nesting of the syntax tree

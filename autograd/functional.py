@@ -21,9 +21,9 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from autograd import ops
-from autograd.engine import Value, apply, enable_grad, gradients
-
-_depth = 0  # how many grad() calls are evaluating their function right now
+from autograd.backward import gradients
+from autograd.modes import enable_grad, grad_depth, inside_grad
+from autograd.value import Value, apply
 
 
 def _argnums(argnums: int | Sequence[int], nargs: int, name: str) -> tuple[int, ...]:
@@ -48,11 +48,17 @@ def value_and_grad(f: Callable[..., Any], argnums: int | Sequence[int] = 0) -> C
     another ``grad`` the results are Values, so transforms compose.
     """
 
+    if not callable(f):
+        raise TypeError(
+            f"grad: f must be a function (grad(f) returns its derivative as a function), not "
+            f"{type(f).__name__}; for the gradient of a Value already computed use "
+            "autograd.gradients(output, inputs) or output.backward()"
+        )
+
     @functools.wraps(f)
     def wrapped(*args: Any, **kwargs: Any) -> tuple[Any, Any]:
-        global _depth
         nums = _argnums(argnums, len(args), "grad")
-        nested = _depth > 0
+        nested = grad_depth() > 0
         with enable_grad():  # a derivative is asked for, even inside no_grad()
             call_args = list(args)
             variables = []
@@ -63,11 +69,8 @@ def value_and_grad(f: Callable[..., Any], argnums: int | Sequence[int] = 0) -> C
                 v = apply(ops.IDENTITY, a) if isinstance(a, Value) else Value(a)
                 call_args[i] = v
                 variables.append(v)
-            _depth += 1
-            try:
+            with inside_grad():  # per thread: another thread's grad() is not nested in this one
                 out = f(*call_args, **kwargs)
-            finally:
-                _depth -= 1
             if not isinstance(out, Value):
                 try:
                     out = Value(out)  # a function that ignores its arguments
@@ -76,7 +79,7 @@ def value_and_grad(f: Callable[..., Any], argnums: int | Sequence[int] = 0) -> C
                         f"grad: {getattr(f, '__name__', 'f')} must return a Value or a number, "
                         f"not {type(out).__name__}"
                     ) from None
-            grads = gradients(out, variables, create_graph=nested)
+            grads = gradients(out, variables, create_graph=nested, allow_unused=True)
         value = out if nested else out.data
         return value, (grads[0] if isinstance(argnums, int) else tuple(grads))
 

@@ -7,10 +7,10 @@ graph node.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from autograd import ops
-from autograd.engine import Operand, Value, apply_nary
+from autograd.value import Operand, Value, apply_nary
 
 
 def as_value(x: Operand, label: str = "") -> Value:
@@ -107,3 +107,10 @@ def dot(weights: Sequence[Operand], inputs: Sequence[Operand], bias: Operand = 0
     return apply_nary(ops.DOT, [*w, *x, bias])
 
 
+
+
+def zero_grad(*values: Value | Iterable[Value]) -> None:
+    """Zero the grads of the given Values and of every node they were computed from."""
+    for v in values:
+        for node in [v] if isinstance(v, Value) else v:
+            node.zero_grad()

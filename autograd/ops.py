@@ -86,19 +86,32 @@ class Op:
     # The local derivatives when they do not depend on the point (add, sub):
     # the same numbers ``local`` returns, kept so the float loop can skip the call.
     constant: tuple[float, ...] | None = None
+    # How a node of this op is written from its inputs' names ("{0} + {1}"), and
+    # how tightly it binds (1: + -, 2: * /, 3: unary -, 4: **, 9: a call); "" is
+    # the call notation name(x, y).  Read by autograd.graph's display names.
+    notation: str = ""
+    precedence: int = 9
+    # The rule's shape, for the float loop of autograd.backward to apply without a
+    # call: "sum" (1, 1), "difference" (1, -1), "product" (y, x); "" for any other.
+    # tests/test_ops.py checks that each shape says what the rule computes.
+    shape: str = ""
 
 
 def _unary(name: str, symbol: str, forward: Callable[..., Any], local: Callable[..., Any],
            formula: str, *domain: Domain, param: float | None = None,
-           kink: Callable[..., Any] | None = None) -> Op:
-    return Op(name, symbol, 1, forward, local, (formula,), tuple(domain), param, kink)
+           kink: Callable[..., Any] | None = None, notation: str = "",
+           precedence: int = 9) -> Op:
+    return Op(name, symbol, 1, forward, local, (formula,), tuple(domain), param, kink,
+              notation=notation, precedence=precedence)
 
 
 def _binary(name: str, symbol: str, forward: Callable[..., Any], local: Callable[..., Any],
-            formula: tuple[str, str], *domain: Domain, constant: bool = False) -> Op:
+            formula: tuple[str, str], *domain: Domain, constant: bool = False,
+            notation: str = "", precedence: int = 9, shape: str = "") -> Op:
     # ``constant``: the rule does not depend on the point, so evaluate it once.
     fixed = tuple(local(None, None, None)) if constant else None
-    return Op(name, symbol, 2, forward, local, formula, tuple(domain), constant=fixed)
+    return Op(name, symbol, 2, forward, local, formula, tuple(domain), constant=fixed,
+              notation=notation, precedence=precedence, shape=shape)
 
 
 def _at_zero(x: Any) -> Any:
@@ -109,14 +122,18 @@ def _at_zero(x: Any) -> Any:
 # ------------------------------------------------------------------ binary ops
 #                 forward z            local derivatives (dz/dx, dz/dy)
 
-ADD = _binary("add", "+", operator.add, lambda x, y, z: (1.0, 1.0), ("1", "1"), constant=True)
-SUB = _binary("sub", "-", operator.sub, lambda x, y, z: (1.0, -1.0), ("1", "-1"), constant=True)
-MUL = _binary("mul", "*", operator.mul, lambda x, y, z: (y, x), ("y", "x"))
+ADD = _binary("add", "+", operator.add, lambda x, y, z: (1.0, 1.0), ("1", "1"), constant=True,
+              notation="{0} + {1}", precedence=1, shape="sum")
+SUB = _binary("sub", "-", operator.sub, lambda x, y, z: (1.0, -1.0), ("1", "-1"), constant=True,
+              notation="{0} - {1}", precedence=1, shape="difference")
+MUL = _binary("mul", "*", operator.mul, lambda x, y, z: (y, x), ("y", "x"),
+              notation="{0}*{1}", precedence=2, shape="product")
 DIV = _binary(
     "div", "/", operator.truediv,
     lambda x, y, z: (recip(y), -z * recip(y)),  # d(x/y)/dy = -x/y**2 = -z/y
     ("1/y", "-x/y**2"),
     Domain(lambda x, y: y != 0.0, ZeroDivisionError, "a nonzero denominator"),
+    notation="{0}/{1}", precedence=2,
 )
 POW = _binary(
     "pow", "**", operator.pow,
@@ -126,14 +143,15 @@ POW = _binary(
            "a nonzero base when the exponent is negative"),
     Domain(lambda x, y: (x >= 0.0) | (y == np.round(y)), ValueError,
            "a non-negative base when the exponent is not an integer"),
+    notation="{0}**{1}", precedence=4,
 )
 
 
 # ------------------------------------------------------------------- unary ops
 #                 forward z = f(x)     local derivative dz/dx
 
-NEG = _unary("neg", "-", operator.neg, lambda x, z: -1.0, "-1")
-IDENTITY = _unary("identity", "id", lambda x: x, lambda x, z: 1.0, "1")
+NEG = _unary("neg", "-", operator.neg, lambda x, z: -1.0, "-1", notation="-{0}", precedence=3)
+IDENTITY = _unary("identity", "id", lambda x: x, lambda x, z: 1.0, "1", notation="{0}")
 ABS = _unary("abs", "abs", abs, lambda x, z: sign(x), "sign(x)", kink=_at_zero)
 EXP = _unary("exp", "exp", exp, lambda x, z: z, "exp(x)",
              Domain(lambda x: (x <= 709.782712893384) | (x != x), OverflowError,  # nan passes
@@ -176,7 +194,8 @@ def leaky_relu_op(slope: float) -> Op:
     return _unary("leaky_relu", f"leaky_relu({slope:g})",
                   lambda x: leaky_relu(x, slope),
                   lambda x, z: select(x, 1.0, slope),
-                  f"1 if x > 0 else {slope:g}", param=slope, kink=_at_zero)
+                  f"1 if x > 0 else {slope:g}", param=slope, kink=_at_zero,
+                  notation="" if slope == 0.01 else f"leaky_relu({{0}}, {slope:g})")
 
 
 @lru_cache(maxsize=256)
@@ -184,7 +203,8 @@ def elu_op(alpha: float) -> Op:
     """elu with scale alpha; for x <= 0, elu'(x) = alpha * e**x."""
     return _unary("elu", f"elu({alpha:g})", lambda x: elu(x, alpha),
                   lambda x, z: elu_slope(x, alpha),
-                  f"1 if x > 0 else {alpha:g}*exp(x)", param=alpha, kink=_at_zero)
+                  f"1 if x > 0 else {alpha:g}*exp(x)", param=alpha, kink=_at_zero,
+                  notation="" if alpha == 1.0 else f"elu({{0}}, {alpha:g})")
 
 
 def _power_rule_text(n: float) -> str:
@@ -205,7 +225,7 @@ def pow_const_op(n: float) -> Op:
                "a nonzero base when the exponent is negative"),
         Domain(lambda x: (x >= 0.0) | (n == round(n)), ValueError,
                "a non-negative base when the exponent is not an integer"),
-        param=n,
+        param=n, notation=f"{{0}}**{n:g}", precedence=4,
     )
 
 
@@ -217,7 +237,7 @@ def exp_base_op(c: float) -> Op:
                   f"{c:g}**x*log({c:g})",
                   Domain(lambda x: x * log_c <= 709.782712893384, OverflowError,
                          f"{c:g}**x to fit in float64"),
-                  param=c)
+                  param=c, notation=f"{c:g}**{{0}}", precedence=4)
 
 
 # --------------------------------------------------------------- n-ary ops
@@ -242,17 +262,21 @@ def _dot_local(xs: Sequence[Any], z: Any) -> list[Any]:
     return [*xs[n:2 * n], *xs[:n], 1.0]  # dz/dw_i = x_i, dz/dx_i = w_i, dz/db = 1
 
 
-SUM = Op("sum", "sum", NARY, _sum, lambda xs, z: [1.0] * len(xs), ("1",))
-DOT = Op("dot", "w·x+b", NARY, _dot, _dot_local, ("x_i", "w_i", "1"))
+# n-ary notations: SUM joins its inputs with " + ", DOT writes w1*x1 + w2*x2 + b
+SUM = Op("sum", "sum", NARY, _sum, lambda xs, z: [1.0] * len(xs), ("1",), notation="+",
+         precedence=1)
+DOT = Op("dot", "w·x+b", NARY, _dot, _dot_local, ("x_i", "w_i", "1"), notation="w*x+b",
+         precedence=1)
 
 
 # ------------------------------------------------------------ batch reductions
 #  A batch Value holds one scalar per sample; these reduce it to one float.
 
 BATCH_SUM = _unary("batch_sum", "Σ batch", lambda x: float(np.sum(x)),
-                   lambda x, z: full_like(x, 1.0), "1 for every sample")
+                   lambda x, z: full_like(x, 1.0), "1 for every sample", notation="{0}.sum()")
 BATCH_MEAN = _unary("batch_mean", "mean batch", lambda x: float(np.mean(x)),
-                    lambda x, z: full_like(x, 1.0 / batch_size(x)), "1/n for every sample")
+                    lambda x, z: full_like(x, 1.0 / batch_size(x)), "1/n for every sample",
+                    notation="{0}.mean()")
 
 UNARY_FUNCTIONS: dict[str, Op] = {
     op.name: op

@@ -27,9 +27,11 @@ from typing import Any
 
 import numpy as np
 
-from autograd._report import Names, check_eps, check_sample, fmt, pick, table
-from autograd.engine import Value, gradients, local_derivatives, op_of, topological_order
+from autograd.backward import gradients
+from autograd.graph import Graph, forward_data, pick
 from autograd.ops import NARY, Op
+from autograd.text import clean, fmt, table
+from autograd.value import Value, describe
 
 __all__ = [
     "CheckResult",
@@ -37,6 +39,7 @@ __all__ = [
     "GradcheckResult",
     "LocateResult",
     "check",
+    "check_sample",
     "gradcheck",
     "gradgradcheck",
     "locate",
@@ -46,23 +49,25 @@ __all__ = [
 Expected = Any  # a number, or a callable returning one
 
 
-# ------------------------------------------------------------------ forward again
-def _forward(op: Op, xs: Sequence[Any]) -> Any:
-    """``op``'s forward on data; nan (of the right shape) where it is undefined."""
-    try:
-        with np.errstate(all="ignore"):
-            if op.arity == 1:
-                result = op.forward(xs[0])
-            elif op.arity == 2:
-                result = op.forward(xs[0], xs[1])
-            else:
-                result = op.forward(list(xs))
-    except (ArithmeticError, ValueError, TypeError):
-        result = None
-    if result is None or isinstance(result, complex):  # e.g. (-1e-7) ** 0.5 off the domain
-        shapes = [x.shape for x in xs if isinstance(x, np.ndarray)]
-        return np.full(shapes[0], np.nan) if shapes else math.nan
-    return result
+# ------------------------------------------------------------------ arguments
+def check_eps(eps: float, who: str) -> None:
+    """Refuse a finite-difference step that is not a positive finite number."""
+    if not (isinstance(eps, (int, float)) and math.isfinite(eps) and eps > 0):
+        raise ValueError(f"{who}: eps must be a positive finite number, got {eps!r}")
+
+
+def check_sample(sample: int | None, nodes: Sequence[Value], who: str) -> None:
+    """Refuse a ``sample=`` that is not an index into the batches among ``nodes``."""
+    if sample is None:
+        return
+    if isinstance(sample, bool) or not isinstance(sample, (int, np.integer)):
+        raise TypeError(f"{who}: sample must be an int, got {sample!r}")
+    sizes = {len(n.data) for n in nodes if n.is_batch}  # type: ignore[arg-type]
+    if not sizes:
+        raise ValueError(f"{who}: sample={sample} given, but nothing here is a batch")
+    size = min(sizes)
+    if not 0 <= sample < size:
+        raise ValueError(f"{who}: sample {sample} is out of range for a batch of {size}")
 
 
 def reevaluate(root: Value, overrides: Mapping[Value, Any] | None = None) -> dict[Value, Any]:
@@ -74,22 +79,7 @@ def reevaluate(root: Value, overrides: Mapping[Value, Any] | None = None) -> dic
     undefined (log of a negative number...) the value is nan.  Returns the data
     of every node, keyed by node.
     """
-    overrides = overrides or {}
-    values: dict[Value, Any] = {}
-    for node in topological_order(root):
-        if node in overrides:
-            values[node] = overrides[node]
-            continue
-        op = op_of(node)
-        if op is None:
-            values[node] = node.data
-            continue
-        parents = node.parents
-        if all(values[p] is p.data for p in parents):
-            values[node] = node.data  # untouched by the overrides: keep the recorded data
-        else:
-            values[node] = _forward(op, [values[p] for p in parents])
-    return values
+    return Graph(root).reevaluate(overrides)
 
 
 def _shifted(data: Any, delta: float, sample: int | None) -> Any:
@@ -132,9 +122,8 @@ def _errors(a: float, n: float) -> tuple[float, float]:
     return abs_err, abs_err / abs(n) if n != 0.0 else math.inf
 
 
-def _kinks_crossed(
-    root: Value, plus: Mapping[Value, Any], minus: Mapping[Value, Any], names: Names
-) -> list[str]:
+def _kinks_crossed(graph: Graph, plus: Mapping[Value, Any], minus: Mapping[Value, Any]
+                   ) -> list[str]:
     """Kinked ops (relu, abs...) that a perturbation moved onto or across their kink.
 
     A kinked op counts when its input moved between the two perturbed
@@ -142,8 +131,8 @@ def _kinks_crossed(
     changed sign between them (the built-in kinks are at 0).
     """
     found = []
-    for node in topological_order(root):
-        op = op_of(node)
+    for node in graph.nodes:
+        op = node._row
         if op is None or op.kink is None:
             continue
         parent = node.parents[0]
@@ -152,7 +141,8 @@ def _kinks_crossed(
         at = np.asarray(op.kink(parent.data), dtype=bool)
         crossed = np.sign(xp) != np.sign(xm)
         if np.any(moved & (at | crossed)):
-            found.append(f"{op.name} at {names(node)} (input {names(parent)} = {fmt(parent.data)})")
+            found.append(f"{op.name} at {graph.name(node)} "
+                         f"(input {graph.name(parent)} = {fmt(parent.data)})")
     return found
 
 
@@ -311,33 +301,34 @@ def gradcheck(
     out, xs = _build(f, inputs)
     check_sample(sample, [out, *xs], "gradcheck")
     seed = _output_seed(out, sample, "gradcheck")
-    analytic = gradients(out, xs, grad=seed)
-    names = Names(out)
+    graph = Graph(out)
+    grads = graph.gradients(seed)
     rows = []
-    for k, (x, name, g) in enumerate(zip(xs, _input_names(xs), analytic)):
+    for k, (x, name) in enumerate(zip(xs, _input_names(xs))):
+        g = grads.get(x, 0.0 if not x.is_batch else np.zeros_like(x.data))
         for pos in _positions(x, sample):
-            plus = reevaluate(out, {x: _shifted(x.data, eps, pos)})
-            minus = reevaluate(out, {x: _shifted(x.data, -eps, pos)})
+            plus = graph.reevaluate({x: _shifted(x.data, eps, pos)})
+            minus = graph.reevaluate({x: _shifted(x.data, -eps, pos)})
             if callable(f):
                 # f is called again, as torch's gradcheck does: a number taken out of
                 # the graph (x.data used as a constant) then shows up as a failure
                 up, down = (_call_shifted(f, xs, k, delta, pos) for delta in (eps, -eps))
             else:
-                up, down = plus[out], minus[out]
+                up, down = plus.get(out, out.data), minus.get(out, out.data)
             num = (pick(up, sample) - pick(down, sample)) / (2.0 * eps)
             a = pick(g, pos)
             abs_err, rel_err = _errors(a, num)
             ok = _close(a, num, atol, rtol)
-            kinks = "; ".join(_kinks_crossed(out, plus, minus, names))
+            kinks = "; ".join(_kinks_crossed(graph, plus, minus))
             rows.append(GradcheckRow(_entry(name, pos), a, num, abs_err, rel_err, ok, kinks))
     result = GradcheckResult(rows)
-    return _finish(result, out, eps, atol, rtol, raise_exception, locate_on_failure)
+    return _finish(result, graph, eps, atol, rtol, raise_exception, locate_on_failure)
 
 
-def _finish(result: GradcheckResult, out: Value, eps: float, atol: float, rtol: float,
+def _finish(result: GradcheckResult, graph: Graph, eps: float, atol: float, rtol: float,
             raise_exception: bool, locate_on_failure: bool) -> GradcheckResult:
     if not result.ok and locate_on_failure:
-        result.located = locate(out, eps=eps, atol=atol, rtol=rtol)
+        result.located = _locate(graph, eps, atol, rtol)
     if not result.ok and raise_exception:
         raise GradcheckError(result)
     return result
@@ -377,22 +368,22 @@ def gradgradcheck(
     if sample is None and any(x.is_batch for x in xs):
         raise ValueError("gradgradcheck: batch inputs need sample=i")
     seed = _output_seed(out, sample, "gradgradcheck")
-    first = gradients(out, xs, grad=seed, create_graph=True)
+    first = gradients(out, xs, grad=seed, create_graph=True, allow_unused=True)
     names_in = _input_names(xs)
-    names = Names(out)
+    graph = Graph(out)
     second = []
     for g in first:
         g_seed = _output_seed(g, sample, "gradgradcheck") if g.is_batch else None
-        second.append(gradients(g, xs, grad=g_seed))
+        second.append(gradients(g, xs, grad=g_seed, allow_unused=True))
     rows = []
     for j, xj in enumerate(xs):
-        plus = reevaluate(out, {xj: _shifted(xj.data, eps, sample)})
-        minus = reevaluate(out, {xj: _shifted(xj.data, -eps, sample)})
+        plus = graph.reevaluate({xj: _shifted(xj.data, eps, sample)})
+        minus = graph.reevaluate({xj: _shifted(xj.data, -eps, sample)})
         with _substituted(plus):
-            g_plus = gradients(out, xs, grad=seed)
+            g_plus = gradients(out, xs, grad=seed, allow_unused=True)
         with _substituted(minus):
-            g_minus = gradients(out, xs, grad=seed)
-        kinks = "; ".join(_kinks_crossed(out, plus, minus, names))
+            g_minus = gradients(out, xs, grad=seed, allow_unused=True)
+        kinks = "; ".join(_kinks_crossed(graph, plus, minus))
         for i in range(len(xs)):
             a = pick(second[i][j], sample)
             num = (pick(g_plus[i], sample) - pick(g_minus[i], sample)) / (2.0 * eps)
@@ -401,7 +392,7 @@ def gradgradcheck(
             label = f"∂²/∂{names_in[j]}∂{names_in[i]}"
             rows.append(GradcheckRow(label, a, num, abs_err, rel_err, ok, kinks))
     result = GradcheckResult(rows, title="gradgradcheck")
-    return _finish(result, out, eps, atol, rtol, raise_exception, False)
+    return _finish(result, graph, eps, atol, rtol, raise_exception, False)
 
 
 # ------------------------------------------------------------------ check
@@ -471,12 +462,12 @@ def _hand_value(expected: Expected, node: Value) -> Any:
     return pick(value, None)
 
 
-def _resolve(output: Value, key: Value | str) -> Value:
+def _resolve(graph: Graph, key: Value | str) -> Value:
     if isinstance(key, Value):
         return key
-    matches = [n for n in topological_order(output) if n.label == key]
+    matches = graph.find(key)
     if len(matches) != 1:
-        raise KeyError(f"check: {len(matches)} nodes of the graph are labelled {key!r}")
+        raise KeyError(f"check: {len(matches)} nodes of the graph are labelled {clean(key)!r}")
     return matches[0]
 
 
@@ -506,14 +497,18 @@ def check(
     if output.is_batch:
         raise ValueError("check: the output must be one number (reduce a batch with .mean())")
     check_eps(eps, "check")
-    names = Names(output)
-    nodes = [_resolve(output, k) for k in expected]
-    engine = gradients(output, nodes)
+    graph = Graph(output)
+    nodes = [_resolve(graph, k) for k in expected]
+    for node in nodes:
+        if node not in graph:
+            raise ValueError(f"check: {describe(node)} is not in the graph of the output")
+    grads = graph.gradients()
     rows = []
-    for key, node, eng in zip(expected, nodes, engine):
+    for key, node in zip(expected, nodes):
+        eng = grads[node]
         hand = _hand_value(expected[key], node)
-        plus = reevaluate(output, {node: _shifted(node.data, eps, None)})
-        minus = reevaluate(output, {node: _shifted(node.data, -eps, None)})
+        plus = graph.reevaluate({node: _shifted(node.data, eps, None)})
+        minus = graph.reevaluate({node: _shifted(node.data, -eps, None)})
         num = (plus[output] - minus[output]) / (2.0 * eps)
         if node.is_batch:
             num = None  # one shift of every sample: no per-sample number; compare with engine only
@@ -525,15 +520,15 @@ def check(
         elif eng_num:
             verdict = "hand derivation wrong"
         else:
-            kinks = _kinks_crossed(output, plus, minus, names)
+            kinks = _kinks_crossed(graph, plus, minus)
             if kinks and hand_eng:
                 verdict = "kink: " + "; ".join(kinks)
             elif hand_num:
                 verdict = "engine disagrees with finite difference (run locate)"
             else:
                 verdict = "all three disagree"
-        rows.append(CheckRow(names(node), hand, eng, num, verdict))
-    result = CheckResult(names(output), rows)
+        rows.append(CheckRow(graph.name(node), hand, eng, num, verdict))
+    result = CheckResult(graph.name(output), rows)
     if raise_exception and not result.ok:
         raise AssertionError(f"check failed for {', '.join(result.wrong)}\n{result}")
     return result
@@ -609,9 +604,9 @@ def _op_difference(op: Op, xs: list[Any], i: int, eps: float) -> tuple[Any, bool
     def at(shift: Any) -> Any:
         args = list(xs)
         args[i] = x + shift
-        return np.asarray(_forward(op, args), dtype=np.float64)
+        return np.asarray(forward_data(op, args), dtype=np.float64)
 
-    f0 = np.asarray(_forward(op, xs), dtype=np.float64)
+    f0 = np.asarray(forward_data(op, xs), dtype=np.float64)
     fp, fm = at(h), at(-h)
     central = (fp - fm) / (2.0 * h)
     forward_d = (fp - f0) / h
@@ -636,15 +631,18 @@ def locate(output: Value, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1
     if not isinstance(output, Value):
         raise TypeError(f"locate: output must be a Value, not {type(output).__name__}")
     check_eps(eps, "locate")
-    names = Names(output)
+    return _locate(Graph(output), eps, atol, rtol)
+
+
+def _locate(graph: Graph, eps: float, atol: float, rtol: float) -> LocateResult:
     result = LocateResult()
-    for node in topological_order(output):
-        op = op_of(node)
+    for node in graph.nodes:
+        op = node._row
         if op is None:
             continue
         parents = node.parents
         xs = [p.data for p in parents]
-        rules = local_derivatives(node)
+        rules = graph.local(node)
         reduces = node.data.__class__ is float
         for i, (p, rule) in enumerate(zip(parents, rules)):
             if reduces and isinstance(xs[i], np.ndarray):
@@ -662,8 +660,8 @@ def locate(output: Value, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1
                 ok = _close(rule, num, atol * tol_scale, rtol * tol_scale)
                 status = "ok" if ok else "WRONG"
             arity = "" if op.arity != NARY else f"[{i}]"
-            result.rows.append(LocateRow(names(node), op.name, names(p) + arity, i, p.data,
-                                         rule, num, status))
+            result.rows.append(LocateRow(graph.name(node), op.name, graph.name(p) + arity, i,
+                                         p.data, rule, num, status))
     return result
 
 
@@ -676,5 +674,5 @@ def _per_sample_difference(op: Op, xs: list[Any], i: int, eps: float) -> tuple[A
         plus, minus = list(xs), list(xs)
         plus[i] = _shifted(x, h, k)
         minus[i] = _shifted(x, -h, k)
-        out[k] = (float(_forward(op, plus)) - float(_forward(op, minus))) / (2.0 * h)
+        out[k] = (float(forward_data(op, plus)) - float(forward_data(op, minus))) / (2.0 * h)
     return out, True

@@ -24,7 +24,7 @@ import shutil
 import subprocess
 import sys
 import sysconfig
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,11 +32,13 @@ from typing import Any
 import graphviz
 import numpy as np
 
-from autograd._report import Names
-from autograd.engine import Value, gradients, local_derivatives, op_of, topological_order
+from autograd.graph import Graph
+from autograd.value import Value
 
 __all__ = [
     "DEFAULT_MAX_NODES",
+    "DEFAULT_TREE_DEPTH",
+    "DEFAULT_TREE_LINES",
     "Drawing",
     "GraphTooLargeError",
     "Renderer",
@@ -51,6 +53,12 @@ __all__ = [
 
 DEFAULT_MAX_NODES = 500
 """Drawings of more Values than this are refused (dot would take minutes on them)."""
+
+DEFAULT_TREE_DEPTH = 40
+"""``tree()`` stops this many levels below the root unless told otherwise."""
+
+DEFAULT_TREE_LINES = 400
+"""``tree()`` writes at most this many lines unless told otherwise."""
 
 GRAPHVIZ_PURE = "graphviz-pure==0.2.2"  # the pinned wheel whose command line this module drives
 
@@ -312,15 +320,6 @@ def _short(x: Any, fmt: str) -> str:
     return format(float(x) + 0.0, fmt)
 
 
-def _dependents(order: list[Value], sources: set[int]) -> set[int]:
-    """ids of the nodes of ``order`` (inputs first) computed from any node in ``sources``."""
-    on_path = set(sources)
-    for node in order:
-        if id(node) not in on_path and any(id(p) in on_path for p in node.parents):
-            on_path.add(id(node))
-    return on_path
-
-
 def _as_set(values: Value | Iterable[Value] | None, what: str) -> list[Value]:
     if values is None:
         return []
@@ -331,64 +330,42 @@ def _as_set(values: Value | Iterable[Value] | None, what: str) -> list[Value]:
     return chosen
 
 
-def _within_depth(root: Value, depth: int) -> dict[int, int]:
-    """ids of the nodes at most ``depth`` edges above ``root``, with their distance."""
-    dist = {id(root): 0}
-    frontier = [root]
-    for d in range(1, depth + 1):
-        nxt = []
-        for node in frontier:
-            for p in node.parents:
-                if id(p) not in dist:
-                    dist[id(p)] = d
-                    nxt.append(p)
-        frontier = nxt
-    return dist
-
-
 @dataclass
 class _Selection:
-    full: list[Value]  # every Value of the graph, inputs first
     order: list[Value]  # the Values to draw, inputs first
-    expanded: set[int]  # ids of drawn non-leaves whose op and inputs are drawn too
+    expanded: set[Value]  # drawn non-leaves whose op and inputs are drawn too
 
 
-def _select(
-    root: Value,
-    depth: int | None,
-    only: Value | Iterable[Value] | None,
-) -> _Selection:
+def _select(graph: Graph, depth: int | None, only: Value | Iterable[Value] | None) -> _Selection:
     """Which Values to draw: all of them, those within ``depth``, or the paths from ``only``."""
-    full = topological_order(root)
-    drawn: set[int] = {id(n) for n in full}
+    drawn: set[Value] = set(graph.nodes)
     chosen = _as_set(only, "only=")
     if only is not None and not chosen:
         raise ValueError("draw: only= is empty; give the Values whose paths to draw")
     if chosen:
-        missing = [v for v in chosen if id(v) not in drawn]
+        missing = [v for v in chosen if v not in graph]
         if missing:
             raise ValueError(f"draw: only= holds Values not in the graph of the root: {missing}")
-        starts = {id(v) for v in chosen}
-        on_path = _dependents(full, starts)
+        on_path = graph.downstream(chosen)
         drawn = set(on_path)
-        for node in full:
-            if id(node) in on_path and id(node) not in starts:
-                drawn.update(id(p) for p in node.parents)
+        starts = set(chosen)
+        for node in graph.nodes:
+            if node in on_path and node not in starts:
+                drawn.update(node.parents)
     if depth is not None:
         if depth < 0:
             raise ValueError(f"draw: depth must be >= 0, got {depth}")
-        drawn &= set(_within_depth(root, depth))
-    order = [n for n in full if id(n) in drawn]
-    expanded = {
-        id(n) for n in order if n.parents and all(id(p) in drawn for p in n.parents)
-    }
-    return _Selection(full, order, expanded)
+        drawn &= set(graph.within(depth))
+    order = [n for n in graph.nodes if n in drawn]
+    expanded = {n for n in order if n.parents and all(p in drawn for p in n.parents)}
+    return _Selection(order, expanded)
 
 
-def _too_large(sel: _Selection, max_nodes: int, depth: int | None, only: bool) -> str:
+def _too_large(graph: Graph, sel: _Selection, max_nodes: int, depth: int | None,
+               only: bool) -> str:
     part = " selected" if depth is not None or only else ""
     return (
-        f"draw: the graph has {len(sel.full)} Values ({len(sel.order)}{part} to draw), more than "
+        f"draw: the graph has {len(graph)} Values ({len(sel.order)}{part} to draw), more than "
         f"max_nodes={max_nodes}; Graphviz would take minutes on it. Draw a part of it: "
         f"draw(root, depth=3) draws the Values up to 3 steps from the root, "
         f"draw(root, only=[w]) draws only the paths from the chosen Values w to the root, "
@@ -396,32 +373,27 @@ def _too_large(sel: _Selection, max_nodes: int, depth: int | None, only: bool) -
     )
 
 
-def _value_label(
-    node: Value,
-    fmt: str,
-    show_grad: bool,
-    fill: str,
-    border: str,
-    dashed: bool,
-) -> str:
+def _value_label(graph: Graph, node: Value, fmt: str, show_grad: bool, fill: str, border: str,
+                 dashed: bool) -> str:
+    """A Value's box: its name (italic when it is an automatic one), data and grad.
+
+    A constant is its number alone: it has no gradient to show.
+    """
+    style = ' STYLE="dashed"' if dashed else ""
+    table = (f'<<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="4" '
+             f'COLOR="{border}"{style}><TR>')
+    if graph.is_constant(node) and not node.label and not node.is_batch:
+        return f"{table}<TD>{_text(_number(node.data, fmt))}</TD></TR></TABLE>>"
     cells = []
+    name = graph.name(node)
     if node.label:
-        cells.append(f'<TD BGCOLOR="{fill}"><B>{_text(node.label)}</B></TD>')
+        cells.append(f'<TD BGCOLOR="{fill}"><B>{_text(name)}</B></TD>')
+    elif not node.is_leaf or node.is_batch:
+        cells.append(f'<TD BGCOLOR="{fill}"><I>{_text(name)}</I></TD>')
     cells.append(f"<TD>{_cell('data', node.data, fmt)}</TD>")
     if show_grad:
         cells.append(f"<TD>{_cell('grad', node.grad, fmt)}</TD>")
-    style = ' STYLE="dashed"' if dashed else ""
-    return (
-        f'<<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="4" COLOR="{border}"'
-        f"{style}><TR>{''.join(cells)}</TR></TABLE>>"
-    )
-
-
-def _symbol(label: str) -> str:
-    """A label as it reads inside ∂a/∂b: in parentheses unless it is one word."""
-    if not label or label.replace("_", "").isalnum():
-        return label
-    return f"({label})"
+    return f"{table}{''.join(cells)}</TR></TABLE>>"
 
 
 def _cell(name: str, x: Any, fmt: str) -> str:
@@ -438,20 +410,18 @@ def _cell(name: str, x: Any, fmt: str) -> str:
     return _text(f"{name} {_number(x, fmt)}")
 
 
-def _chain_label(
-    names: Names, root: Value, node: Value, parent: Value, local: Any, upstream: Any, fmt: str
-) -> str:
+def _chain_label(graph: Graph, node: Value, parent: Value, local: Any, upstream: Any,
+                 fmt: str) -> str:
     """The chain rule on one edge: d(node)/d(parent), d(root)/d(node) and their product.
 
-    Nodes are named as the checking tools name them (label, else ``mul#2``), and
-    the first two lines say "local" and "upstream" so that a local partial is
-    not mistaken for the node's total gradient shown in its box.
+    Nodes are named as every tool names them, and the first two lines say
+    "local" and "upstream" so that a local partial is not mistaken for the
+    node's total gradient shown in its box.
     """
     product = upstream * local
-    top, mid, low = (_symbol(names(v)) for v in (root, node, parent))
     lines = [
-        f"local ∂{mid}/∂{low} = {_short(local, fmt)}",
-        f"upstream ∂{top}/∂{mid} = {_short(upstream, fmt)}",
+        f"local {graph.partial(node, parent)} = {_short(local, fmt)}",
+        f"upstream {graph.partial(graph.root, node)} = {_short(upstream, fmt)}",
     ]
     product_line = f"<B>{_text(f'product = {_short(product, fmt)}')}</B>"
     return "<" + "<BR/>".join([*(_text(line) for line in lines), product_line]) + ">"
@@ -487,54 +457,47 @@ def draw(
     """
     if not isinstance(root, Value):
         raise TypeError(f"draw: root must be a Value, not {type(root).__name__}")
-    sel = _select(root, depth, only)
+    graph = Graph(root)
+    sel = _select(graph, depth, only)
     if max_nodes is not None and len(sel.order) > max_nodes:
-        raise GraphTooLargeError(_too_large(sel, max_nodes, depth, only is not None))
+        raise GraphTooLargeError(_too_large(graph, sel, max_nodes, depth, only is not None))
 
     marked = _as_set(highlight, "highlight=")
-    lit: set[int] = set()
+    lit: set[Value] = set()
     if marked:
-        in_graph = {id(n) for n in sel.full}
-        missing = [v for v in marked if id(v) not in in_graph]
+        missing = [v for v in marked if v not in graph]
         if missing:
             raise ValueError(
                 f"draw: highlight= holds Values not in the graph of the root: {missing}"
             )
-        lit = _dependents(sel.full, {id(v) for v in marked})
-
-    upstream: dict[int, Any] = {}
-    names = Names(root) if chain else Names()
-    if chain:
-        expanded_nodes = [n for n in sel.order if id(n) in sel.expanded]
-        for n, g in zip(expanded_nodes, gradients(root, expanded_nodes)):
-            upstream[id(n)] = g
+        lit = graph.downstream(marked)
+    upstream = graph.gradients() if chain else {}
 
     g = Drawing(name="autograd", graph_attr={"rankdir": rankdir, "fontname": _FONT})
     g.attr("node", fontname=_FONT, fontsize="12")
     g.attr("edge", fontname=_FONT, fontsize="10", arrowsize="0.7")
-    ids = {id(n): f"v{i}" for i, n in enumerate(sel.order)}
+    ids = {n: f"v{i}" for i, n in enumerate(sel.order)}
 
     for node in sel.order:
-        on = id(node) in lit
+        on = node in lit
         fill = _HIGHLIGHT_FILL if on else (_LEAF_FILL if node.is_leaf else _NODE_FILL)
         border = _HIGHLIGHT if on else "black"
-        cut = bool(node.parents) and id(node) not in sel.expanded
+        cut = bool(node.parents) and node not in sel.expanded
         g.node(
-            ids[id(node)],
-            label=_value_label(node, fmt, show_grad, fill, border, cut),
+            ids[node],
+            label=_value_label(graph, node, fmt, show_grad, fill, border, cut),
             shape="plain",
             color=border,
             fontcolor=_HIGHLIGHT if on else "black",
         )
-        if not node.parents:
+        op = node._row
+        if op is None:
             continue
-        op = op_of(node)
-        symbol = op.symbol if op is not None else node.op
-        op_id = f"{ids[id(node)]}_op"
+        op_id = f"{ids[node]}_op"
         g.node(
             op_id,
-            label=_text(symbol),
-            shape="circle" if len(symbol) <= 2 else "ellipse",
+            label=f"<{_text(op.symbol)}>",
+            shape="circle" if len(op.symbol) <= 2 else "ellipse",
             style="filled",
             fillcolor=_HIGHLIGHT_FILL if on else _OP_FILL,
             color=_HIGHLIGHT if on else "black",
@@ -543,21 +506,19 @@ def draw(
             height="0.3",
             margin="0.03",
         )
-        g.edge(op_id, ids[id(node)], **_edge_style(on))
+        g.edge(op_id, ids[node], **_edge_style(on))
         if cut:
-            hidden = f"{ids[id(node)]}_more"
+            hidden = f"{ids[node]}_more"
             g.node(hidden, label="…", shape="plaintext", fontcolor=_MUTED)
             g.edge(hidden, op_id, style="dashed", color=_MUTED)
             continue
-        locals_ = local_derivatives(node) if chain else ()
+        locals_ = graph.local(node) if chain else ()
         # One edge per use: x * x draws two edges from x, each with its own factor.
         for i, parent in enumerate(node.parents):
-            style = _edge_style(on and id(parent) in lit)
+            style = _edge_style(on and parent in lit)
             if chain:
-                style["label"] = _chain_label(
-                    names, root, node, parent, locals_[i], upstream[id(node)], fmt
-                )
-            g.edge(ids[id(parent)], op_id, **style)
+                style["label"] = _chain_label(graph, node, parent, locals_[i], upstream[node], fmt)
+            g.edge(ids[parent], op_id, **style)
     return g
 
 
@@ -581,8 +542,11 @@ class Tree(str):
         return str(self)
 
 
-def _line(node: Value, fmt: str, show_grad: bool) -> str:
-    parts = [node.label or "·"]
+def _line(graph: Graph, node: Value, fmt: str, show_grad: bool) -> str:
+    name = graph.name(node)
+    if graph.is_constant(node) and not node.label and not node.is_batch:
+        return name  # a constant is its number, with no gradient
+    parts = [name]
     if node.is_batch:
         parts.append(f"data [{_number(node.data, fmt)}]")
     else:
@@ -591,34 +555,29 @@ def _line(node: Value, fmt: str, show_grad: bool) -> str:
         grad = node.grad
         parts.append(f"grad [{_number(grad, fmt)}]" if isinstance(grad, np.ndarray)
                      else f"grad {_number(grad, fmt)}")
-    op = op_of(node)
+    op = node._row
     if op is not None:
         parts.append(f"({op.symbol if op.symbol == op.name else f'{op.name} {op.symbol}'})")
     return "  ".join(parts)
-
-
-def _uses(root: Value) -> dict[int, int]:
-    """How many times each node is used as an input (once per use, so x * x counts 2)."""
-    uses: dict[int, int] = {}
-    for node in topological_order(root):
-        for p in node.parents:
-            uses[id(p)] = uses.get(id(p), 0) + 1
-    return uses
 
 
 def tree(
     root: Value,
     fmt: str = ".4g",
     show_grad: bool = True,
-    depth: int | None = None,
+    depth: int | None = DEFAULT_TREE_DEPTH,
+    max_lines: int | None = DEFAULT_TREE_LINES,
 ) -> Tree:
     """The graph as an indented text tree, the root first and each node's inputs below it.
 
-    Each line shows label (``·`` when there is none), data, grad and the op
-    that made the node.  A node used more than once is written out the first
-    time with a ``[#k]`` mark and referred to as ``(see #k)`` afterwards.
-    ``depth`` stops the tree that many levels below the root (``…`` marks the
-    cut).  A batch shows its size, mean, min and max.
+    Each line shows the node's name (its label, its number, or the expression
+    it computes), data, grad and the op that made it; a constant is its number
+    alone.  A node used more than once is written out the first time with a
+    ``[#k]`` mark and referred to as ``(see #k)`` afterwards.  The tree stops
+    ``depth`` levels below the root (``…`` marks the cut) and after
+    ``max_lines`` lines, and then says how much it left out and how to see it
+    (None for no limit).  A batch shows its size, mean, min and max.  The text
+    is built in time and memory linear in what it shows.
 
     >>> from autograd import Value
     >>> x = Value(2.0, label="x")
@@ -631,37 +590,63 @@ def tree(
     """
     if not isinstance(root, Value):
         raise TypeError(f"tree: root must be a Value, not {type(root).__name__}")
-    uses = _uses(root)
-    refs: dict[int, int] = {}
+    for value, what in ((depth, "depth"), (max_lines, "max_lines")):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+            raise ValueError(f"tree: {what} must be a whole number >= 0 or None, got {value!r}")
+    graph = Graph(root)
+    refs: dict[Value, int] = {}
+    shown: set[Value] = set()
     lines: list[str] = []
-    # (node, prefix for its line, prefix for its children, level); a stack, so no recursion.
-    stack: list[tuple[Value, str, str, int]] = [(root, "", "", 0)]
+    cut = False
+    # A stack of (inputs, next index, indent, level): no recursion, and no prefix
+    # string is built for a line that is not written.
+    lines.append(_line(graph, root, fmt, show_grad) + _mark(graph, root, refs))
+    shown.add(root)
+    stack: list[tuple[tuple[Value, ...], int, str, int]] = []
+    if root.parents:
+        if depth is not None and depth == 0:
+            lines.append("└── …")
+            cut = True
+        else:
+            stack.append((root.parents, 0, "", 1))
     while stack:
-        node, head, indent, level = stack.pop()
-        key = id(node)
-        if key in refs:
-            lines.append(f"{head}{node.label or '·'}  (see #{refs[key]})")
+        if max_lines is not None and len(lines) >= max_lines:
+            break
+        parents, i, indent, level = stack.pop()
+        if i + 1 < len(parents):
+            stack.append((parents, i + 1, indent, level))
+        node = parents[i]
+        last = i == len(parents) - 1
+        head = indent + ("└── " if last else "├── ")
+        if node in refs and node in shown:
+            lines.append(f"{head}{graph.name(node)}  (see #{refs[node]})")
             continue
-        text = _line(node, fmt, show_grad)
-        if uses.get(key, 0) > 1:
-            refs[key] = len(refs) + 1
-            text += f"  [#{refs[key]}]"
-        lines.append(head + text)
-        parents = node.parents
-        if not parents:
+        lines.append(head + _line(graph, node, fmt, show_grad) + _mark(graph, node, refs))
+        shown.add(node)
+        if not node.parents:
             continue
+        below = indent + ("    " if last else "│   ")
         if depth is not None and level >= depth:
-            lines.append(f"{indent}└── …")
+            lines.append(f"{below}└── …")
+            cut = True
             continue
-        children = list(_children(parents, indent, level))
-        stack.extend(reversed(children))
+        stack.append((node.parents, 0, below, level + 1))
+    left = len(graph) - len(shown)
+    if left:
+        why = []
+        if max_lines is not None and len(lines) >= max_lines:
+            why.append(f"max_lines={max_lines}")
+        if cut:
+            why.append(f"depth={depth}")
+        lines.append(f"… {left:,} of the graph's {len(graph):,} nodes are not shown "
+                     f"({' and '.join(why) or 'a limit'}); tree(root, depth=None, "
+                     "max_lines=None) shows them all, draw(root, only=[node]) a part")
     return Tree("\n".join(lines))
 
 
-def _children(
-    parents: tuple[Value, ...], indent: str, level: int
-) -> Iterator[tuple[Value, str, str, int]]:
-    last = len(parents) - 1
-    for i, p in enumerate(parents):
-        branch, extend = ("└── ", "    ") if i == last else ("├── ", "│   ")
-        yield p, indent + branch, indent + extend, level + 1
+def _mark(graph: Graph, node: Value, refs: dict[Value, int]) -> str:
+    """`` [#k]`` for a node used more than once (the first time it is written)."""
+    if graph.uses(node) > 1 and node not in refs:
+        refs[node] = len(refs) + 1
+        return f"  [#{refs[node]}]"
+    return ""

@@ -14,9 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autograd import Value
+from autograd.backward import gradients
 from autograd.chain import explain
 from autograd.custom import CustomOp, op
-from autograd.engine import gradients
 from autograd.verify import gradcheck, gradgradcheck
 
 

@@ -161,7 +161,7 @@ def test_interrupted_backward_leaves_the_graph_usable() -> None:
     x = Value(1.0)
     y = (x * 2).tanh()
     with pytest.raises(RuntimeError):
-        with autograd.engine.observe(edges=_raise):
+        with autograd.modes.observe(edges=_raise):
             y.backward()
     y.backward()
     assert x.grad == pytest.approx(2 * (1 - math.tanh(2.0) ** 2), rel=1e-15)
@@ -204,7 +204,7 @@ def test_mixed_second_derivative_of_x_times_y() -> None:
     x, y = Value(3.0), Value(-2.0)
     dx = autograd.gradients(x * y, x, create_graph=True)
     assert autograd.gradients(dx, y) == 1.0
-    assert autograd.gradients(dx, x) == 0.0
+    assert autograd.gradients(dx, x, allow_unused=True) == 0.0
 
 
 def test_grad_and_value_and_grad_transform_functions() -> None:
@@ -289,7 +289,10 @@ def test_sqrt_at_zero_has_an_infinite_derivative_not_a_crash() -> None:
 
 # ------------------------------------------------------- review regressions
 def _counts_are_zero(root: Value) -> bool:
-    return all(n._n == 0 for n in autograd.topological_order(root))
+    """No node carries the mark of a pass still in progress (the next pass starts clean)."""
+    from autograd import backward
+
+    return all(n._n <= backward._mark for n in autograd.topological_order(root))
 
 
 def test_counts_are_zero_after_every_kind_of_pass() -> None:
@@ -311,7 +314,7 @@ def test_a_failed_pass_keeps_leaf_gradients_and_counts() -> None:
     x.grad, w.grad = 5.0, 7.0
     z = (w * x).tanh()
     with pytest.raises(RuntimeError):
-        with autograd.engine.observe(edges=_raise):
+        with autograd.modes.observe(edges=_raise):
             z.backward()
     assert (x.grad, w.grad) == (5.0, 7.0) and _counts_are_zero(z)
 
@@ -328,7 +331,7 @@ def test_a_backward_inside_a_running_backward_is_refused() -> None:
             y.backward()
 
     with pytest.raises(RuntimeError, match="another one is running"):
-        with autograd.engine.observe(edges=again):
+        with autograd.modes.observe(edges=again):
             y.backward()
     assert _counts_are_zero(y)
     y.backward()

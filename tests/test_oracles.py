@@ -82,10 +82,10 @@ def test_values_and_first_derivatives_match_sympy(recipe: Recipe) -> None:
 def test_second_derivatives_match_sympy(recipe: Recipe) -> None:
     leaves, root = engine_graph(recipe)
     symbols, expr = sympy_graph(recipe)
-    first = autograd.gradients(root, leaves, create_graph=True)
+    first = autograd.gradients(root, leaves, create_graph=True, allow_unused=True)
     for i, gi in enumerate(first):
         assert isinstance(gi, Value)
-        second = autograd.gradients(gi, leaves)
+        second = autograd.gradients(gi, leaves, allow_unused=True)
         for j, gij in enumerate(second):
             oracle = exact(sp.diff(expr, symbols[i], symbols[j]), symbols, recipe.leaves)
             assume(finite(oracle))
@@ -110,7 +110,7 @@ SMOOTH = tuple(op for op in OPS if op not in KINKED)
 @given(recipes(ops=SMOOTH))
 def test_first_derivatives_match_central_differences(recipe: Recipe) -> None:
     leaves, root = engine_graph(recipe)
-    grads = autograd.gradients(root, leaves)
+    grads = autograd.gradients(root, leaves, allow_unused=True)
     for i, g in enumerate(grads):
         try:
             fd = central_difference(recipe, i)
@@ -125,7 +125,7 @@ def test_first_derivatives_match_central_differences(recipe: Recipe) -> None:
 def test_backward_and_gradients_agree_and_gradients_leave_grad_alone(recipe: Recipe) -> None:
     leaves, root = engine_graph(recipe)
     before = [leaf.grad for leaf in leaves]
-    grads = autograd.gradients(root, leaves)
+    grads = autograd.gradients(root, leaves, allow_unused=True)
     assert [leaf.grad for leaf in leaves] == before
     root.backward()
     assert [leaf.grad for leaf in leaves] == grads
@@ -136,7 +136,7 @@ def test_backward_and_gradients_agree_and_gradients_leave_grad_alone(recipe: Rec
 def test_leaves_accumulate_exactly_and_intermediates_do_not(recipe: Recipe, passes: int) -> None:
     """k backward passes give k times one pass on every leaf, never more (micrograd's 3x bug)."""
     leaves, root = engine_graph(recipe)
-    once = autograd.gradients(root, leaves)
+    once = autograd.gradients(root, leaves, allow_unused=True)
     nodes = autograd.topological_order(root)
     for _ in range(passes):
         root.backward()
@@ -173,13 +173,13 @@ def test_first_and_second_derivatives_match_torch(recipe: Recipe) -> None:
     )
     assert close(float(root.data), float(troot.detach()), rel=1e-12)
     tgrads = torch.autograd.grad(troot, tleaves, create_graph=True, allow_unused=True)
-    ours = autograd.gradients(root, leaves, create_graph=True)
+    ours = autograd.gradients(root, leaves, create_graph=True, allow_unused=True)
     for i, (g, tg) in enumerate(zip(ours, tgrads)):
         expected = 0.0 if tg is None else float(tg.detach())
         assert close(g.item(), expected, rel=1e-12), f"d/dx{i}: {g!r} vs torch {expected!r}"
         if tg is None or not tg.requires_grad:
             continue
         t2 = torch.autograd.grad(tg, tleaves, retain_graph=True, allow_unused=True)
-        for j, (g2, tg2) in enumerate(zip(autograd.gradients(g, leaves), t2)):
+        for j, (g2, tg2) in enumerate(zip(autograd.gradients(g, leaves, allow_unused=True), t2)):
             expected2 = 0.0 if tg2 is None else float(tg2)
             assert close(g2, expected2, rel=1e-10), f"d2/dx{i}dx{j}: {g2!r} vs {expected2!r}"

@@ -28,9 +28,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autograd import seeds, viz
-from autograd.engine import Value, topological_order
 from autograd.functions import dot
 from autograd.functions import sum as vsum
+from autograd.graph import topological_order
+from autograd.value import Value
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -155,7 +156,7 @@ def test_op_nodes_show_the_symbols_of_the_table(bundled: viz.Renderer) -> None:
     root = labelled_graph()
     parsed = Parsed(viz.draw(root))
     by_label = {n.label: n for n in topological_order(root)}
-    from autograd.engine import op_of
+    from autograd.value import op_of
 
     for tail, head in parsed.op_output.items():
         node = by_label[parsed.title(head)]
@@ -306,7 +307,7 @@ def test_chain_labels_match_sympy_and_torch(bundled: viz.Renderer) -> None:
             name_of[id(node)] = node.label
     parsed = Parsed(viz.draw(root, chain=True, fmt=".15g"))
 
-    from autograd.engine import op_of
+    from autograd.value import op_of
 
     checked = with_upstream = 0
     for node in topological_order(root):
@@ -341,15 +342,16 @@ def test_chain_labels_match_sympy_and_torch(bundled: viz.Renderer) -> None:
     assert with_upstream >= 10
 
 
-def test_unlabelled_nodes_get_generic_chain_names() -> None:
+def test_unlabelled_nodes_are_named_by_the_expression_they_compute() -> None:
     x = Value(3.0)
     y = x * 2.0
     found = re.search(r"v\d+ -> v\d+_op \[label=<(.*?)>[ \]]", viz.draw(y, chain=True).source)
     assert found is not None
     text = plain(found.group(1))
-    # named as the checking tools name them: the op and a counter, a constant by its value
-    assert text.splitlines()[0].startswith("local ∂(mul#1)/∂3 = ")
-    assert text.splitlines()[1].startswith("upstream ∂(mul#1)/∂(mul#1) = ")
+    # named as every tool names them: an unlabelled leaf and a constant by their number,
+    # the product by the expression it computes
+    assert text.splitlines()[0].startswith("local ∂(3*2)/∂3 = ")
+    assert text.splitlines()[1].startswith("upstream ∂(3*2)/∂(3*2) = ")
 
 
 # ---------------------------------------------------------------- highlight
@@ -601,8 +603,10 @@ def test_tree_writes_each_node_once_and_refers_to_shared_ones() -> None:
     nodes = topological_order(net.loss)
     uses = sum(len(n.parents) for n in nodes)
     assert len(lines) == 1 + uses  # the root, then one line per use of a node
-    full = [line for line in lines if "data " in line]
+    full = [line for line in lines if "(see #" not in line]
     assert len(full) == len(nodes)
+    constants = [n for n in nodes if not n.requires_grad and not n.label]
+    assert constants and all(any(x.endswith(f"── {n.data:.4g}") for x in full) for n in constants)
     for node in nodes:
         if node.label:
             line = f"{node.label}  data {format(node.data, '.4g')}  grad {format(node.grad, '.4g')}"
@@ -617,8 +621,11 @@ def test_tree_depth_cuts_with_an_ellipsis() -> None:
     first = [n for n in net.loss.parents]
     assert len(text.splitlines()) == 1 + len(first) + sum(
         1 for p in {id(q): q for q in first}.values() if p.parents
-    )
+    ) + 1  # the closing line saying what was left out
     assert "…" in text
+    shown = 1 + len({id(q) for q in first})
+    left = len(topological_order(net.loss)) - shown
+    assert text.splitlines()[-1].startswith(f"… {left} of the graph's ")
 
 
 def test_tree_shows_as_text_in_a_repl_and_the_docstring_runs() -> None:

@@ -1,0 +1,387 @@
+"""The graph view every tool reads: one walk of a recorded graph, built once per call.
+
+``Graph(root)`` walks the graph that computed ``root`` once, in O(nodes + edges),
+and then answers every question a tool asks without walking it again:
+
+* ``nodes``: every node, inputs before the nodes computed from them;
+* ``consumers(node)``: the (node, input index) pairs that use it, once per use;
+* ``local(node)``: the local derivatives ∂node/∂input at the recorded data;
+* ``gradients(seed)``: ∂root/∂node for every node, in one reverse sweep (no
+  ``.grad`` is touched);
+* ``reevaluate(overrides)``: the forward values again, with some nodes' data
+  replaced (what finite differences need);
+* ``name(node)``: the node's display name, the same in drawings, trees,
+  explanations, checks and error messages.
+
+Display names.  A labelled node is called by its label; a constant by its
+number; an unlabelled op node by the expression it computes from its inputs'
+names (``w1*x1``, ``tanh(w1*x1 + b)``), shortened with "…" beyond
+:data:`MAX_NAME` characters.  An automatic name that equals a user label, or
+another node's automatic name, gets ``#2``, ``#3``, ...: names never collide.
+
+The view is immutable: its answers describe the graph as it was recorded.
+Drawing, checking, explaining, the backward trace and anomaly reports all read
+it; none walks the graph on its own.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from autograd import ops
+from autograd.backward import _seed, local_derivatives, run_general
+from autograd.ops import NARY, Op
+from autograd.text import fmt
+from autograd.value import Value
+
+__all__ = ["MAX_NAME", "Graph", "display_name", "forward_data", "pick", "topological_order"]
+
+MAX_NAME = 32
+"""Automatic names longer than this are shortened with "…"."""
+
+_WORD = 9  # precedence of a name that never needs parentheses
+
+
+def topological_order(root: Value) -> list[Value]:
+    """Every node ``root`` depends on, inputs before the nodes made from them."""
+    order: list[Value] = []
+    seen = {id(root)}
+    stack: list[tuple[Value, Iterator[Value]]] = [(root, iter(root.parents))]
+    while stack:
+        node, it = stack[-1]
+        for p in it:
+            if id(p) not in seen:
+                seen.add(id(p))
+                stack.append((p, iter(p.parents)))
+                break
+        else:
+            stack.pop()
+            order.append(node)
+    return order
+
+
+def is_word(name: str) -> bool:
+    """True for a name that reads as one symbol (``w1``, ``a2_1``, ``x'``)."""
+    return bool(name) and name.replace("_", "").replace("'", "").isalnum()
+
+
+def forward_data(op: Op, xs: Sequence[Any]) -> Any:
+    """``op``'s forward on data; nan (of the right shape) where it is undefined."""
+    try:
+        with np.errstate(all="ignore"):
+            if op.arity == 1:
+                result = op.forward(xs[0])
+            elif op.arity == 2:
+                result = op.forward(xs[0], xs[1])
+            else:
+                result = op.forward(list(xs))
+    except (ArithmeticError, ValueError, TypeError):
+        result = None
+    if result is None or isinstance(result, complex):  # e.g. (-1e-7) ** 0.5 off the domain
+        shapes = [x.shape for x in xs if isinstance(x, np.ndarray)]
+        return np.full(shapes[0], np.nan) if shapes else math.nan
+    return result
+
+
+def pick(x: Any, sample: int | None) -> Any:
+    """Sample ``sample`` of a batch (a Value's data or an array); a float as is."""
+    if isinstance(x, Value):
+        x = x.data
+    if sample is not None and isinstance(x, np.ndarray):
+        return float(x[sample])
+    if isinstance(x, (np.floating, np.integer)):
+        return float(x)
+    return x
+
+
+class Graph:
+    """An immutable view of the graph that computed ``root`` (see the module's text)."""
+
+    def __init__(self, root: Value) -> None:
+        if not isinstance(root, Value):
+            raise TypeError(f"the output must be a Value, not {type(root).__name__}")
+        self.root = root
+        nodes = topological_order(root)  # the one walk
+        self.nodes: tuple[Value, ...] = tuple(nodes)
+        self._index: dict[Value, int] = {n: i for i, n in enumerate(nodes)}
+        consumers: list[list[tuple[Value, int]]] = [[] for _ in nodes]
+        index = self._index
+        for n in nodes:
+            for i, p in enumerate(n.parents):
+                consumers[index[p]].append((n, i))
+        self._consumers = [tuple(c) for c in consumers]
+        self._locals: dict[Value, tuple[Any, ...]] = {}
+        self._names: list[str] | None = None
+        self._grads: dict[Value, Any] | None = None
+
+    # ------------------------------------------------------------ structure
+    def __len__(self) -> int:
+        return len(self.nodes)
+
+    def __iter__(self) -> Iterator[Value]:
+        return iter(self.nodes)
+
+    def __contains__(self, node: object) -> bool:
+        return node in self._index
+
+    def index(self, node: Value) -> int:
+        """The node's place in ``nodes`` (KeyError for a node not in the graph)."""
+        return self._index[node]
+
+    def consumers(self, node: Value) -> tuple[tuple[Value, int], ...]:
+        """The (consumer, input index) pairs that use ``node``, one per use."""
+        return self._consumers[self._index[node]]
+
+    def uses(self, node: Value) -> int:
+        """How many times ``node`` is an input (``x * x`` uses x twice)."""
+        return len(self._consumers[self._index[node]])
+
+    @property
+    def leaves(self) -> list[Value]:
+        """The nodes no op made, in order."""
+        return [n for n in self.nodes if n.is_leaf]
+
+    def find(self, label: str) -> list[Value]:
+        """The nodes labelled ``label``."""
+        return [n for n in self.nodes if n.label == label]
+
+    def downstream(self, sources: Iterable[Value]) -> set[Value]:
+        """The nodes computed from any of ``sources`` (the sources included)."""
+        found = set(sources)
+        for node in self.nodes:
+            if node not in found and any(p in found for p in node.parents):
+                found.add(node)
+        return found
+
+    def within(self, depth: int) -> dict[Value, int]:
+        """The nodes at most ``depth`` edges above the root, with their distance."""
+        dist = {self.root: 0}
+        frontier = [self.root]
+        for d in range(1, depth + 1):
+            nxt = []
+            for node in frontier:
+                for p in node.parents:
+                    if p not in dist:
+                        dist[p] = d
+                        nxt.append(p)
+            frontier = nxt
+        return dist
+
+    # ------------------------------------------------------------ numbers
+    def local(self, node: Value) -> tuple[Any, ...]:
+        """∂node/∂input for each input of ``node``, at the recorded data."""
+        found = self._locals.get(node)
+        if found is None:
+            found = self._locals[node] = local_derivatives(node)
+        return found
+
+    def gradients(self, seed: Any = None) -> dict[Value, Any]:
+        """∂root/∂node for every node (one reverse sweep; no ``.grad`` is touched).
+
+        ``seed`` is the root's gradient (default 1, or ones for a batch; a
+        one-hot array picks one sample of a batch output).
+        """
+        if seed is None and self._grads is not None:
+            return self._grads
+        grads = run_general(self.nodes, _seed(self.root, seed, False))
+        if seed is None:
+            self._grads = grads
+        return grads
+
+    def reevaluate(self, overrides: Mapping[Value, Any] | None = None) -> dict[Value, Any]:
+        """The data of every node with some nodes' data replaced; nothing is modified.
+
+        Every node downstream of ``overrides`` is recomputed with its op's
+        forward, in topological order; where a forward is undefined (log of a
+        negative number...) the value is nan.
+        """
+        overrides = overrides or {}
+        values: dict[Value, Any] = {}
+        for node in self.nodes:
+            if node in overrides:
+                values[node] = overrides[node]
+                continue
+            op = node._row
+            if op is None:
+                values[node] = node.data
+                continue
+            parents = node.parents
+            if all(values[p] is p.data for p in parents):
+                values[node] = node.data  # untouched by the overrides: the recorded data
+            else:
+                values[node] = forward_data(op, [values[p] for p in parents])
+        return values
+
+    # ------------------------------------------------------------ names
+    def name(self, node: Value) -> str:
+        """The node's display name (its label, its number, or the expression it computes)."""
+        if self._names is None:
+            self._names = _names(self.nodes, self._index)
+        return self._names[self._index[node]]
+
+    def symbol(self, node: Value) -> str:
+        """The name as it reads inside ∂: parenthesised unless it is one word."""
+        name = self.name(node)
+        return name if is_word(name) or _is_number(name) else f"({name})"
+
+    def partial(self, num: Value, den: Value) -> str:
+        """``∂num/∂den`` with the nodes' names."""
+        return f"∂{self.symbol(num)}/∂{self.symbol(den)}"
+
+    def is_constant(self, node: Value) -> bool:
+        """True for a leaf that takes no gradient (a number in an expression, ...)."""
+        return not node.requires_grad
+
+    def rule(self, node: Value, index: int) -> str:
+        """The rule of the edge ``node`` <- input ``index`` as text (the op's formula)."""
+        op = node._row
+        if op is None:
+            return ""
+        parents = node.parents
+        if op is ops.DOT:  # dz/dw_i = x_i, dz/dx_i = w_i, dz/db = 1: name the partner
+            n = len(parents) // 2
+            if index == len(parents) - 1:
+                return "1"
+            return self.name(parents[index + n] if index < n else parents[index - n])
+        if op is ops.MUL:  # dz/dx = y, dz/dy = x: name the other factor
+            return self.name(parents[1 - index])
+        return op.formula[min(index, len(op.formula) - 1)]
+
+
+def display_name(node: Value) -> str:
+    """``node``'s display name in the graph it heads (for error messages)."""
+    return Graph(node).name(node)
+
+
+# ---------------------------------------------------------------- naming
+def _is_number(name: str) -> bool:
+    try:
+        float(name)
+    except ValueError:
+        return False
+    return True
+
+
+def _leaf_name(node: Value) -> str:
+    if node.data.__class__ is float:
+        return fmt(node.data)
+    return "batch"
+
+
+def _wrap(name: str, prec: int, need: int) -> str:
+    return f"({name})" if prec < need else name
+
+
+def _render(op: Op, args: Sequence[tuple[str, int]]) -> tuple[str, int]:
+    """The text of ``op`` applied to inputs written ``args`` [(text, precedence)],
+    and its precedence (how tightly it binds, as in :class:`autograd.ops.Op`)."""
+    notation = op.notation
+    p = op.precedence
+    if op.arity == NARY:
+        if notation == "w*x+b":
+            n = len(args) // 2
+            terms = [f"{_wrap(*args[i], 2)}*{_wrap(*args[n + i], 3)}" for i in range(n)]
+            if args[-1][0] != "0":
+                terms.append(_wrap(*args[-1], 2))
+        elif notation == "+":
+            terms = [_wrap(t, q, 1 if k == 0 else 2) for k, (t, q) in enumerate(args)]
+        else:
+            return f"{op.name}({', '.join(t for t, _ in args)})", _WORD
+        return _join_terms(terms or ["0"]), p
+    if not notation:
+        return f"{op.name}({', '.join(t for t, _ in args)})", _WORD
+    if op.arity == 1:
+        ((t, q),) = args
+        if notation == "{0}":
+            return t, q
+        # a postfix form (x**2, x.sum()) binds its operand like the left side of **
+        need = p + 1 if notation.startswith("{0}") else p
+        return notation.format(_wrap(t, q, need)), p
+    (left, lq), (right, rq) = args
+    if p == 4:  # ** groups to the right: (a**b)**c, a**b**c
+        return notation.format(_wrap(left, lq, p + 1), _wrap(right, rq, p)), p
+    return notation.format(_wrap(left, lq, p), _wrap(right, rq, p + 1)), p
+
+
+def _join_terms(terms: list[str]) -> str:
+    """``a + b + c``, the middle terms left out ("a + b + … + z") beyond MAX_NAME."""
+    text = " + ".join(terms)
+    if len(text) <= MAX_NAME or len(terms) <= 2:
+        return text
+    last = terms[-1]
+    kept: list[str] = []
+    for t in terms[:-1]:
+        if len(" + ".join([*kept, t, "…", last])) > MAX_NAME:
+            break
+        kept.append(t)
+    return " + ".join([*(kept or terms[:1]), "…", last])
+
+
+def _names(nodes: Sequence[Value], index: Mapping[Value, int]) -> list[str]:
+    """The display name of every node (see the module's text), in one forward sweep.
+
+    Each unlabelled op node is written out one level deeper at a time
+    (``tanh(…)``, ``tanh(w*… + b)``, ``tanh(w*x + b)``), keeping the deepest
+    form that fits in MAX_NAME characters (and, for a sum, that leaves out no
+    more terms than the form before), so the work per node is bounded by the
+    length limit, not by the size of the graph below it.
+    """
+    labels = {n.label for n in nodes if n.label}
+    names: list[str] = []
+    prec: list[int] = []
+    forms: list[list[str]] = []  # forms[i][d - 1]: node i written d levels deep
+    taken: dict[str, int] = {}
+
+    def form(p: Value, depth: int) -> tuple[str, int]:
+        j = index[p]
+        f = forms[j]
+        if not f:  # a label or a leaf: its name at every depth
+            return names[j], prec[j]
+        if depth == 0:
+            return "…", _WORD
+        return (f[depth - 1] if depth < len(f) else names[j]), prec[j]
+
+    for node in nodes:
+        op = node._row
+        if node.label:
+            names.append(node.label)
+            prec.append(_WORD if is_word(node.label) or _is_number(node.label) else 0)
+            forms.append([])
+            continue
+        if op is None:
+            base = _leaf_name(node)
+            forms.append([])
+            prec.append(3 if base.startswith("-") else _WORD)
+            if node.data.__class__ is float and not node.requires_grad and base not in labels:
+                names.append(base)  # a constant is its number: equal numbers may share it
+            else:
+                names.append(_unique(base, labels, taken))
+            continue
+        parents = node.parents
+        complete = 1 + max((len(forms[index[p]]) for p in parents), default=0)
+        mine: list[str] = []
+        q = op.precedence
+        for depth in range(1, complete + 1):
+            text, q = _render(op, [form(p, depth - 1) for p in parents])
+            if mine and (len(text) > MAX_NAME or _dropped(text) > _dropped(mine[-1])):
+                break
+            mine.append(text)
+        forms.append(mine)
+        prec.append(q)
+        names.append(_unique(mine[-1], labels, taken))
+    return names
+
+
+def _dropped(text: str) -> int:
+    return text.count(" + … + ")
+
+
+def _unique(base: str, labels: set[str], taken: dict[str, int]) -> str:
+    """``base``, or ``base#k`` when a label or an earlier automatic name is ``base``."""
+    count = taken.get(base, 1 if base in labels else 0) + 1
+    taken[base] = count
+    return base if count == 1 else f"{base}#{count}"
