@@ -226,7 +226,7 @@ class Graph:
     def symbol(self, node: Value) -> str:
         """The name as it reads inside ∂: parenthesised unless it is one word."""
         name = self.name(node)
-        return name if is_word(name) or _is_number(name) else f"({name})"
+        return name if is_word(name) or _is_number(name) or _is_call(name) else f"({name})"
 
     def partial(self, num: Value, den: Value) -> str:
         """``∂num/∂den`` with the nodes' names."""
@@ -266,10 +266,27 @@ def _is_number(name: str) -> bool:
     return True
 
 
+def _is_call(name: str) -> bool:
+    """True for ``f(...)`` whose first "(" closes at the end (tanh(w*x), not f(a)*g(b))."""
+    head, sep, _ = name.partition("(")
+    if not sep or not is_word(head) or not name.endswith(")"):
+        return False
+    depth = 0
+    for k, c in enumerate(name):
+        depth += (c == "(") - (c == ")")
+        if depth == 0 and c == ")":
+            return k == len(name) - 1
+    return False
+
+
 def _leaf_name(node: Value) -> str:
-    if node.data.__class__ is float:
-        return fmt(node.data)
-    return "batch"
+    x = node.data
+    if x.__class__ is not float:
+        return "batch"
+    if x - x != 0.0:  # inf or nan
+        return fmt(x)
+    text = f"{x:.6g}"
+    return "0" if text == "-0" else text
 
 
 def _wrap(name: str, prec: int, need: int) -> str:
@@ -298,8 +315,9 @@ def _render(op: Op, args: Sequence[tuple[str, int]]) -> tuple[str, int]:
         ((t, q),) = args
         if notation == "{0}":
             return t, q
-        # a postfix form (x**2, x.sum()) binds its operand like the left side of **
-        need = p + 1 if notation.startswith("{0}") else p
+        # a postfix form binds its operand tightly: x**2 like the left side of **,
+        # x.sum() like a call
+        need = p + 1 if p == 4 and notation.startswith("{0}") else p
         return notation.format(_wrap(t, q, need)), p
     (left, lq), (right, rq) = args
     if p == 4:  # ** groups to the right: (a**b)**c, a**b**c
@@ -335,15 +353,7 @@ def _names(nodes: Sequence[Value], index: Mapping[Value, int]) -> list[str]:
     prec: list[int] = []
     forms: list[list[str]] = []  # forms[i][d - 1]: node i written d levels deep
     taken: dict[str, int] = {}
-
-    def form(p: Value, depth: int) -> tuple[str, int]:
-        j = index[p]
-        f = forms[j]
-        if not f:  # a label or a leaf: its name at every depth
-            return names[j], prec[j]
-        if depth == 0:
-            return "…", _WORD
-        return (f[depth - 1] if depth < len(f) else names[j]), prec[j]
+    ellipsis = ("…", _WORD)
 
     for node in nodes:
         op = node._row
@@ -356,28 +366,33 @@ def _names(nodes: Sequence[Value], index: Mapping[Value, int]) -> list[str]:
             base = _leaf_name(node)
             forms.append([])
             prec.append(3 if base.startswith("-") else _WORD)
-            if node.data.__class__ is float and not node.requires_grad and base not in labels:
+            if node.data.__class__ is float and node._b is not None and base not in labels:
                 names.append(base)  # a constant is its number: equal numbers may share it
             else:
                 names.append(_unique(base, labels, taken))
             continue
-        parents = node.parents
-        complete = 1 + max((len(forms[index[p]]) for p in parents), default=0)
+        ins = [index[p] for p in node.parents]
+        complete = 1 + max(len(forms[j]) for j in ins)
         mine: list[str] = []
+        shown = 0
         q = op.precedence
         for depth in range(1, complete + 1):
-            text, q = _render(op, [form(p, depth - 1) for p in parents])
-            if mine and (len(text) > MAX_NAME or _dropped(text) > _dropped(mine[-1])):
+            # each input written depth - 1 levels deep ("…" at 0; its name once complete)
+            args = [
+                (names[j], prec[j]) if not forms[j] or depth > len(forms[j])
+                else ellipsis if depth == 1 else (forms[j][depth - 2], prec[j])
+                for j in ins
+            ]
+            text, q = _render(op, args)
+            dropped = text.count(" + … + ")
+            if mine and (len(text) > MAX_NAME or dropped > shown):
                 break
             mine.append(text)
+            shown = dropped
         forms.append(mine)
         prec.append(q)
         names.append(_unique(mine[-1], labels, taken))
     return names
-
-
-def _dropped(text: str) -> int:
-    return text.count(" + … + ")
 
 
 def _unique(base: str, labels: set[str], taken: dict[str, int]) -> str:
