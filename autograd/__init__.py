@@ -28,20 +28,12 @@ from autograd.functions import (
     zero_grad,
 )
 from autograd.functions import sum as sum  # autograd.sum(values): one node
+from autograd.gradchecks import GradcheckError, GradcheckResult, gradcheck, gradgradcheck
 from autograd.graph import Graph, topological_order
+from autograd.locating import LocateResult, locate
 from autograd.modes import enable_grad, is_grad_enabled, no_grad
 from autograd.value import Value
-from autograd.verify import (
-    CheckResult,
-    GradcheckError,
-    GradcheckResult,
-    LocateResult,
-    check,
-    gradcheck,
-    gradgradcheck,
-    locate,
-    reevaluate,
-)
+from autograd.verify import CheckResult, check, reevaluate
 from autograd.viz import (
     Drawing,
     GraphTooLargeError,

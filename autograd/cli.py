@@ -120,7 +120,7 @@ def cmd_grad(args: argparse.Namespace) -> int:
     text += [f"∂f/∂{name} = {_fmt(leaf.grad)}" for name, leaf in leaves.items()]
     status = 0
     if args.check:
-        from autograd.verify import gradcheck
+        from autograd.gradchecks import gradcheck
 
         if not leaves:
             raise UsageError("--check: the expression has no variables to check")

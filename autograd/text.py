@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["clean", "factor", "fmt", "table"]
+__all__ = ["clean", "factor", "fmt", "number", "table"]
 
 
 def fmt(x: Any, digits: int = 6) -> str:
@@ -40,6 +40,17 @@ def fmt(x: Any, digits: int = 6) -> str:
         text = f"{v:.{digits}g}"
         return "0" if text == "-0" else text
     return str(x)
+
+
+def number(x: Any, spec: str = ".4g") -> str:
+    """Data or a grad formatted with ``spec`` as drawings and trees show it: a batch
+    by its size, mean and range, ``-0`` as ``0``."""
+    if hasattr(x, "data") and not isinstance(x, np.ndarray):  # a gradient built with create_graph
+        x = x.data
+    if isinstance(x, np.ndarray):
+        return (f"{x.shape[0]} samples: mean {format(float(x.mean()), spec)}, "
+                f"min {format(float(x.min()), spec)}, max {format(float(x.max()), spec)}")
+    return format(float(x) + 0.0, spec)  # + 0.0 turns -0.0 into 0.0
 
 
 def factor(x: Any, digits: int = 6) -> str:

@@ -17,7 +17,7 @@ from autograd import Value
 from autograd.backward import gradients
 from autograd.chain import explain
 from autograd.custom import CustomOp, op
-from autograd.verify import gradcheck, gradgradcheck
+from autograd.gradchecks import gradcheck, gradgradcheck
 
 
 def _sigmoid(x: float) -> float:

@@ -18,14 +18,9 @@ from hypothesis import strategies as st
 import autograd
 from autograd import Value, seeds
 from autograd.custom import op
-from autograd.verify import (
-    GradcheckError,
-    check,
-    gradcheck,
-    gradgradcheck,
-    locate,
-    reevaluate,
-)
+from autograd.gradchecks import GradcheckError, gradcheck, gradgradcheck
+from autograd.locating import locate
+from autograd.verify import check, reevaluate
 
 finite = st.floats(min_value=-2.0, max_value=2.0, allow_nan=False, allow_infinity=False)
 

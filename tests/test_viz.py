@@ -27,7 +27,7 @@ import sympy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from autograd import seeds, viz
+from autograd import render, seeds, treeview, viz
 from autograd.functions import dot
 from autograd.functions import sum as vsum
 from autograd.graph import topological_order
@@ -40,7 +40,7 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 @pytest.fixture()
 def bundled(monkeypatch: pytest.MonkeyPatch) -> viz.Renderer:
     """Render with the graphviz-pure wheel even where a system dot exists."""
-    monkeypatch.setattr(viz, "_system_dot", lambda: None)
+    monkeypatch.setattr(render, "_system_dot", lambda: None)
     found = viz.find_renderer()
     assert found is not None, "graphviz-pure must be installed with the package"
     assert found.name == "graphviz-pure"
@@ -49,8 +49,8 @@ def bundled(monkeypatch: pytest.MonkeyPatch) -> viz.Renderer:
 
 @pytest.fixture()
 def no_renderer(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(viz, "_system_dot", lambda: None)
-    monkeypatch.setattr(viz, "_bundled_renderer", lambda: None)
+    monkeypatch.setattr(render, "_system_dot", lambda: None)
+    monkeypatch.setattr(render, "_bundled_renderer", lambda: None)
 
 
 def plain(label: str) -> str:
@@ -547,13 +547,13 @@ def test_without_a_renderer_saving_images_says_how_to_get_one(
 
 def test_the_pin_matches_pyproject() -> None:
     pyproject = Path(__file__).resolve().parents[1] / "pyproject.toml"
-    assert f'"{viz.GRAPHVIZ_PURE}"' in pyproject.read_text(encoding="utf-8")
+    assert f'"{render.GRAPHVIZ_PURE}"' in pyproject.read_text(encoding="utf-8")
 
 
 def test_bundled_renderer_is_found_next_to_python_without_path(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(viz.shutil, "which", lambda name: None)
+    monkeypatch.setattr(render.shutil, "which", lambda name: None)
     found = viz.find_renderer()
     assert found is not None and found.name == "graphviz-pure"
     assert Path(found.path).parent in {
@@ -632,7 +632,7 @@ def test_tree_shows_as_text_in_a_repl_and_the_docstring_runs() -> None:
     x = Value(2.0, label="x")
     t = viz.tree(x.exp())
     assert repr(t) == str(t)
-    result = doctest.testmod(viz, verbose=False)
+    result = doctest.testmod(treeview, verbose=False)
     assert result.failed == 0 and result.attempted > 0
 
 

@@ -1,0 +1,287 @@
+"""Gradients against central finite differences, like ``torch.autograd.gradcheck``.
+
+:func:`gradcheck` compares the engine's gradient of a scalar function with
+central finite differences for every input (in float64); :func:`gradgradcheck`
+does the same for the second derivatives the ``create_graph=True`` path
+computes.  On failure, :func:`autograd.locating.locate` names the op whose rule
+is wrong.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from autograd.backward import gradients
+from autograd.graph import Graph, pick
+from autograd.locating import LocateResult, locate_in
+from autograd.text import fmt, table
+from autograd.value import Value
+from autograd.verify import check_eps, check_sample, close, errors, kinks_crossed, shifted
+
+__all__ = ["GradcheckError", "GradcheckResult", "GradcheckRow", "gradcheck", "gradgradcheck"]
+
+
+def _callshifted(f: Callable[..., Value], xs: Sequence[Value], k: int, delta: float,
+                  pos: int | None) -> Any:
+    """f's output data on fresh copies of the inputs, input k moved by delta."""
+    args = [Value(shifted(x.data, delta, pos) if i == k else x.data, label=x.label)
+            for i, x in enumerate(xs)]
+    try:
+        result = f(*args)
+    except (ArithmeticError, ValueError):  # the step left the function's domain
+        return math.nan
+    return result.data if isinstance(result, Value) else result
+
+
+@dataclass
+class GradcheckRow:
+    """One compared derivative: analytic (the engine) against numeric (finite difference)."""
+
+    input: str
+    analytic: float
+    numeric: float
+    abs_err: float
+    rel_err: float
+    ok: bool
+    kink: str = ""  # the kinked op(s) the finite difference straddled (then never a failure)
+
+    @property
+    def status(self) -> str:
+        """``ok``, ``kink`` or ``FAIL``."""
+        if self.kink:
+            return "kink"
+        return "ok" if self.ok else "FAIL"
+
+
+@dataclass
+class GradcheckResult:
+    """The rows of a gradient check; true when every row passed (kinks pass)."""
+
+    rows: list[GradcheckRow]
+    title: str = "gradcheck"
+    located: LocateResult | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True when no row failed."""
+        return all(r.ok or r.kink for r in self.rows)
+
+    @property
+    def failures(self) -> list[GradcheckRow]:
+        """The rows that failed (not counting kinks)."""
+        return [r for r in self.rows if not (r.ok or r.kink)]
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+    def __str__(self) -> str:
+        head = ["input", "analytic", "numeric", "abs err", "rel err", "ok"]
+        body = [
+            [r.input, fmt(r.analytic), fmt(r.numeric), fmt(r.abs_err, 3), fmt(r.rel_err, 3),
+             r.status]
+            for r in self.rows
+        ]
+        lines = [f"{self.title}: {'passed' if self.ok else 'FAILED'}", table(head, body)]
+        for r in self.rows:
+            if r.kink:
+                lines.append(f"kink: {r.input}: the finite difference straddles {r.kink}; "
+                             "the engine uses the convention there (not a failure)")
+        if self.located is not None and self.located.first is not None:
+            lines.append(self.located.summary())
+        elif self.located is not None and any(
+            not (math.isfinite(r.analytic) and math.isfinite(r.numeric)) for r in self.failures
+        ):
+            lines.append("the derivative is not finite here (a pole, or the edge of the "
+                         "domain): a finite difference cannot check it at this point")
+        elif self.located is not None:
+            lines.append("every op's rule agrees with its finite difference, so the function "
+                         "itself differs from its recorded graph: it takes a number out of the "
+                         "graph (x.data, .item()) or branches on one")
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    def _repr_pretty_(self, p: Any, cycle: bool) -> None:
+        p.text(str(self))
+
+
+class GradcheckError(AssertionError):
+    """A gradient check failed; ``result`` holds the full table."""
+
+    def __init__(self, result: GradcheckResult) -> None:
+        first = result.failures[0]
+        super().__init__(
+            f"{result.title} failed for input {first.input}: analytic {fmt(first.analytic, 10)}, "
+            f"numeric {fmt(first.numeric, 10)}\n{result}"
+        )
+        self.result = result
+
+
+def _build(f: Callable[..., Value] | Value, inputs: Value | Sequence[Value]) -> tuple[Value, list[Value]]:
+    xs = [inputs] if isinstance(inputs, Value) else list(inputs)
+    if not xs:
+        raise ValueError("gradcheck: no inputs to check")
+    for x in xs:
+        if not isinstance(x, Value):
+            raise TypeError(f"gradcheck: inputs must be Values, not {type(x).__name__}")
+    out = f if isinstance(f, Value) else f(*xs)
+    if not isinstance(out, Value):
+        raise TypeError(f"gradcheck: f must return a Value, not {type(out).__name__}")
+    return out, xs
+
+
+def _output_seed(out: Value, sample: int | None, what: str) -> Any:
+    if not out.is_batch:
+        return None
+    if sample is None:
+        raise ValueError(f"{what}: the output is a batch; pass sample=i to check sample i "
+                         "(or reduce it with .sum() / .mean())")
+    seed = np.zeros_like(out.data)
+    seed[sample] = 1.0
+    return seed
+
+
+def _positions(x: Value, sample: int | None) -> list[int | None]:
+    if not x.is_batch:
+        return [None]
+    if sample is not None:
+        return [sample]
+    return list(range(len(x.data)))  # type: ignore[arg-type]
+
+
+def _input_names(xs: Sequence[Value]) -> list[str]:
+    return [x.label or f"input {k}" for k, x in enumerate(xs)]
+
+
+def _entry(name: str, pos: int | None) -> str:
+    return name if pos is None else f"{name}[{pos}]"
+
+
+def gradcheck(
+    f: Callable[..., Value] | Value,
+    inputs: Value | Sequence[Value],
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-3,
+    raise_exception: bool = True,
+    sample: int | None = None,
+    locate_on_failure: bool = True,
+) -> GradcheckResult:
+    """Compare the engine's gradient of ``f`` with central finite differences.
+
+    ``f`` is called once as ``f(*inputs)`` to record the graph (or is the
+    output Value itself); for every input (every sample of a batch input, or
+    only sample ``sample``) the derivative from the backward pass is compared
+    with ``(f(x + eps) - f(x - eps)) / (2 eps)`` in float64, evaluated on the
+    recorded graph.  A row passes when ``|analytic - numeric| <= atol + rtol *
+    |numeric|``.  Where the perturbation moves a relu/abs-like op onto or
+    across its kink, the row is reported as a kink, not a failure.
+
+    Returns a :class:`GradcheckResult` that prints as a table; raises
+    :class:`GradcheckError` carrying it when a row fails and
+    ``raise_exception`` is true.  On failure, :func:`locate` is run on the
+    graph and its finding is part of the report (``locate_on_failure``).
+    """
+    check_eps(eps, "gradcheck")
+    out, xs = _build(f, inputs)
+    check_sample(sample, [out, *xs], "gradcheck")
+    seed = _output_seed(out, sample, "gradcheck")
+    graph = Graph(out)
+    grads = graph.gradients(seed)
+    rows = []
+    for k, (x, name) in enumerate(zip(xs, _input_names(xs))):
+        g = grads.get(x, 0.0 if not x.is_batch else np.zeros_like(x.data))
+        for pos in _positions(x, sample):
+            plus = graph.reevaluate({x: shifted(x.data, eps, pos)})
+            minus = graph.reevaluate({x: shifted(x.data, -eps, pos)})
+            if callable(f):
+                # f is called again, as torch's gradcheck does: a number taken out of
+                # the graph (x.data used as a constant) then shows up as a failure
+                up, down = (_callshifted(f, xs, k, delta, pos) for delta in (eps, -eps))
+            else:
+                up, down = plus.get(out, out.data), minus.get(out, out.data)
+            num = (pick(up, sample) - pick(down, sample)) / (2.0 * eps)
+            a = pick(g, pos)
+            abs_err, rel_err = errors(a, num)
+            ok = close(a, num, atol, rtol)
+            kinks = "; ".join(kinks_crossed(graph, plus, minus))
+            rows.append(GradcheckRow(_entry(name, pos), a, num, abs_err, rel_err, ok, kinks))
+    result = GradcheckResult(rows)
+    return _finish(result, graph, eps, atol, rtol, raise_exception, locate_on_failure)
+
+
+def _finish(result: GradcheckResult, graph: Graph, eps: float, atol: float, rtol: float,
+            raise_exception: bool, locate_on_failure: bool) -> GradcheckResult:
+    if not result.ok and locate_on_failure:
+        result.located = locate_in(graph, eps, atol, rtol)
+    if not result.ok and raise_exception:
+        raise GradcheckError(result)
+    return result
+
+
+@contextmanager
+def _substituted(values: Mapping[Value, Any]) -> Iterator[None]:
+    """Temporarily give nodes other data (restored on exit)."""
+    saved = {node: node.data for node in values}
+    try:
+        for node, data in values.items():
+            node.data = data
+        yield
+    finally:
+        for node, data in saved.items():
+            node.data = data
+
+
+def gradgradcheck(
+    f: Callable[..., Value] | Value,
+    inputs: Value | Sequence[Value],
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-3,
+    raise_exception: bool = True,
+    sample: int | None = None,
+) -> GradcheckResult:
+    """Check the second derivatives that ``create_graph=True`` computes.
+
+    For every pair of inputs (x_i, x_j), ∂/∂x_j of the differentiable gradient
+    ∂f/∂x_i (backward with ``create_graph=True``, then backward again) is
+    compared with the central finite difference of the engine's first-order
+    gradient ∂f/∂x_i when x_j moves by ±eps.  Batch inputs need ``sample=``.
+    Same result, tolerances and errors as :func:`gradcheck`.
+    """
+    out, xs = _build(f, inputs)
+    if sample is None and any(x.is_batch for x in xs):
+        raise ValueError("gradgradcheck: batch inputs need sample=i")
+    seed = _output_seed(out, sample, "gradgradcheck")
+    first = gradients(out, xs, grad=seed, create_graph=True, allow_unused=True)
+    names_in = _input_names(xs)
+    graph = Graph(out)
+    second = []
+    for g in first:
+        g_seed = _output_seed(g, sample, "gradgradcheck") if g.is_batch else None
+        second.append(gradients(g, xs, grad=g_seed, allow_unused=True))
+    rows = []
+    for j, xj in enumerate(xs):
+        plus = graph.reevaluate({xj: shifted(xj.data, eps, sample)})
+        minus = graph.reevaluate({xj: shifted(xj.data, -eps, sample)})
+        with _substituted(plus):
+            g_plus = gradients(out, xs, grad=seed, allow_unused=True)
+        with _substituted(minus):
+            g_minus = gradients(out, xs, grad=seed, allow_unused=True)
+        kinks = "; ".join(kinks_crossed(graph, plus, minus))
+        for i in range(len(xs)):
+            a = pick(second[i][j], sample)
+            num = (pick(g_plus[i], sample) - pick(g_minus[i], sample)) / (2.0 * eps)
+            abs_err, rel_err = errors(a, num)
+            ok = close(a, num, atol, rtol)
+            label = f"∂²/∂{names_in[j]}∂{names_in[i]}"
+            rows.append(GradcheckRow(label, a, num, abs_err, rel_err, ok, kinks))
+    result = GradcheckResult(rows, title="gradgradcheck")
+    return _finish(result, graph, eps, atol, rtol, raise_exception, False)
