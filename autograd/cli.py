@@ -16,7 +16,6 @@ import json
 import math
 import os
 import sys
-import time
 import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
@@ -211,20 +210,20 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 # ------------------------------------------------------------------ train
-def _progress(step: int, steps: int, loss: float, acc: float, start: float) -> None:
-    width = 30
-    done = int(width * step / steps)
-    line = (f"[{'#' * done}{'.' * (width - done)}] step {step:>{len(str(steps))}}/{steps}  "
-            f"loss {loss:.4g}  accuracy {acc:6.1%}  {time.perf_counter() - start:5.1f}s")
-    if sys.stderr.isatty():
-        end = "\n" if step == steps else ""
-        print("\r" + line, end=end, file=sys.stderr, flush=True)
-    elif step == steps or step % max(1, steps // 10) == 0:
-        print(line, file=sys.stderr, flush=True)
+PLOT_EXTRA = 'pip install "autograd-scalar[plot]"'
+
+
+def _check_plotting(flag: str) -> None:
+    """Refuse ``flag`` before any work when matplotlib is missing, naming the extra to install."""
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        raise UsageError(f"{flag} needs matplotlib, which is not installed: {PLOT_EXTRA}") from None
 
 
 def cmd_train(args: argparse.Namespace) -> int:
     import numpy as np
+    from tqdm import tqdm
 
     from autograd import data, losses, nn, optim
     from autograd.engine import Value, no_grad
@@ -232,6 +231,8 @@ def cmd_train(args: argparse.Namespace) -> int:
 
     save_path = _output_path("--save", args.save, (".json",))
     plot_path = _output_path("--plot", args.plot, (".png",))
+    if plot_path is not None:
+        _check_plotting("--plot")
     if args.samples < 2:
         raise UsageError(f"--samples: at least 2 samples are needed, got {args.samples}")
     if args.data == "blobs":  # --noise is the spread of each blob
@@ -287,17 +288,20 @@ def cmd_train(args: argparse.Namespace) -> int:
         return loss.item(), acc
 
     history: dict[str, list[float]] = {"loss": [], "accuracy": []}
-    start = time.perf_counter()
-    for step in range(1, args.steps + 1):
-        with np.errstate(all="ignore"):  # divergence is reported below, not as numpy warnings
-            loss, acc = train_step(step)
-        if not math.isfinite(loss):
-            raise UsageError(f"training diverged: the loss is {loss} at step {step}; "
-                             "try a smaller --lr")
-        history["loss"].append(loss)
-        history["accuracy"].append(acc)
-        if not args.json:  # --json keeps standard error for errors
-            _progress(step, args.steps, loss, acc, start)
+    # the bar goes to standard error; --json keeps stderr for errors, and a disable=
+    # passed only then lets tqdm's own settings (TQDM_DISABLE=1, TQDM_MININTERVAL, ...) work
+    quiet: dict[str, Any] = {"disable": True} if args.json else {}
+    with tqdm(range(1, args.steps + 1), desc="training", unit="step", file=sys.stderr,
+              dynamic_ncols=True, **quiet) as bar:
+        for step in bar:
+            with np.errstate(all="ignore"):  # divergence is reported below, not as numpy warnings
+                loss, acc = train_step(step)
+            if not math.isfinite(loss):
+                raise UsageError(f"training diverged: the loss is {loss} at step {step}; "
+                                 "try a smaller --lr")
+            history["loss"].append(loss)
+            history["accuracy"].append(acc)
+            bar.set_postfix({"loss": f"{loss:.4g}", "accuracy": f"{acc:.1%}"}, refresh=False)
     with no_grad():
         correct = int(np.sum(predict(inputs) == y))
     final_accuracy = correct / len(y)
@@ -309,15 +313,19 @@ def cmd_train(args: argparse.Namespace) -> int:
             raise UsageError(f"cannot write {save_path}: {err.strerror or err}") from None
         lines.append(f"saved the parameters to {save_path}")
     if plot_path is not None:
-        from autograd.picture import decision_boundary, save_png
+        from autograd.plot import training_figure
 
-        with no_grad():
-            image = decision_boundary(lambda gx, gy: predict([Value(gx), Value(gy)]), X, y)
+        def grid_classes(gx: Any, gy: Any) -> Any:
+            with no_grad():
+                return predict([Value(gx), Value(gy)])
+
+        figure = training_figure(grid_classes, X, y, history,
+                                 title=f"{model.summary()} on {args.data}")
         try:
-            save_png(plot_path, image)
+            figure.savefig(plot_path, dpi=100)
         except OSError as err:
             raise UsageError(f"cannot write {plot_path}: {err.strerror or err}") from None
-        lines.append(f"wrote the decision boundary to {plot_path}")
+        lines.append(f"wrote the decision boundary and the training curves to {plot_path}")
     if args.json:
         report = {
             "model": model.config(), "data": args.data, "samples": args.samples, "noise": noise,
@@ -432,7 +440,8 @@ def build_parser() -> argparse.ArgumentParser:
         "train", help="train an MLP on a 2-D toy data set",
         description="Train a multi-layer perceptron (batch mode: one graph for all samples) on "
                     "moons, circles or blobs; two classes use the max-margin loss, more use "
-                    "softmax cross-entropy; plus an L2 penalty.",
+                    "softmax cross-entropy; plus an L2 penalty. A progress bar (tqdm) on "
+                    "standard error shows the loss and accuracy; TQDM_DISABLE=1 hides it.",
         epilog=f"example:\n  {EXAMPLES['train']}", formatter_class=argparse.RawDescriptionHelpFormatter)
     t.add_argument("--data", choices=["moons", "circles", "blobs"], default="moons",
                    help="the data set (default moons)")
@@ -452,7 +461,9 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--seed", type=_whole(0, 2**32 - 1), default=1,
                    help="seed of the data and the initial weights (default 1)")
     t.add_argument("--save", metavar="FILE.json", help="save the trained parameters as JSON")
-    t.add_argument("--plot", metavar="FILE.png", help="save a decision-boundary picture")
+    t.add_argument("--plot", metavar="FILE.png",
+                   help="save the decision boundary and the loss and accuracy curves "
+                        f"(needs matplotlib: {PLOT_EXTRA})")
     t.add_argument("--json", action="store_true",
                    help="print a JSON report (settings, loss and accuracy per step) instead of text, "
                         "and no progress bar; errors as JSON on standard error")

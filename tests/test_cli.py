@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -152,7 +153,7 @@ def test_train_reaches_full_accuracy_and_saves(capsys: pytest.CaptureFixture[str
     code, out, err = run(capsys, "train", "--save", str(params), "--plot", str(picture))
     assert code == 0
     assert "final training accuracy: 100.0%" in out
-    assert "step 100/100" in err
+    assert "100/100" in err
     assert json.loads(params.read_text())
     assert picture.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
@@ -303,3 +304,53 @@ def test_version_without_installed_metadata(capsys: pytest.CaptureFixture[str],
     monkeypatch.setattr(importlib.metadata, "version", missing)
     code, out, _ = run(capsys, "--version")
     assert code == 0 and out.strip() == f"autograd-scalar {autograd.__version__}"
+
+
+# ------------------------------------------------------------ progress bar and plot
+def test_train_shows_a_tqdm_progress_bar(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "train", "--steps", "20")
+    assert code == 0
+    bar = err.replace("\r", "\n").strip().splitlines()[-1]
+    # tqdm's own format: description, percentage, count, rate and the postfix
+    assert bar.startswith("training: 100%") and "20/20" in bar and "step/s" in bar
+    assert "loss=" in bar and "accuracy=" in bar
+
+
+def test_tqdm_settings_and_json_hide_the_bar(capsys: pytest.CaptureFixture[str],
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    code, _, err = run(capsys, "train", "--steps", "5", "--json")
+    assert code == 0 and err == ""
+    # tqdm reads its TQDM_* settings when it is imported: a fresh process
+    monkeypatch.setenv("TQDM_DISABLE", "1")
+    result = subprocess.run([sys.executable, "-m", "autograd", "train", "--steps", "5"],
+                            capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 0 and "final training accuracy" in result.stdout
+    assert result.stderr.startswith("training MLP") and "step/s" not in result.stderr
+
+
+def test_plot_without_matplotlib_names_the_extra_before_training(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # import matplotlib raises ImportError
+    picture = tmp_path / "b.png"
+    code, out, err = run(capsys, "train", "--plot", str(picture), "--steps", "100000")
+    assert code == 2 and out == "" and not picture.exists()
+    (line,) = err.strip().splitlines()  # refused at once: no training line, no progress bar
+    assert line == ('autograd: error: --plot needs matplotlib, which is not installed: '
+                    'pip install "autograd-scalar[plot]"')
+    code, _, err = run(capsys, "train", "--plot", str(picture), "--json")
+    assert code == 2 and "autograd-scalar[plot]" in json.loads(err)["error"]
+
+
+def test_plot_writes_a_figure_with_the_boundary_and_the_curves(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    pytest.importorskip("matplotlib")
+    from matplotlib.image import imread
+
+    picture = tmp_path / "b.png"
+    code, out, _ = run(capsys, "train", "--data", "blobs", "--steps", "30", "--plot", str(picture))
+    assert code == 0 and f"to {picture}" in out
+    pixels = imread(picture)
+    assert pixels.shape[0] >= 500 and pixels.shape[1] >= 1000  # 12 x 5.5 inches at 100 dpi
+    assert len(np.unique(pixels.reshape(-1, pixels.shape[-1]), axis=0)) > 50  # not a blank image
