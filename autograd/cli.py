@@ -494,12 +494,30 @@ def _error(message: str, as_json: bool, status: int = 2) -> int:
     return status
 
 
+def _installation_problem() -> str | None:
+    """Why the ``autograd`` package imported here is not (all) this one, or None.
+
+    HIPS autograd installed over this package replaces ``autograd/__init__.py``
+    (or leaves none when one of the two is uninstalled); the command line, whose
+    own modules are still there, says so instead of failing on a missing name.
+    """
+    try:
+        import autograd
+        from autograd import _clash  # raises when HIPS autograd's files share the folder
+    except ImportError as err:
+        return str(err)
+    return _clash.installed_package_problem(autograd)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``autograd`` and ``python -m autograd``; returns the exit status."""
-    from autograd.expr import ExpressionError
-
     args_list = list(sys.argv[1:] if argv is None else argv)
     as_json = _wants_json(args_list)
+    problem = _installation_problem()
+    if problem is not None:
+        return _error(problem, as_json)
+    from autograd.expr import ExpressionError
+
     if len(args_list) > 1 and args_list[0] == "grad" and _looks_negative(args_list[1]):
         # "-x*y" would be read as an option; a leading space keeps it an expression
         args_list[1] = " " + args_list[1]
