@@ -182,10 +182,14 @@ class Module:
         """The parameters, in the order of :meth:`named_parameters`."""
         return [p for _, p in self.named_parameters()]
 
-    def zero_grad(self) -> None:
-        """Set every parameter's gradient to zero (gradients accumulate)."""
+    def zero_grad(self, set_to_none: bool = False) -> None:
+        """Set every parameter's gradient to zero (gradients accumulate), or to None.
+
+        ``set_to_none=True`` is PyTorch's ``Module.zero_grad`` default; an
+        optimizer's ``step()`` skips a parameter whose gradient is None.
+        """
         for p in self.parameters():
-            p.grad = 0.0
+            p.grad = None if set_to_none else 0.0
 
     def num_parameters(self) -> int:
         """How many scalar parameters the module has."""
