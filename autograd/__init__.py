@@ -1,6 +1,9 @@
 """autograd: a scalar-valued automatic differentiation engine for learning,
 teaching and checking backpropagation."""
 
+# first of all: importing _clash raises ImportError, naming the cause and the fix,
+# when HIPS autograd's files share this folder
+from autograd import _clash as _clash
 from autograd import data as data
 from autograd import losses, nn, optim
 from autograd.anomaly import AnomalyError, BackwardTrace, detect_anomaly, trace_backward

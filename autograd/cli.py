@@ -4,17 +4,18 @@
     autograd demo --out seeds.svg
     autograd train --data moons --layers 16 16 1 --activations relu relu linear
 
-Errors are one line on standard error with exit status 2, never a traceback.
+Errors are one line on standard error with exit status 2, never a traceback;
+with ``--json`` that line is a JSON object, ``{"error": "..."}``.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.metadata
 import json
 import math
 import os
 import sys
-import time
 import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
@@ -96,6 +97,12 @@ def _assignments(items: Sequence[str]) -> dict[str, float]:
 def cmd_grad(args: argparse.Namespace) -> int:
     from autograd.expr import CONSTANTS, parse
 
+    if args.expression is None:
+        if args.at:  # --at took every word after it, the expression too
+            raise UsageError("EXPR is missing: --at reads every word after it, so put EXPR first "
+                             "(autograd grad EXPR --at NAME=VALUE ...) or end the --at list with -- "
+                             "(autograd grad --at NAME=VALUE ... -- EXPR)")
+        raise UsageError("grad: EXPR is missing (see autograd grad --help)")
     outputs = {fmt: _output_path(f"--{fmt}", getattr(args, fmt), (f".{fmt}",))
                for fmt in ("svg", "png", "dot")}
     expression = parse(args.expression)
@@ -203,20 +210,20 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 # ------------------------------------------------------------------ train
-def _progress(step: int, steps: int, loss: float, acc: float, start: float) -> None:
-    width = 30
-    done = int(width * step / steps)
-    line = (f"[{'#' * done}{'.' * (width - done)}] step {step:>{len(str(steps))}}/{steps}  "
-            f"loss {loss:.4g}  accuracy {acc:6.1%}  {time.perf_counter() - start:5.1f}s")
-    if sys.stderr.isatty():
-        end = "\n" if step == steps else ""
-        print("\r" + line, end=end, file=sys.stderr, flush=True)
-    elif step == steps or step % max(1, steps // 10) == 0:
-        print(line, file=sys.stderr, flush=True)
+PLOT_EXTRA = 'pip install "autograd-scalar[plot]"'
+
+
+def _check_plotting(flag: str) -> None:
+    """Refuse ``flag`` before any work when matplotlib is missing, naming the extra to install."""
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        raise UsageError(f"{flag} needs matplotlib, which is not installed: {PLOT_EXTRA}") from None
 
 
 def cmd_train(args: argparse.Namespace) -> int:
     import numpy as np
+    from tqdm import tqdm
 
     from autograd import data, losses, nn, optim
     from autograd.functions import sum as vsum
@@ -225,15 +232,17 @@ def cmd_train(args: argparse.Namespace) -> int:
 
     save_path = _output_path("--save", args.save, (".json",))
     plot_path = _output_path("--plot", args.plot, (".png",))
+    if plot_path is not None:
+        _check_plotting("--plot")
     if args.samples < 2:
         raise UsageError(f"--samples: at least 2 samples are needed, got {args.samples}")
     if args.data == "blobs":  # --noise is the spread of each blob
-        X, y = data.make_blobs(n_samples=args.samples, centers=3, seed=args.seed,
-                               cluster_std=1.0 if args.noise is None else args.noise)
+        noise = 1.0 if args.noise is None else args.noise
+        X, y = data.make_blobs(n_samples=args.samples, centers=3, seed=args.seed, cluster_std=noise)
     else:
+        noise = 0.1 if args.noise is None else args.noise
         make = data.make_moons if args.data == "moons" else data.make_circles
-        X, y = make(n_samples=args.samples, noise=0.1 if args.noise is None else args.noise,
-                    seed=args.seed)
+        X, y = make(n_samples=args.samples, noise=noise, seed=args.seed)
     classes = int(y.max()) + 1
     layers = list(args.layers) if args.layers else [16, 16, 1 if classes == 2 else classes]
     want_out = 1 if classes == 2 else classes
@@ -253,17 +262,15 @@ def cmd_train(args: argparse.Namespace) -> int:
     # defaults: micrograd's lr 1.0 (decaying) for the max-margin loss; softmax
     # cross-entropy on the wider blobs diverges there, 0.05 trains
     sgd_lr = 1.0 if classes == 2 else 0.05
-    opt: optim.Optimizer = (optim.Adam(params, lr=args.lr or 0.05) if args.optimizer == "adam"
-                            else optim.SGD(params, lr=args.lr or sgd_lr))
-    base_lr = opt.lr
-    print(f"training {model.summary()} on {args.samples} {args.data} points "
-          f"({args.optimizer}, {args.steps} steps)", file=sys.stderr)
+    lr = args.lr if args.lr is not None else (0.05 if args.optimizer == "adam" else sgd_lr)
+    opt: optim.Optimizer = (optim.Adam(params, lr=lr) if args.optimizer == "adam"
+                            else optim.SGD(params, lr=lr))
+    if not args.json:
+        print(f"training {model.summary()} on {args.samples} {args.data} points "
+              f"({args.optimizer}, lr {lr:g}, {args.steps} steps)", file=sys.stderr)
 
     def predict(xs: Sequence[Any]) -> Any:
-        out = model(xs)
-        if classes == 2:
-            return (np.asarray(out.data) > 0).astype(np.int64)
-        return np.argmax(np.vstack([np.asarray(v.data) for v in out]), axis=0)
+        return _classes_of(model(xs), classes)
 
     def train_step(step: int) -> tuple[float, float]:
         out = model(inputs)
@@ -272,43 +279,76 @@ def cmd_train(args: argparse.Namespace) -> int:
         else:
             data_loss = losses.cross_entropy(out, y)
         loss = data_loss + args.l2 * vsum([p * p for p in params])
+        with no_grad():  # the accuracy of the scores the loss was computed from
+            acc = float(np.mean(_classes_of(out, classes) == y))
         opt.zero_grad()
         loss.backward()
         if args.optimizer == "sgd":
-            opt.lr = base_lr * (1.0 - 0.9 * (step - 1) / args.steps)  # micrograd's schedule
+            opt.lr = lr * (1.0 - 0.9 * (step - 1) / args.steps)  # micrograd's schedule
         opt.step()
-        with no_grad():
-            acc = float(np.mean(predict(inputs) == y))
         return loss.item(), acc
 
-    start = time.perf_counter()
-    for step in range(1, args.steps + 1):
-        with np.errstate(all="ignore"):  # divergence is reported below, not as numpy warnings
-            loss, acc = train_step(step)
-        if not math.isfinite(loss):
-            raise UsageError(f"training diverged: the loss is {loss} at step {step}; "
-                             "try a smaller --lr")
-        _progress(step, args.steps, loss, acc, start)
+    history: dict[str, list[float]] = {"loss": [], "accuracy": []}
+    # the bar goes to standard error; --json keeps stderr for errors, and a disable=
+    # passed only then lets tqdm's own settings (TQDM_DISABLE=1, TQDM_MININTERVAL, ...) work
+    quiet: dict[str, Any] = {"disable": True} if args.json else {}
+    with tqdm(range(1, args.steps + 1), desc="training", unit="step", file=sys.stderr,
+              dynamic_ncols=True, **quiet) as bar:
+        for step in bar:
+            with np.errstate(all="ignore"):  # divergence is reported below, not as numpy warnings
+                loss, acc = train_step(step)
+            if not math.isfinite(loss):
+                raise UsageError(f"training diverged: the loss is {loss} at step {step}; "
+                                 "try a smaller --lr")
+            history["loss"].append(loss)
+            history["accuracy"].append(acc)
+            bar.set_postfix({"loss": f"{loss:.4g}", "accuracy": f"{acc:.1%}"}, refresh=False)
     with no_grad():
         correct = int(np.sum(predict(inputs) == y))
-    print(f"final training accuracy: {correct / len(y):.1%} ({correct}/{len(y)})")
+    final_accuracy = correct / len(y)
+    lines = [f"final training accuracy: {final_accuracy:.1%} ({correct}/{len(y)})"]
     if save_path is not None:
         try:
             model.save(save_path)
         except OSError as err:
             raise UsageError(f"cannot write {save_path}: {err.strerror or err}") from None
-        print(f"saved the parameters to {save_path}")
+        lines.append(f"saved the parameters to {save_path}")
     if plot_path is not None:
-        from autograd.picture import decision_boundary, save_png
+        from autograd.plot import training_figure
 
-        with no_grad():
-            image = decision_boundary(lambda gx, gy: predict([Value(gx), Value(gy)]), X, y)
+        def grid_classes(gx: Any, gy: Any) -> Any:
+            with no_grad():
+                return predict([Value(gx), Value(gy)])
+
+        figure = training_figure(grid_classes, X, y, history,
+                                 title=f"{model.summary()} on {args.data}")
         try:
-            save_png(plot_path, image)
+            figure.savefig(plot_path, dpi=100)
         except OSError as err:
             raise UsageError(f"cannot write {plot_path}: {err.strerror or err}") from None
-        print(f"wrote the decision boundary to {plot_path}")
+        lines.append(f"wrote the decision boundary and the training curves to {plot_path}")
+    if args.json:
+        report = {
+            "model": model.config(), "data": args.data, "samples": args.samples, "noise": noise,
+            "optimizer": args.optimizer, "lr": lr, "l2": args.l2, "steps": args.steps,
+            "seed": args.seed, "loss": history["loss"], "accuracy": history["accuracy"],
+            "final_accuracy": final_accuracy,
+            "save": None if save_path is None else str(save_path),
+            "plot": None if plot_path is None else str(plot_path),
+        }
+        print(json.dumps(_json_number(report), allow_nan=False))
+    else:
+        print("\n".join(lines))
     return 0
+
+
+def _classes_of(out: Any, classes: int) -> Any:
+    """The predicted class of every sample from the network's output (one Value or a list)."""
+    import numpy as np
+
+    if classes == 2:
+        return (np.asarray(out.data) > 0).astype(np.int64)
+    return np.argmax(np.vstack([np.asarray(v.data) for v in out]), axis=0)
 
 
 # ------------------------------------------------------------------ parser
@@ -338,6 +378,23 @@ def _number(text: str) -> float:
     return value
 
 
+def _positive_number(text: str) -> float:
+    value = _number(text)
+    if value == 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be greater than 0 (0 would not train)")
+    return value
+
+
+def version() -> str:
+    """This package's version: from the installed distribution, else from the source tree."""
+    try:
+        return importlib.metadata.version("autograd-scalar")
+    except importlib.metadata.PackageNotFoundError:
+        from autograd import __version__
+
+        return __version__
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The command line's argument parser."""
     parser = _Parser(
@@ -346,6 +403,8 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="examples:\n  " + "\n  ".join(EXAMPLES.values()),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action="version", version=f"autograd-scalar {version()}",
+                        help="print the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="{grad,demo,train}")
 
     g = sub.add_parser(
@@ -356,15 +415,17 @@ def build_parser() -> argparse.ArgumentParser:
                     "abs cos elu erf exp gelu leaky_relu log relu sigmoid silu sin softplus "
                     "sqrt tanh. It is parsed, never evaluated.",
         epilog=f"example:\n  {EXAMPLES['grad']}", formatter_class=argparse.RawDescriptionHelpFormatter)
-    g.add_argument("expression", metavar="EXPR", help="the expression, quoted")
-    g.add_argument("--at", nargs="+", metavar="NAME=VALUE", help="the value of each variable")
+    g.add_argument("expression", metavar="EXPR", nargs="?", help="the expression, quoted")
+    g.add_argument("--at", nargs="+", action="extend", metavar="NAME=VALUE",
+                   help="the value of each variable (after EXPR; may be repeated)")
     g.add_argument("--check", action="store_true",
                    help="compare every derivative with a central finite difference")
     g.add_argument("--explain", metavar="NAME", help="chain-rule breakdown of df/dNAME")
     g.add_argument("--svg", metavar="FILE", help="write the graph (with chain-rule labels) as SVG")
     g.add_argument("--png", metavar="FILE", help="write the graph as PNG")
     g.add_argument("--dot", metavar="FILE", help="write the graph's DOT source")
-    g.add_argument("--json", action="store_true", help="machine-readable output")
+    g.add_argument("--json", action="store_true",
+                   help="machine-readable output; errors as JSON on standard error")
     g.set_defaults(run=cmd_grad)
 
     d = sub.add_parser(
@@ -380,7 +441,8 @@ def build_parser() -> argparse.ArgumentParser:
         "train", help="train an MLP on a 2-D toy data set",
         description="Train a multi-layer perceptron (batch mode: one graph for all samples) on "
                     "moons, circles or blobs; two classes use the max-margin loss, more use "
-                    "softmax cross-entropy; plus an L2 penalty.",
+                    "softmax cross-entropy; plus an L2 penalty. A progress bar (tqdm) on "
+                    "standard error shows the loss and accuracy; TQDM_DISABLE=1 hides it.",
         epilog=f"example:\n  {EXAMPLES['train']}", formatter_class=argparse.RawDescriptionHelpFormatter)
     t.add_argument("--data", choices=["moons", "circles", "blobs"], default="moons",
                    help="the data set (default moons)")
@@ -393,14 +455,19 @@ def build_parser() -> argparse.ArgumentParser:
                    help="one per layer: tanh sigmoid relu linear leaky_relu elu softplus silu gelu "
                         "(default relu ... linear)")
     t.add_argument("--optimizer", choices=["sgd", "adam"], default="sgd", help="(default sgd)")
-    t.add_argument("--lr", type=_number, help="learning rate (default for sgd, with micrograd's "
+    t.add_argument("--lr", type=_positive_number, help="learning rate (default for sgd, with micrograd's "
                                                "decay: 1.0, or 0.05 for blobs; for adam 0.05)")
     t.add_argument("--l2", type=_number, default=1e-4, help="L2 penalty (default 1e-4)")
     t.add_argument("--steps", type=_positive_int, default=100, help="training steps (default 100)")
     t.add_argument("--seed", type=_whole(0, 2**32 - 1), default=1,
                    help="seed of the data and the initial weights (default 1)")
     t.add_argument("--save", metavar="FILE.json", help="save the trained parameters as JSON")
-    t.add_argument("--plot", metavar="FILE.png", help="save a decision-boundary picture")
+    t.add_argument("--plot", metavar="FILE.png",
+                   help="save the decision boundary and the loss and accuracy curves "
+                        f"(needs matplotlib: {PLOT_EXTRA})")
+    t.add_argument("--json", action="store_true",
+                   help="print a JSON report (settings, loss and accuracy per step) instead of text, "
+                        "and no progress bar; errors as JSON on standard error")
     t.set_defaults(run=cmd_train)
     return parser
 
@@ -413,11 +480,45 @@ def _looks_negative(text: str) -> bool:
     return text.startswith("-") and text.split("=")[0] not in _GRAD_OPTIONS
 
 
+def _wants_json(args: Sequence[str]) -> bool:
+    """Whether ``--json`` is among the options (words after a ``--`` are not options)."""
+    options = args[: args.index("--")] if "--" in args else args
+    return "--json" in options
+
+
+def _error(message: str, as_json: bool, status: int = 2) -> int:
+    """Report an error on standard error (one line, or one JSON object) and return ``status``."""
+    if as_json:
+        print(json.dumps({"error": message, "status": status}), file=sys.stderr)
+    else:
+        print(f"autograd: error: {message}", file=sys.stderr)
+    return status
+
+
+def _installation_problem() -> str | None:
+    """Why the ``autograd`` package imported here is not (all) this one, or None.
+
+    HIPS autograd installed over this package replaces ``autograd/__init__.py``
+    (or leaves none when one of the two is uninstalled); the command line, whose
+    own modules are still there, says so instead of failing on a missing name.
+    """
+    try:
+        import autograd
+        from autograd import _clash  # raises when HIPS autograd's files share the folder
+    except ImportError as err:
+        return str(err)
+    return _clash.installed_package_problem(autograd)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``autograd`` and ``python -m autograd``; returns the exit status."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    as_json = _wants_json(args_list)
+    problem = _installation_problem()
+    if problem is not None:
+        return _error(problem, as_json)
     from autograd.expr import ExpressionError
 
-    args_list = list(sys.argv[1:] if argv is None else argv)
     if len(args_list) > 1 and args_list[0] == "grad" and _looks_negative(args_list[1]):
         # "-x*y" would be read as an option; a leading space keeps it an expression
         args_list[1] = " " + args_list[1]
@@ -426,19 +527,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(args_list or ["demo"])  # no command: the main job
         return int(args.run(args))
     except (UsageError, ExpressionError) as err:
-        print(f"autograd: error: {err}", file=sys.stderr)
-        return 2
+        return _error(str(err), as_json)
     except (ValueError, ArithmeticError, TypeError) as err:
-        print(f"autograd: error: {err}", file=sys.stderr)
-        return 2
+        return _error(str(err), as_json)
     except RuntimeError as err:  # e.g. no renderer for --svg/--png (the message says how to get one)
-        print(f"autograd: error: {err}", file=sys.stderr)
-        return 2
+        return _error(str(err), as_json)
     except BrokenPipeError:  # output piped into e.g. head, which stopped reading
         sys.stdout = open(os.devnull, "w")
         return 0
     except KeyboardInterrupt:
+        if as_json:
+            return _error("interrupted", as_json, 130)
         print("autograd: interrupted", file=sys.stderr)
         return 130
-    except SystemExit as exit_:  # --help
+    except SystemExit as exit_:  # --help, --version
         return int(exit_.code or 0)

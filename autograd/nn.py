@@ -7,8 +7,14 @@ through a neuron has exactly the three factors of the seeds' derivation,
 layer of an :class:`MLP` may use a different one (tanh, sigmoid and ReLU in one
 network is the seeds' case).
 
-Activations are given by name (see :data:`ACTIVATIONS`; ``"linear"`` is no
-activation at all) or as any callable taking and returning a Value.
+micrograd's constructors work unchanged: ``Neuron(nin, nonlin=True)`` is a
+ReLU neuron (linear with ``nonlin=False``), ``Layer(nin, nout, **kwargs)``
+passes its keywords to every neuron and returns a single Value when it has one
+neuron, and ``MLP(nin, nouts)`` has ReLU hidden layers and a linear output.
+Beyond micrograd, ``activation=`` (``activations=`` for an MLP) picks any
+activation by name (see :data:`ACTIVATIONS`; ``"linear"`` is no activation at
+all) or as any callable taking and returning a Value, and ``seed=`` makes the
+initial weights reproducible without touching any global random state.
 
 Initialisation.  A neuron with ``nin`` inputs draws each weight from
 ``uniform(-g * sqrt(3/nin), g * sqrt(3/nin))``, a spread of variance
@@ -19,12 +25,18 @@ layer before (LeCun's rule), so tanh and sigmoid layers do not start in their
 flat, saturated tails; the gain ``g`` (:data:`GAINS`, PyTorch's
 ``calculate_gain`` values) makes up for what the activation removes: ``sqrt(2)``
 for ReLU-like activations, which zero about half of their input (He's rule),
-``5/3`` for tanh, 1 for sigmoid, linear, the others and callables.  With this
-scheme micrograd's demo network reaches full training accuracy from most
+``5/3`` for tanh, 1 for sigmoid, linear, the others and callables.  (micrograd
+draws every weight from ``uniform(-1, 1)`` and starts the biases at 0.)  With
+this scheme micrograd's demo network reaches full training accuracy from most
 seeds; PyTorch's default (``g = 1/sqrt(3)``) trains it more slowly.
-Draws come from a private ``random.Random(seed)``, never from the global
-random state, so the same ``seed`` always gives the same network; the order
-of the draws is layer by layer, neuron by neuron, weights then bias.
+
+Random numbers.  With ``seed=None`` (the default) the draws come from Python's
+global ``random`` module, as in micrograd (and as PyTorch's layers use its
+global generator), so ``random.seed(1337)`` before building a network makes it
+reproducible.  With ``seed=`` an int or a ``random.Random``, they come from a
+private generator and the global state is left alone: the same ``seed`` always
+gives the same network.  The order of the draws is layer by layer, neuron by
+neuron, weights then bias.
 
 Networks work on any Values: per-sample floats, or batch Values (one Value
 per input feature holding a whole column), since every op broadcasts.
@@ -37,7 +49,9 @@ import math
 import os
 import random
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, Union
+from typing import Any, Protocol, Union
+
+import numpy as np
 
 from autograd.engine import Value
 from autograd.functions import dot
@@ -110,12 +124,45 @@ def resolve_activation(spec: ActivationSpec) -> tuple[str, Activation]:
     )
 
 
-def _rng(seed: Seed) -> random.Random:
-    if isinstance(seed, random.Random):
+class _Uniform(Protocol):
+    def uniform(self, a: float, b: float) -> float: ...
+
+
+class _GlobalRandom:
+    """Draws from Python's global ``random`` module (what ``random.seed`` sets)."""
+
+    def uniform(self, a: float, b: float) -> float:
+        return random.uniform(a, b)
+
+
+def _rng(seed: Seed | _Uniform) -> _Uniform:
+    if seed is None:
+        return _GlobalRandom()  # micrograd's habit: random.seed(...) makes a network reproducible
+    if isinstance(seed, (random.Random, _GlobalRandom)):
         return seed
-    if seed is None or (isinstance(seed, int) and not isinstance(seed, bool)):
-        return random.Random(seed)  # seed=None: fresh entropy, still not the global RNG
+    if isinstance(seed, int) and not isinstance(seed, bool):
+        return random.Random(seed)
     raise TypeError(f"seed must be an int, a random.Random or None, not {type(seed).__name__}")
+
+
+def _activation_of(who: str, nonlin: Any, activation: ActivationSpec) -> ActivationSpec:
+    """The activation a Neuron or Layer gets from micrograd's ``nonlin`` and ``activation``.
+
+    ``activation`` wins when given; otherwise ``nonlin`` picks ReLU (True) or
+    linear (False), as in micrograd.
+    """
+    if not isinstance(nonlin, (bool, np.bool_)) and not (isinstance(nonlin, int) and nonlin in (0, 1)):
+        hint = (f"; for that activation write activation={nonlin!r}"
+                if isinstance(nonlin, str) or callable(nonlin) else "")
+        raise TypeError(f"{who}: nonlin must be True (ReLU) or False (linear), "
+                        f"got {nonlin!r}{hint}")
+    if activation is None:
+        return "relu" if nonlin else "linear"
+    name, _ = resolve_activation(activation)
+    if not nonlin and name != "linear":
+        raise ValueError(f"{who}: nonlin=False (linear) contradicts activation={name!r}; "
+                         f"give one of the two")
+    return activation
 
 
 def _check_size(n: Any, what: str) -> int:
@@ -135,10 +182,14 @@ class Module:
         """The parameters, in the order of :meth:`named_parameters`."""
         return [p for _, p in self.named_parameters()]
 
-    def zero_grad(self) -> None:
-        """Set every parameter's gradient to zero (gradients accumulate)."""
+    def zero_grad(self, set_to_none: bool = False) -> None:
+        """Set every parameter's gradient to zero (gradients accumulate), or to None.
+
+        ``set_to_none=True`` is PyTorch's ``Module.zero_grad`` default; an
+        optimizer's ``step()`` skips a parameter whose gradient is None.
+        """
         for p in self.parameters():
-            p.grad = 0.0
+            p.grad = None if set_to_none else 0.0
 
     def num_parameters(self) -> int:
         """How many scalar parameters the module has."""
@@ -241,7 +292,14 @@ def _some(names: Sequence[str], limit: int = 5) -> str:
 
 
 def _as_inputs(x: Any, nin: int, who: str) -> list[Any]:
-    xs = list(x)
+    if isinstance(x, (Value, int, float, np.number)):
+        xs = [x]  # one input given alone, e.g. the output of a one-neuron Layer
+    else:
+        try:
+            xs = list(x)
+        except TypeError:
+            raise TypeError(f"{who} expects a list of {nin} inputs (Values or numbers), "
+                            f"got {type(x).__name__}") from None
     if len(xs) != nin:
         raise ValueError(f"{who} expects {nin} inputs, got {len(xs)}")
     return xs
@@ -250,22 +308,39 @@ def _as_inputs(x: Any, nin: int, who: str) -> list[Any]:
 class Neuron(Module):
     """``phi(w . x + b)`` with ``nin`` weights and a bias.
 
+    As in micrograd, ``phi`` is ReLU, or nothing (linear) with
+    ``nonlin=False``; ``activation`` (a name from :data:`ACTIVATIONS` or a
+    callable) picks any other.  ``seed`` as in :class:`MLP`.
+
+    >>> n = Neuron(2)                          # a ReLU neuron, micrograd's default
     >>> n = Neuron(2, activation="tanh", seed=0)
     >>> out = n([1.0, -2.0])
     """
 
-    def __init__(self, nin: int, activation: ActivationSpec = "tanh", seed: Seed = None) -> None:
+    def __init__(
+        self,
+        nin: int,
+        nonlin: bool = True,
+        activation: ActivationSpec = None,
+        seed: Seed | _Uniform = None,
+    ) -> None:
         self.nin = _check_size(nin, "Neuron: nin")
-        self.activation, self._phi = resolve_activation(activation)
+        spec = _activation_of("Neuron", nonlin, activation)
+        self.activation, self._phi = resolve_activation(spec)
         rng = _rng(seed)
-        gain = GAINS.get(self.activation, 1.0) if isinstance(activation, str) else 1.0
+        gain = GAINS.get(self.activation, 1.0) if isinstance(spec, str) else 1.0
         w_bound = gain * math.sqrt(3.0 / nin)
         b_bound = 1.0 / math.sqrt(nin)
         self.w = [Value(rng.uniform(-w_bound, w_bound)) for _ in range(nin)]
         self.b = Value(rng.uniform(-b_bound, b_bound))
         self._label_parameters()
 
-    def __call__(self, x: Sequence[Any]) -> Value:
+    @property
+    def nonlin(self) -> bool:
+        """Whether the neuron applies an activation (micrograd's attribute)."""
+        return self.activation != "linear"
+
+    def __call__(self, x: Sequence[Any] | Value | float) -> Value:
         """The neuron's output for inputs ``x`` (Values or numbers, floats or batches)."""
         return self._phi(dot(self.w, _as_inputs(x, self.nin, "Neuron"), self.b))
 
@@ -283,20 +358,39 @@ class Neuron(Module):
 
 
 class Layer(Module):
-    """``nout`` neurons reading the same ``nin`` inputs, with one activation."""
+    """``nout`` neurons reading the same ``nin`` inputs, with one activation.
+
+    ``nonlin`` and ``activation`` are those of :class:`Neuron` (ReLU by
+    default), ``seed`` as in :class:`MLP`.
+    """
 
     def __init__(
-        self, nin: int, nout: int, activation: ActivationSpec = "tanh", seed: Seed = None
+        self,
+        nin: int,
+        nout: int,
+        nonlin: bool = True,
+        activation: ActivationSpec = None,
+        seed: Seed | _Uniform = None,
     ) -> None:
         self.nin = _check_size(nin, "Layer: nin")
         self.nout = _check_size(nout, "Layer: nout")
+        spec = _activation_of("Layer", nonlin, activation)
+        resolve_activation(spec)  # fail on a bad name before drawing any weight
         rng = _rng(seed)
-        self.neurons = [Neuron(nin, activation, seed=rng) for _ in range(nout)]
+        self.neurons = [Neuron(nin, activation=spec, seed=rng) for _ in range(nout)]
         self.activation = self.neurons[0].activation
         self._label_parameters()
 
-    def __call__(self, x: Sequence[Any]) -> list[Value]:
-        """One output per neuron (always a list, even for one neuron)."""
+    def __call__(self, x: Sequence[Any] | Value | float) -> Any:
+        """The outputs of the neurons: a list of Values, or one Value when ``nout`` is 1.
+
+        That is micrograd's convention; :meth:`outputs` always gives a list.
+        """
+        out = self.outputs(x)
+        return out[0] if len(out) == 1 else out
+
+    def outputs(self, x: Sequence[Any] | Value | float) -> list[Value]:
+        """One output per neuron, always as a list."""
         xs = _as_inputs(x, self.nin, "Layer")
         return [n(xs) for n in self.neurons]
 
@@ -322,9 +416,13 @@ class MLP(Module):
     """A multi-layer perceptron: ``nin`` inputs, then one layer per entry of ``sizes``.
 
     ``activations`` gives each layer's activation (a name, a callable or
-    None); the default is ``"tanh"`` for the hidden layers and ``"linear"``
-    for the last.  A single name or callable is used for every layer.
+    None for linear); the default is micrograd's: ``"relu"`` for the hidden
+    layers and ``"linear"`` for the last.  A single name or callable is used
+    for every layer.  ``seed``: an int or ``random.Random`` for initial weights
+    that do not depend on (or change) the global random state; None draws them
+    from Python's global ``random`` module, so ``random.seed`` reproduces them.
 
+    >>> net = MLP(2, [16, 16, 1])     # micrograd's demo network: ReLU, ReLU, linear
     >>> net = MLP(2, [3, 2, 1], activations=["tanh", "sigmoid", "relu"], seed=1)
     >>> y = net([0.5, -1.0])          # one output: a Value
     """
@@ -334,7 +432,7 @@ class MLP(Module):
         nin: int,
         sizes: Sequence[int],
         activations: ActivationSpec | Sequence[ActivationSpec] = None,
-        seed: Seed = None,
+        seed: Seed | _Uniform = None,
     ) -> None:
         self.nin = _check_size(nin, "MLP: nin")
         sizes = list(sizes)
@@ -343,7 +441,7 @@ class MLP(Module):
         for s in sizes:
             _check_size(s, "MLP: every layer size")
         if activations is None:
-            acts: list[ActivationSpec] = [*(["tanh"] * (len(sizes) - 1)), "linear"]
+            acts: list[ActivationSpec] = [*(["relu"] * (len(sizes) - 1)), "linear"]
         elif isinstance(activations, str) or callable(activations):
             acts = [activations] * len(sizes)
         else:
@@ -352,11 +450,12 @@ class MLP(Module):
                 raise ValueError(
                     f"MLP: {len(sizes)} layer sizes but {len(acts)} activations"
                 )
+        acts = ["linear" if a is None else a for a in acts]
         for a in acts:
             resolve_activation(a)  # fail on a bad name before drawing any weight
         rng = _rng(seed)
         ins = [nin, *sizes[:-1]]
-        self.layers = [Layer(i, o, a, seed=rng) for i, o, a in zip(ins, sizes, acts)]
+        self.layers = [Layer(i, o, activation=a, seed=rng) for i, o, a in zip(ins, sizes, acts)]
         self._label_parameters()
 
     @property
@@ -378,7 +477,7 @@ class MLP(Module):
         """
         out: list[Any] = _as_inputs(x, self.nin, "MLP")
         for layer in self.layers:
-            out = layer(out)
+            out = layer.outputs(out)
         return out[0] if len(out) == 1 else out
 
     def named_parameters(self) -> list[tuple[str, Value]]:

@@ -3,7 +3,10 @@
 An optimizer holds a list of parameters (Values).  ``step()`` reads each
 parameter's ``.grad`` and writes a new ``.data``; the update is plain float
 (or numpy) arithmetic, so it builds no graph.  ``zero_grad()`` clears the
-gradients, which otherwise accumulate across ``backward()`` calls.
+gradients, which otherwise accumulate across ``backward()`` calls;
+``zero_grad(set_to_none=True)`` sets them to None instead, as PyTorch does, and
+``step()`` then leaves a parameter whose ``.grad`` is still None untouched
+(its momentum or Adam state does not advance either).
 
 The learning rate is the attribute ``lr`` and can be changed between steps
 (a schedule is a loop that sets it).
@@ -51,10 +54,18 @@ class Optimizer:
         self.lr = float(lr)
         self.steps = 0
 
-    def zero_grad(self) -> None:
-        """Set every parameter's gradient to zero."""
+    def zero_grad(self, set_to_none: bool = False) -> None:
+        """Set every parameter's gradient to zero, or to None with ``set_to_none=True``.
+
+        None means "no gradient yet": ``step()`` skips such a parameter, as
+        ``torch.optim`` does. (PyTorch's default is ``set_to_none=True``; here it
+        is False, so ``p.grad`` stays a number for code that reads it.)
+        """
         for p in self.params:
-            p.grad = 0.0 if p.data.__class__ is float else np.zeros_like(p.data)
+            if set_to_none:
+                p.grad = None
+            else:
+                p.grad = 0.0 if p.data.__class__ is float else np.zeros_like(p.data)
 
     def step(self) -> None:
         """Update every parameter from its gradient."""
@@ -101,6 +112,8 @@ class SGD(Optimizer):
     def step(self) -> None:
         lr, mu, wd = self.lr, self.momentum, self.weight_decay
         for i, p in enumerate(self.params):
+            if p.grad is None:  # zero_grad(set_to_none=True) and no backward since
+                continue
             g = _grad(p)
             if wd != 0.0:
                 g = g + wd * p.data
@@ -147,15 +160,20 @@ class Adam(Optimizer):
         self.decoupled = decoupled
         self.m: list[Any] = [0.0] * len(self.params)
         self.v: list[Any] = [0.0] * len(self.params)
+        # updates of each parameter: the bias correction's t (PyTorch's state["step"]),
+        # which falls behind self.steps for a parameter skipped with grad None
+        self.t: list[int] = [0] * len(self.params)
 
     def step(self) -> None:
         self.steps += 1
-        t = self.steps
         lr, eps, wd = self.lr, self.eps, self.weight_decay
         b1, b2 = self.betas
-        step_size = lr / (1.0 - b1**t)
-        root_c2 = math.sqrt(1.0 - b2**t)
         for i, p in enumerate(self.params):
+            if p.grad is None:  # zero_grad(set_to_none=True) and no backward since
+                continue
+            t = self.t[i] = self.t[i] + 1
+            step_size = lr / (1.0 - b1**t)
+            root_c2 = math.sqrt(1.0 - b2**t)
             g = _grad(p)
             if wd != 0.0:
                 if self.decoupled:

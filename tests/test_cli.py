@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import math
 import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import autograd
 from autograd import seeds
 from autograd.cli import main
+from autograd.data import make_moons, to_batch
+from autograd.losses import hinge
+from autograd.nn import MLP
 
 NEURON = "tanh(w1*x1 + w2*x2 + b)"
 AT = ["x1=2", "x2=0", "w1=-3", "w2=1", "b=6.8814"]
@@ -147,7 +153,7 @@ def test_train_reaches_full_accuracy_and_saves(capsys: pytest.CaptureFixture[str
     code, out, err = run(capsys, "train", "--save", str(params), "--plot", str(picture))
     assert code == 0
     assert "final training accuracy: 100.0%" in out
-    assert "step 100/100" in err
+    assert "100/100" in err
     assert json.loads(params.read_text())
     assert picture.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
@@ -172,3 +178,179 @@ def test_module_entry_point_runs_the_main_job() -> None:
                             timeout=120, check=False)
     assert result.returncode == 0, result.stderr
     assert "w1_11" in result.stdout and "Traceback" not in result.stderr
+
+
+# ------------------------------------------------------------ numbers given as 0
+def first_loss(noise: float = 0.1, seed: int = 1, l2: float = 0.0) -> float:
+    """The loss of `autograd train`'s first step, computed here from the same data and model."""
+    X, y = make_moons(100, noise=noise, seed=seed)
+    model = MLP(2, [16, 16, 1], seed=seed)
+    params = model.parameters()
+    return (hinge(model(to_batch(X)), 2.0 * y - 1.0) + l2 * sum(p.data**2 for p in params)).data
+
+
+def train_report(capsys: pytest.CaptureFixture[str], *options: str) -> dict:
+    code, out, err = run(capsys, "train", "--steps", "2", "--json", *options)
+    assert code == 0, err
+    return json.loads(out)
+
+
+@pytest.mark.parametrize(
+    ("options", "setting", "loss"),
+    [
+        (["--l2", "0"], ("l2", 0.0), lambda: first_loss(l2=0.0)),
+        ([], ("l2", 1e-4), lambda: first_loss(l2=1e-4)),
+        (["--noise", "0"], ("noise", 0.0), lambda: first_loss(noise=0.0, l2=1e-4)),
+        (["--seed", "0"], ("seed", 0), lambda: first_loss(seed=0, l2=1e-4)),
+    ],
+    ids=["l2", "l2-default", "noise", "seed"],
+)
+def test_options_given_as_zero_are_honoured(capsys: pytest.CaptureFixture[str], options: list[str],
+                                            setting: tuple[str, float], loss) -> None:  # type: ignore[no-untyped-def]
+    report = train_report(capsys, *options)
+    name, value = setting
+    assert report[name] == value
+    assert report["loss"][0] == pytest.approx(loss(), rel=1e-12)
+
+
+def test_blobs_with_no_spread_and_an_explicit_learning_rate(capsys: pytest.CaptureFixture[str]) -> None:
+    report = train_report(capsys, "--data", "blobs", "--noise", "0", "--lr", "0.01")
+    assert report["noise"] == 0.0 and report["lr"] == 0.01
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["train", "--lr", "0"], "argument --lr: '0' must be greater than 0"),
+        (["train", "--optimizer", "adam", "--lr", "0.0"], "argument --lr: '0.0' must be greater than 0"),
+        (["train", "--steps", "0"], "argument --steps: '0' must be between 1 and"),
+        (["train", "--samples", "0"], "argument --samples: '0' must be between 1 and"),
+        (["train", "--layers", "0", "1"], "argument --layers: '0' must be between 1 and"),
+    ],
+)
+def test_options_given_as_zero_are_refused_naming_the_option(capsys: pytest.CaptureFixture[str],
+                                                             args: list[str], words: str) -> None:
+    code, _, err = run(capsys, *args)
+    assert code == 2 and words in err and len(err.strip().splitlines()) == 1
+
+
+# ------------------------------------------------------------ --at
+def test_repeated_at_options_merge(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "grad", "x*y + z", "--at", "x=2", "--at", "y=3", "z=0", "--json")
+    assert code == 0
+    report = json.loads(out)
+    assert report["at"] == {"x": 2.0, "y": 3.0, "z": 0.0}
+    assert report["gradients"] == {"x": 3.0, "y": 2.0, "z": 1.0}
+    code, _, err = run(capsys, "grad", "x*y", "--at", "x=2", "y=3", "--at", "x=4")
+    assert code == 2 and "--at: x is given twice" in err
+
+
+def test_at_before_the_expression_says_to_put_it_first(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "grad", "--at", "x=1", "x*2")
+    assert code == 2 and out == ""
+    (line,) = err.strip().splitlines()
+    assert "EXPR is missing" in line and "put EXPR first" in line and " -- " in line
+    code, out, _ = run(capsys, "grad", "--json", "--at", "x=1", "--", "x*2")
+    assert code == 0 and json.loads(out)["gradients"] == {"x": 2.0}  # -- ends the list
+    code, _, err = run(capsys, "grad")
+    assert code == 2 and "EXPR is missing" in err
+
+
+# ------------------------------------------------------------ --json errors
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["grad", "x", "--at", "x=abc"], "--at x: 'abc' is not a number"),
+        (["grad", "x*y", "--at", "x=1"], "no value for variable y"),
+        (["grad", "log(x)", "--at", "x=-1"], "log: needs a positive input"),
+        (["grad", "--at", "x=1", "x"], "EXPR is missing"),
+        (["grad", "x", "--at", "x=1", "--svg", "g.png"], "must end in .svg"),
+        (["train", "--lr", "0"], "argument --lr"),
+        (["train", "--layers", "4", "3"], "last layer"),
+        (["train", "--lr", "1e5", "--steps", "30"], "training diverged"),
+        (["grad", "x", "--frobnicate"], "unrecognized arguments: --frobnicate"),
+    ],
+)
+def test_with_json_errors_are_json_on_stderr(capsys: pytest.CaptureFixture[str], args: list[str],
+                                             words: str) -> None:
+    code, out, err = run(capsys, *args, "--json")
+    assert code == 2 and out == ""
+    (line,) = err.strip().splitlines()
+    report = json.loads(line)
+    assert words in report["error"] and report["status"] == 2
+    assert not report["error"].startswith("autograd: error")
+
+
+def test_json_after_double_dash_is_not_the_option(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "grad", "--at", "x=abc", "--", "x")
+    assert code == 2 and err.startswith("autograd: error: ")
+
+
+# ------------------------------------------------------------ --version
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--version")
+    assert code == 0
+    assert out.strip() == f"autograd-scalar {importlib.metadata.version('autograd-scalar')}"
+    result = subprocess.run([sys.executable, "-m", "autograd", "--version"], capture_output=True,
+                            text=True, timeout=60, check=False)
+    assert result.returncode == 0 and result.stdout.strip() == out.strip()
+
+
+def test_version_without_installed_metadata(capsys: pytest.CaptureFixture[str],
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    def missing(name: str) -> str:
+        raise importlib.metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(importlib.metadata, "version", missing)
+    code, out, _ = run(capsys, "--version")
+    assert code == 0 and out.strip() == f"autograd-scalar {autograd.__version__}"
+
+
+# ------------------------------------------------------------ progress bar and plot
+def test_train_shows_a_tqdm_progress_bar(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "train", "--steps", "20")
+    assert code == 0
+    bar = err.replace("\r", "\n").strip().splitlines()[-1]
+    # tqdm's own format: description, percentage, count, rate and the postfix
+    assert bar.startswith("training: 100%") and "20/20" in bar and "step/s" in bar
+    assert "loss=" in bar and "accuracy=" in bar
+
+
+def test_tqdm_settings_and_json_hide_the_bar(capsys: pytest.CaptureFixture[str],
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    code, _, err = run(capsys, "train", "--steps", "5", "--json")
+    assert code == 0 and err == ""
+    # tqdm reads its TQDM_* settings when it is imported: a fresh process
+    monkeypatch.setenv("TQDM_DISABLE", "1")
+    result = subprocess.run([sys.executable, "-m", "autograd", "train", "--steps", "5"],
+                            capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 0 and "final training accuracy" in result.stdout
+    assert result.stderr.startswith("training MLP") and "step/s" not in result.stderr
+
+
+def test_plot_without_matplotlib_names_the_extra_before_training(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # import matplotlib raises ImportError
+    picture = tmp_path / "b.png"
+    code, out, err = run(capsys, "train", "--plot", str(picture), "--steps", "100000")
+    assert code == 2 and out == "" and not picture.exists()
+    (line,) = err.strip().splitlines()  # refused at once: no training line, no progress bar
+    assert line == ('autograd: error: --plot needs matplotlib, which is not installed: '
+                    'pip install "autograd-scalar[plot]"')
+    code, _, err = run(capsys, "train", "--plot", str(picture), "--json")
+    assert code == 2 and "autograd-scalar[plot]" in json.loads(err)["error"]
+
+
+def test_plot_writes_a_figure_with_the_boundary_and_the_curves(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    pytest.importorskip("matplotlib")
+    from matplotlib.image import imread
+
+    picture = tmp_path / "b.png"
+    code, out, _ = run(capsys, "train", "--data", "blobs", "--steps", "30", "--plot", str(picture))
+    assert code == 0 and f"to {picture}" in out
+    pixels = imread(picture)
+    assert pixels.shape[0] >= 500 and pixels.shape[1] >= 1000  # 12 x 5.5 inches at 100 dpi
+    assert len(np.unique(pixels.reshape(-1, pixels.shape[-1]), axis=0)) > 50  # not a blank image

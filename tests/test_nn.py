@@ -95,9 +95,68 @@ def test_callable_activation_and_none() -> None:
     assert leaky.activations == ["<lambda>"]
 
 
-def test_default_activations_tanh_hidden_linear_output() -> None:
-    assert MLP(2, [4, 4, 1]).activations == ["tanh", "tanh", "linear"]
+def test_default_activations_relu_hidden_linear_output_as_in_micrograd() -> None:
+    assert MLP(2, [4, 4, 1]).activations == ["relu", "relu", "linear"]
     assert MLP(2, [4, 1], activations="relu").activations == ["relu", "relu"]
+    assert MLP(2, [4, 1], activations=[None, "tanh"]).activations == ["linear", "tanh"]
+    mg_nn = pytest.importorskip("micrograd.nn")
+    for ours, theirs in zip(MLP(2, [16, 16, 1]).layers, mg_nn.MLP(2, [16, 16, 1]).layers):
+        assert [n.nonlin for n in ours.neurons] == [n.nonlin for n in theirs.neurons]
+
+
+def test_micrograd_constructors() -> None:
+    """Neuron(nin, nonlin=True) is ReLU, nonlin=False linear; Layer passes its keywords on."""
+    assert Neuron(2).activation == "relu" and Neuron(2).nonlin
+    assert Neuron(2, nonlin=False).activation == "linear" and not Neuron(2, False).nonlin
+    assert Neuron(2, nonlin=False)([1.0, 2.0]).op == "dot"
+    assert Neuron(2)([1.0, 2.0]).op == "relu"
+    assert Layer(2, 3).activation == "relu"
+    assert Layer(2, 3, nonlin=False).activation == "linear"
+    assert [n.nonlin for n in Layer(2, 3, nonlin=False).neurons] == [False] * 3
+    assert Layer(2, 3, activation="tanh", seed=0).activation == "tanh"
+    assert Neuron(2, nonlin=True, activation="sigmoid").activation == "sigmoid"
+
+
+def test_nonlin_takes_a_bool_and_does_not_contradict_activation() -> None:
+    with pytest.raises(TypeError, match=r"Neuron: nonlin must be True \(ReLU\) or False \(linear\), "
+                                        r"got 'gelu'; for that activation write activation='gelu'"):
+        Neuron(4, "gelu")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="Layer: nonlin must be True"):
+        Layer(3, 2, "tanh")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"nonlin=False \(linear\) contradicts activation='tanh'"):
+        Neuron(2, nonlin=False, activation="tanh")
+    assert Neuron(2, nonlin=False, activation="linear").activation == "linear"
+
+
+def test_a_one_neuron_layer_returns_a_value_as_in_micrograd() -> None:
+    one = Layer(2, 1, seed=0)
+    out = one([1.0, -1.0])
+    assert isinstance(out, Value)
+    assert isinstance(Layer(2, 3, seed=0)([1.0, -1.0]), list)
+    assert isinstance(one.outputs([1.0, -1.0]), list)  # always a list
+    # a lone Value feeds a one-input layer, so one-neuron layers chain
+    nxt = Layer(1, 2, seed=0)
+    assert [v.data for v in nxt(out)] == [v.data for v in nxt([out])]
+    net = MLP(2, [1, 3, 1], seed=0)
+    assert isinstance(net([0.5, 0.25]), Value)
+    with pytest.raises(ValueError, match="Layer expects 2 inputs, got 1"):
+        one(Value(1.0))
+    with pytest.raises(TypeError, match="Neuron expects a list of 2 inputs"):
+        Neuron(2)(None)  # type: ignore[arg-type]
+
+
+def test_random_seed_reproduces_a_network_built_without_seed() -> None:
+    """As in micrograd (and PyTorch's manual_seed), the global generator drives seed=None."""
+    state = random.getstate()
+    try:
+        random.seed(1337)
+        a = MLP(2, [16, 16, 1])
+        random.seed(1337)
+        b = MLP(2, [16, 16, 1])
+        c = MLP(2, [16, 16, 1])
+    finally:
+        random.setstate(state)
+    assert a.state_dict() == b.state_dict() != c.state_dict()
 
 
 def test_neuron_is_one_dot_node_then_activation() -> None:
@@ -137,7 +196,7 @@ def test_repr_shows_layers_and_activations() -> None:
     assert "Layer(3 -> 2, activation=sigmoid)" in text
     assert "Layer(2 -> 1, activation=relu)" in text
     assert net.summary() == "MLP(2 -> 3 tanh -> 2 sigmoid -> 1 relu)"
-    assert repr(Neuron(4, "gelu")) == "Neuron(4 inputs, activation=gelu)"
+    assert repr(Neuron(4, activation="gelu")) == "Neuron(4 inputs, activation=gelu)"
 
 
 # ------------------------------------------------------------ init
@@ -241,7 +300,7 @@ def test_mlp_matches_micrograd_on_the_demo_loss() -> None:
     """micrograd's own MLP with the same weights gives the same max-margin loss and grads."""
     mg_nn = pytest.importorskip("micrograd.nn")
     mg = mg_nn.MLP(2, [4, 4, 1])  # ReLU hidden layers, linear output
-    net = MLP(2, [4, 4, 1], activations=["relu", "relu", "linear"], seed=0)
+    net = MLP(2, [4, 4, 1], seed=0)  # the same by default
     for ours, layer in zip(net.layers, mg.layers):
         for n_ours, n_mg in zip(ours.neurons, layer.neurons):
             for w_ours, w_mg in zip(n_ours.w, n_mg.w):
@@ -292,8 +351,8 @@ def test_save_load_round_trip(tmp_path) -> None:
     assert other(x).data == net(x).data
 
 
-@pytest.mark.parametrize("make", [lambda s: Neuron(3, "elu", seed=s),
-                                  lambda s: Layer(3, 2, "gelu", seed=s)])
+@pytest.mark.parametrize("make", [lambda s: Neuron(3, activation="elu", seed=s),
+                                  lambda s: Layer(3, 2, activation="gelu", seed=s)])
 def test_neuron_and_layer_save_and_load(tmp_path, make) -> None:  # type: ignore[no-untyped-def]
     a, b = make(1), make(2)
     a.save(tmp_path / "m.json")
