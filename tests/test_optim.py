@@ -206,8 +206,6 @@ def test_skipped_parameters_match_torch_set_to_none(name: str) -> None:
                                rtol=1e-14, atol=1e-15)
 
 
-@pytest.mark.xfail(raises=TypeError, strict=False,
-                   reason="enabled once backward() treats grad=None as zero (the core engine's change)")
 def test_backward_after_set_to_none_starts_from_zero() -> None:
     w, x = Value(2.0), Value(3.0)
     opt = SGD([w], lr=0.1)
