@@ -169,13 +169,33 @@ class CustomOp:
             else:
                 def local(x: Any, y: Any, z: Any) -> Any:
                     return _pair(d(x, y, z), op_name)
-        self.row = Op(op_name, symbol or op_name, arity, fwd, local, tuple(formula), (), None, kink)
+        self.row = Op(op_name, symbol or op_name, arity, fwd, local, tuple(formula), (), None, kink,
+                      source=self)
+        self._args = (forward, derivative, uses, name, formula, arity, kink, symbol)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        forward, derivative = self._args[:2]
+        for fn in (forward, derivative):
+            qualname = getattr(fn, "__qualname__", "")
+            if "<lambda>" in qualname or "<locals>" in qualname:
+                raise TypeError(
+                    f"op {self.name!r} cannot be pickled: its {'forward' if fn is forward else 'derivative'} "
+                    f"is {'a lambda' if '<lambda>' in qualname else 'a local function'}; define both "
+                    "functions at module level (def ...) so that pickle can find them"
+                )
+        return (_remake, self._args)
 
     def __call__(self, *args: Any) -> Value:
         return apply(self.row, *args)
 
     def __repr__(self) -> str:
         return f"<custom op {self.name!r}, derivative from the {self.uses}>"
+
+
+def _remake(forward: Callable[..., Any], derivative: Callable[..., Any], uses: str, name: str | None,
+            formula: Any, arity: int | None, kink: Any, symbol: str | None) -> CustomOp:
+    return CustomOp(forward, derivative, uses=uses, name=name, formula=formula, arity=arity,
+                    kink=kink, symbol=symbol)
 
 
 def _pair(result: Any, name: str) -> tuple[Any, Any]:

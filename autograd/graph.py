@@ -47,20 +47,41 @@ _WORD = 9  # precedence of a name that never needs parentheses
 
 
 def topological_order(root: Value) -> list[Value]:
-    """Every node ``root`` depends on, inputs before the nodes made from them."""
+    """Every node ``root`` depends on, inputs before the nodes made from them.
+
+    The same depth-first walk as the engine's :func:`autograd.backward.schedule`,
+    but keeping its marks in a dict instead of on the nodes, so it is safe in any
+    thread and inside a running backward pass.
+    """
     order: list[Value] = []
-    seen = {id(root)}
-    stack: list[tuple[Value, Iterator[Value]]] = [(root, iter(root.parents))]
+    state: dict[Value, bool] = {}  # False: inputs pushed; True: listed
+    stack = [root]
+    push = stack.append
+    pop = stack.pop
     while stack:
-        node, it = stack[-1]
-        for p in it:
-            if id(p) not in seen:
-                seen.add(id(p))
-                stack.append((p, iter(p.parents)))
-                break
-        else:
-            stack.pop()
-            order.append(node)
+        n = stack[-1]
+        listed = state.get(n)
+        if listed is None:
+            a = n._a
+            if a is not None:
+                state[n] = False
+                if a.__class__ is tuple:
+                    for p in a:
+                        if p not in state:
+                            push(p)
+                else:
+                    if a not in state:
+                        push(a)
+                    b = n._b
+                    if b is not None and b not in state:
+                        push(b)
+                continue
+        elif listed:
+            pop()  # a second entry of a node already listed
+            continue
+        pop()
+        state[n] = True
+        order.append(n)
     return order
 
 
@@ -108,12 +129,27 @@ class Graph:
         nodes = topological_order(root)  # the one walk
         self.nodes: tuple[Value, ...] = tuple(nodes)
         self._index: dict[Value, int] = {n: i for i, n in enumerate(nodes)}
-        consumers: list[list[tuple[Value, int]]] = [[] for _ in nodes]
+        # Consumers in compressed rows: the uses of node k are entries
+        # _start[k] .. _start[k + 1] of _users / _slots (no list or tuple per
+        # node, so a large view costs the garbage collector three lists).
         index = self._index
-        for n in nodes:
-            for i, p in enumerate(n.parents):
-                consumers[index[p]].append((n, i))
-        self._consumers = [tuple(c) for c in consumers]
+        inputs = [n.parents for n in nodes]
+        start = [0] * (len(nodes) + 1)
+        for ps in inputs:
+            for p in ps:
+                start[index[p] + 1] += 1
+        for k in range(len(nodes)):
+            start[k + 1] += start[k]
+        fill = start[:-1]
+        users: list[Any] = [None] * start[-1]
+        slots = [0] * start[-1]
+        for n, ps in zip(nodes, inputs):
+            for i, p in enumerate(ps):
+                k = index[p]
+                users[fill[k]] = n
+                slots[fill[k]] = i
+                fill[k] += 1
+        self._start, self._users, self._slots = start, users, slots
         self._locals: dict[Value, tuple[Any, ...]] = {}
         self._names: list[str] | None = None
         self._grads: dict[Value, Any] | None = None
@@ -134,11 +170,14 @@ class Graph:
 
     def consumers(self, node: Value) -> tuple[tuple[Value, int], ...]:
         """The (consumer, input index) pairs that use ``node``, one per use."""
-        return self._consumers[self._index[node]]
+        k = self._index[node]
+        a, b = self._start[k], self._start[k + 1]
+        return tuple(zip(self._users[a:b], self._slots[a:b]))
 
     def uses(self, node: Value) -> int:
         """How many times ``node`` is an input (``x * x`` uses x twice)."""
-        return len(self._consumers[self._index[node]])
+        k = self._index[node]
+        return self._start[k + 1] - self._start[k]
 
     @property
     def leaves(self) -> list[Value]:

