@@ -363,6 +363,9 @@ def test_stepping_forward_and_backward_with_buttons_and_keys(browser: Any, tmp_p
     assert len(labels) == 7 and "0.7163 × 0.1183 = 0.08472" in labels
     text = footer()
     assert "∂E/∂o1_1 = -0.01704 + 0.09462 = 0.07758" in text and "2 of 2 uses" in text
+    assert shown(browser)["o1_1"]["text"] == "grad 0.07758"
+    key(browser, "ArrowLeft")  # before a2_1 passes its share, o1_1 has heard from 1 of its 2 uses
+    assert shown(browser)["o1_1"]["text"] == "grad -0.01704 (1/2)"
     # play and pause with the space bar
     key(browser, "Home")
     key(browser, " ")

@@ -403,7 +403,10 @@
       return "grad ?";
     }
     var v = state.grad[i];
-    return v === undefined ? "grad" : "grad " + g4(v);
+    if (v === undefined) return "grad";
+    var got = state.got[i].length, uses = USES[i].length;
+    // a sum still filling in says how many of its uses have reported
+    return "grad " + g4(v) + (got && got < uses ? " (" + got + "/" + uses + ")" : "");
   }
 
   function apply() {
@@ -502,6 +505,8 @@
     var widths = texts.map(function (t) { try { return t.getComputedTextLength(); } catch (err) { return 30; } });
     var gap = 4, total = widths.reduce(function (a, b) { return a + b; }, 0) + gap * (parts.length - 1) + 10;
     var x = at[0] - total / 2, y = at[1];
+    var p0 = ed.spline[0], p1 = ed.spline[ed.spline.length - 1];
+    if (Math.abs(p1[0] - p0[0]) > Math.abs(p1[1] - p0[1])) y -= 14; // above a level edge, not on it
     var bg = sv("rect", { x: x, y: y - 12, width: total, height: 22, rx: 5, "class": "bg" }, null);
     g.insertBefore(bg, g.firstChild);
     var cx = x + 5;
