@@ -884,11 +884,12 @@
     fit();
     if (T.k >= READABLE) return;
     var L = layout(), H = svgEl.clientHeight;
+    var top = noteEl && !noteEl.hidden ? noteEl.offsetHeight + 16 : 20; // below the note
     T.k = READABLE;
     T.x = 20;
-    T.y = Math.min(20, (H - L.height * T.k) / 2);
+    T.y = Math.min(top, (H - L.height * T.k) / 2);
     var first = STEPS[1] && STEPS[1].node !== undefined ? boxOf(unitOf(STEPS[1].node)) : null;
-    if (first && L.height * T.k > H) T.y = H / 2 - first[1] * T.k;
+    if (first && L.height * T.k > H) T.y = Math.min(top, H / 2 - first[1] * T.k); // top, or the first step
     setT();
   }
 
