@@ -10,6 +10,7 @@ from autograd.anomaly import AnomalyError, BackwardTrace, detect_anomaly, trace_
 from autograd.backward import gradients
 from autograd.chain import Explanation, count_paths, explain
 from autograd.custom import CustomOp, op
+from autograd.explorer import Explorer, explore
 from autograd.functional import grad, value_and_grad
 from autograd.functions import (
     as_value,
@@ -58,6 +59,7 @@ __all__ = [
     "CustomOp",
     "Drawing",
     "Explanation",
+    "Explorer",
     "GradcheckError",
     "GradcheckResult",
     "Graph",
@@ -78,6 +80,7 @@ __all__ = [
     "erf",
     "exp",
     "explain",
+    "explore",
     "find_renderer",
     "gelu",
     "grad",

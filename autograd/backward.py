@@ -125,16 +125,18 @@ def schedule(root: Value, hold: bool = False
             a = n._a
             if a is not None:
                 n._n = expanded
+                # pushed last to first, so that the first input is listed first
+                # (the order of autograd.graph.topological_order, sum for sum)
                 if a.__class__ is tuple:
-                    for p in a:
+                    for p in reversed(a):
                         if p._n < expanded:
                             push(p)
                 else:
-                    if a._n < expanded:
-                        push(a)
                     b = n._b
                     if b is not None and b._n < expanded:
                         push(b)
+                    if a._n < expanded:
+                        push(a)
                 continue
             # a leaf is listed at once
             leaves.append(n)

@@ -176,7 +176,8 @@ def _counts(graph: Graph, wrt: Value) -> dict[Value, int]:
     return counts
 
 
-def explain(output: Value, wrt: Value, max_paths: int = 64, sample: int | None = None) -> Explanation:
+def explain(output: Value, wrt: Value, max_paths: int = 64, sample: int | None = None, *,
+            graph: Graph | None = None) -> Explanation:
     """Break ∂output/∂wrt down into the chain rule's paths and factors.
 
     Each path from ``wrt`` to ``output`` is the product of the local
@@ -186,13 +187,16 @@ def explain(output: Value, wrt: Value, max_paths: int = 64, sample: int | None =
     them) only a summary is given: the factored chain and the split of the
     gradient over the edges out of ``wrt``.  For a batch output, ``sample``
     chooses the sample to explain (every factor is then that sample's number).
+    ``graph``: the ``Graph(output)`` a tool already built (the explorer explains
+    every node from one).
     """
     if not isinstance(output, Value) or not isinstance(wrt, Value):
         raise TypeError("explain: output and wrt must be Values")
     if output.is_batch and sample is None:
         raise ValueError("explain: the output is a batch; pass sample=i")
     check_sample(sample, [output, wrt], "explain")
-    graph = Graph(output)
+    if graph is None or graph.root is not output:
+        graph = Graph(output)
     counts = _counts(graph, wrt)
     n_paths = counts.get(output, 0)
 

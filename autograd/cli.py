@@ -105,6 +105,7 @@ def cmd_grad(args: argparse.Namespace) -> int:
         raise UsageError("grad: EXPR is missing (see autograd grad --help)")
     outputs = {fmt: _output_path(f"--{fmt}", getattr(args, fmt), (f".{fmt}",))
                for fmt in ("svg", "png", "dot")}
+    html_path = _output_path("--html", args.html, (".html",))
     expression = parse(args.expression)
     at = _assignments(args.at or [])
     for name in at:
@@ -158,6 +159,9 @@ def cmd_grad(args: argparse.Namespace) -> int:
         if path is not None:
             _save_drawing(out, path)
             text.append(f"wrote {path}")
+    if html_path is not None:
+        _save_explorer(out, html_path)
+        text.append(f"wrote {html_path}")
     if args.json:
         print(json.dumps(_json_number(report), indent=2, allow_nan=False))
     else:
@@ -174,10 +178,20 @@ def _save_drawing(root: Any, path: Path) -> None:
         raise UsageError(f"cannot write {path}: {err.strerror or err}") from None
 
 
+def _save_explorer(root: Any, path: Path) -> None:
+    from autograd.explorer import explore
+
+    try:
+        explore(root).save(path)
+    except OSError as err:
+        raise UsageError(f"cannot write {path}: {err.strerror or err}") from None
+
+
 # ------------------------------------------------------------------ demo
 def cmd_demo(args: argparse.Namespace) -> int:
     """The seeds' three-layer network: hand-derived chain rule vs engine vs finite difference."""
     out_path = _output_path("--out", args.out, (".svg", ".png", ".dot"))
+    html_path = _output_path("--html", args.html, (".html",))
     net = seeds.build()
     net.loss.backward()
     hand = seeds.derive_by_hand()
@@ -204,8 +218,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if out_path is not None:
         _save_drawing(net.loss, out_path)
         print(f"wrote the computation graph to {out_path}")
-    else:
-        print("(add --out graph.svg to write the computation graph)")
+    elif html_path is None:
+        print("(add --out graph.svg to write the computation graph, --html seeds.html to explore it)")
+    if html_path is not None:
+        _save_explorer(net.loss, html_path)
+        print(f"wrote the graph explorer to {html_path} (open it in a browser)")
     return 0
 
 
@@ -424,6 +441,8 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--svg", metavar="FILE", help="write the graph (with chain-rule labels) as SVG")
     g.add_argument("--png", metavar="FILE", help="write the graph as PNG")
     g.add_argument("--dot", metavar="FILE", help="write the graph's DOT source")
+    g.add_argument("--html", metavar="FILE", help="write the graph explorer: step through forward "
+                                                  "and backward in a browser")
     g.add_argument("--json", action="store_true",
                    help="machine-readable output; errors as JSON on standard error")
     g.set_defaults(run=cmd_grad)
@@ -435,6 +454,8 @@ def build_parser() -> argparse.ArgumentParser:
                     "(dE/do * do/da * da/dw), the engine's gradient and a central difference.",
         epilog=f"example:\n  {EXAMPLES['demo']}", formatter_class=argparse.RawDescriptionHelpFormatter)
     d.add_argument("--out", metavar="FILE", help="write the computation graph (.svg, .png or .dot)")
+    d.add_argument("--html", metavar="FILE", help="write the graph explorer (an .html page to step "
+                                                  "through the derivation)")
     d.set_defaults(run=cmd_demo)
 
     t = sub.add_parser(
@@ -472,7 +493,8 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-_GRAD_OPTIONS = ("-h", "--help", "--at", "--check", "--explain", "--svg", "--png", "--dot", "--json")
+_GRAD_OPTIONS = ("-h", "--help", "--at", "--check", "--explain", "--svg", "--png", "--dot", "--html",
+                 "--json")
 
 
 def _looks_negative(text: str) -> bool:

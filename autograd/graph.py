@@ -65,16 +65,17 @@ def topological_order(root: Value) -> list[Value]:
             a = n._a
             if a is not None:
                 state[n] = False
+                # pushed last to first, so that the first input is listed first
                 if a.__class__ is tuple:
-                    for p in a:
+                    for p in reversed(a):
                         if p not in state:
                             push(p)
                 else:
-                    if a not in state:
-                        push(a)
                     b = n._b
                     if b is not None and b not in state:
                         push(b)
+                    if a not in state:
+                        push(a)
                 continue
         elif listed:
             pop()  # a second entry of a node already listed

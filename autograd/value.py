@@ -271,6 +271,12 @@ class Value:
 
         return draw(self, **options)
 
+    def explore(self, **options: Any) -> Any:
+        """The interactive explorer of this node's graph (see :func:`autograd.explorer.explore`)."""
+        from autograd.explorer import explore  # a tool built on the engine, not in it
+
+        return explore(self, **options)
+
     # --------------------------------------------------------- unary ops
     def exp(self) -> Value:
         """e**self."""

@@ -1,0 +1,552 @@
+"""The graph explorer: its model against the engine, its page's safety, and the page itself
+driven in a real browser (headless Chromium through selenium).
+
+The browser tests skip where Chromium, its driver or selenium is missing, except
+in CI (``CI`` set), where ``.ci/run`` installs them and a missing browser fails.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import os
+import re
+import shutil
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import autograd
+from autograd import Value, explain, explore, graph, op, seeds
+from autograd.cli import main
+from autograd.explorer import MAX_UNFOLDED, Explorer
+from autograd.losses import mse
+from autograd.nn import MLP
+
+HOSTILE_SCRIPT = "</script><script>document.title='x'</script>"
+HOSTILE_IMG = "<img src=x onerror=\"document.title='y'\">"
+HOSTILE_OP = "<b>op</b>&amp;<svg onload=alert(1)>"
+
+
+def seeds_loss() -> Value:
+    return seeds.build().loss
+
+
+def mlp_loss(sizes: list[int]) -> Value:
+    model = MLP(2, sizes, seed=0)
+    return mse(model([0.5, -1.0]), 1.0)
+
+
+def hostile_graph() -> Value:
+    x = Value(0.5, label=HOSTILE_SCRIPT)
+    w = Value(-1.5, label=HOSTILE_IMG)
+    weird = op(math.tanh, lambda z: 1 - z * z, uses="output", name=HOSTILE_OP)
+    y = weird(x * w) + x
+    y.label = "y & <u>"
+    return y
+
+
+def model_of(root: Value) -> dict[str, Any]:
+    return explore(root).model
+
+
+# ------------------------------------------------------------------ the model
+def test_explore_and_the_value_method_give_an_explorer() -> None:
+    loss = seeds_loss()
+    ex = autograd.explore(loss)
+    assert isinstance(ex, Explorer) and isinstance(loss.explore(), autograd.Explorer)
+    assert "39 values, 6 neurons" in repr(ex)
+
+
+def test_one_graph_per_call(monkeypatch: pytest.MonkeyPatch) -> None:
+    built = []
+    real = graph.Graph.__init__
+
+    def counting(self: Any, root: Value) -> None:
+        built.append(root)
+        real(self, root)
+
+    monkeypatch.setattr(graph.Graph, "__init__", counting)
+    explore(seeds_loss()).html()
+    assert len(built) == 1
+
+
+def test_numbers_come_from_the_graph_before_backward() -> None:
+    loss = seeds_loss()  # no backward(): every .grad is 0
+    m = model_of(loss)
+    engine = graph.Graph(loss).gradients()
+    nodes = graph.Graph(loss).nodes
+    assert all(n.grad == 0.0 for n in nodes)
+    for node, entry in zip(nodes, m["nodes"]):
+        assert entry["data"] == node.data
+        if entry["kind"] != "constant":
+            assert entry["grad"] == engine[node]
+
+
+def test_backward_steps_add_up_to_the_engine_gradient_and_show_both_uses() -> None:
+    x = Value(3.0, label="x")
+    y = x * x + x.tanh()
+    y.label = "y"
+    m = model_of(y)
+    last: dict[int, Any] = {}
+    contributions: dict[int, list[float]] = {}
+    for step in m["steps"]:
+        for e in step.get("edges", []):
+            last[e["node"]] = e
+            contributions.setdefault(e["node"], []).append(e["contribution"])
+            assert e["contribution"] == e["local"] * e["upstream"]
+    ix = [n["name"] for n in m["nodes"]].index("x")
+    assert len(contributions[ix]) == 3  # x*x uses x twice, tanh once
+    assert last[ix]["complete"] and last[ix]["after"] == 6.0 + (1 - math.tanh(3.0) ** 2)
+    grads = graph.Graph(y).gradients()
+    for i, node in enumerate(graph.Graph(y).nodes):
+        if i in last:
+            assert last[i]["after"] == grads[node]
+
+
+def test_forward_steps_say_how_each_value_came_from_its_inputs() -> None:
+    m = model_of(seeds_loss())
+    forward = {n["name"]: n.get("forward") for n in m["nodes"]}
+    assert forward["o1_1"] == "o1_1 = tanh(a1_1) = tanh(0.9) = 0.7163"
+    assert forward["a1_1"] == "a1_1 = w1_11*o0_1 + w1_21*o0_2 + b1_1 = 0.4*0.5 + (-0.6)*(-1) + 0.1 = 0.9"
+    kinds = [s["kind"] for s in m["steps"]]
+    assert kinds[0] == "start" and kinds[-1] == "end" and kinds.count("seed") == 1
+    assert kinds.count("forward") == kinds.count("backward") == 15
+
+
+def test_long_sums_are_shortened_on_the_step_and_whole_in_the_panel() -> None:
+    m = model_of(mlp_loss([16, 1]))
+    dot = next(n for n in m["nodes"] if n["op"] == "dot" and len(n["inputs"]) == 33)
+    numeric = dot["forward_full"].split(" = ")[-2]
+    assert numeric.count("*") == 16 and "…" not in numeric
+    assert dot["forward"].split(" = ")[-2].count("*") == 6
+
+
+def test_neurons_fold_and_large_graphs_open_folded() -> None:
+    m = model_of(seeds_loss())
+    assert m["view"] == "full" and not m["note"]
+    assert [n["activation"] for n in m["neurons"]] == ["tanh"] * 3 + ["sigmoid"] * 2 + ["relu"]
+    assert len(m["neurons"][0]["params"]) == 3  # w1_11, w1_21, b1_1: the weights it alone uses
+    big = model_of(mlp_loss([16, 16, 1]))
+    assert len(big["nodes"]) > MAX_UNFOLDED
+    assert big["view"] == "folded" and "folded" in big["note"]
+    assert set(big["layouts"]) == {"full", "folded"}
+    assert explore(seeds_loss(), fold=True).model["view"] == "folded"
+    assert explore(mlp_loss([16, 16, 1]), fold=False).model["view"] == "full"
+
+
+def test_the_page_is_small_enough() -> None:
+    for root in (seeds_loss(), mlp_loss([4, 4, 1])):
+        assert len(explore(root).html().encode("utf-8")) < 1_000_000
+
+
+def test_the_page_is_self_contained_and_only_its_script_may_run() -> None:
+    page = explore(seeds_loss()).html()
+    assert not re.search(r"<link|@import|url\(|\bsrc=|\bhref=", page)
+    assert set(re.findall(r"https?://[^\s\"')]+", page)) == {"http://www.w3.org/2000/svg"}  # a name
+    csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', page)
+    assert csp and "default-src 'none'" in csp.group(1) and "connect-src 'none'" in csp.group(1)
+    scripts = re.findall(r"<script>(.*?)</script>", page, flags=re.S)
+    assert len(scripts) == 1
+    import base64
+    import hashlib
+    digest = base64.b64encode(hashlib.sha256(scripts[0].encode()).digest()).decode()
+    assert f"'sha256-{digest}'" in csp.group(1)
+
+
+def test_labels_and_op_names_are_data_in_the_page() -> None:
+    y = hostile_graph()
+    page = explore(y).html()
+    for text in (HOSTILE_SCRIPT, HOSTILE_IMG, HOSTILE_OP, "<u>"):
+        assert text not in page
+    assert page.count("</script>") == 2 and page.count("<script") == 2
+    embedded = re.search(r'<script type="application/json" id="model">(.*?)</script>', page, flags=re.S)
+    assert embedded and "<" not in embedded.group(1) and "&" not in embedded.group(1)
+    names = {n["name"] for n in json.loads(embedded.group(1))["nodes"]}
+    assert {HOSTILE_SCRIPT, HOSTILE_IMG, "y & <u>"} <= names
+    assert HOSTILE_OP in {n["op"] for n in json.loads(embedded.group(1))["nodes"]}
+
+
+def test_jupyter_shows_it_in_a_sandboxed_iframe() -> None:
+    ex = explore(hostile_graph())
+    shown = ex._repr_html_()
+    assert shown.startswith('<iframe sandbox="allow-scripts" srcdoc="')
+    assert "allow-same-origin" not in shown
+    srcdoc = re.search(r'srcdoc="([^"]*)"', shown)
+    assert srcdoc and html.unescape(srcdoc.group(1)) == ex.html()
+    assert "<script" not in shown
+
+
+def test_batches_and_non_values_are_refused() -> None:
+    import numpy as np
+
+    with pytest.raises(ValueError, match="batches"):
+        explore((Value(np.array([1.0, 2.0])) * 2).sum())
+    with pytest.raises(TypeError, match="Value"):
+        explore(3.0)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="tolerance"):
+        explore(Value(1.0), tolerance=(-1, 0))
+
+
+def test_a_single_leaf_has_a_page() -> None:
+    m = model_of(Value(2.0, label="x"))
+    assert [s["kind"] for s in m["steps"]] == ["start", "seed", "end"]
+    assert m["nodes"][0]["grad"] == 1.0
+
+
+def test_cli_writes_the_explorer(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    target = tmp_path / "seeds.html"
+    assert main(["demo", "--html", str(target)]) == 0
+    assert "wrote the graph explorer" in capsys.readouterr().out
+    assert target.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    page = tmp_path / "f.html"
+    assert main(["grad", "-x*y", "--at", "x=1", "y=2", "--html", str(page)]) == 0
+    assert f"wrote {page}" in capsys.readouterr().out and page.exists()
+
+
+@pytest.mark.parametrize("args, message", [
+    (["demo", "--html", "seeds.svg"], "--html seeds.svg: the file name must end in .html"),
+    (["grad", "x", "--at", "x=1", "--html", "/no/such/folder/f.html"], "does not exist"),
+])
+def test_cli_html_errors_are_one_line(capsys: pytest.CaptureFixture[str], args: list[str],
+                                      message: str) -> None:
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1
+
+
+# ------------------------------------------------------------------ in a browser
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+DRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                  "--disable-dev-shm-usage", "--window-size=1400,900"]
+
+
+def _need_browser() -> Any:
+    try:
+        from selenium import webdriver
+    except ImportError:
+        webdriver = None
+    missing = [what for what, ok in (("selenium", webdriver is not None),
+                                     ("chromium", os.path.exists(CHROMIUM)),
+                                     ("chromedriver", os.path.exists(DRIVER))) if not ok]
+    if missing:
+        if os.environ.get("CI"):
+            pytest.fail(f"the browser tests need {', '.join(missing)} (.ci/run installs them)")
+        pytest.skip(f"no {', '.join(missing)}: apt-get install chromium chromium-driver, "
+                    f"pip install selenium")
+    return webdriver
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    webdriver = _need_browser()
+    from selenium.webdriver.chrome.service import Service
+
+    profile = tempfile.mkdtemp(prefix="explorer-chromium-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in [*CHROMIUM_FLAGS, f"--user-data-dir={profile}"]:
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def open_page(driver: Any, path: Path) -> None:
+    driver.get(path.resolve().as_uri())
+    driver.get_log("browser")  # start each page with empty logs
+    assert driver.execute_script("return document.body.getAttribute('data-ready')") == "true"
+
+
+def saved(tmp_path: Path, root: Value, name: str = "page.html", **options: Any) -> Path:
+    path = tmp_path / name
+    explore(root, **options).save(path)
+    return path
+
+
+def key(driver: Any, name: str, times: int = 1) -> None:
+    for _ in range(times):
+        driver.execute_script(f"document.dispatchEvent(new KeyboardEvent('keydown', {{key: {name!r}}}))")
+
+
+def click(driver: Any, css: str) -> None:
+    driver.execute_script("document.querySelector(arguments[0]).dispatchEvent("
+                          "new MouseEvent('click', {bubbles: true}))", css)
+
+
+def shown(driver: Any) -> dict[str, dict[str, str]]:
+    """name -> the box's data, grad attributes and grad text."""
+    return driver.execute_script("""
+        var out = {};
+        document.querySelectorAll('.unit.value').forEach(function (g) {
+          var t = g.querySelector('text.grad');
+          out[g.getAttribute('data-name')] = {data: g.getAttribute('data-shown-data'),
+            grad: g.getAttribute('data-shown-grad'), text: t ? t.textContent : null};
+        });
+        return out;""")
+
+
+def view(driver: Any) -> str:
+    return str(driver.execute_script("return document.querySelector('svg.graph').getAttribute('data-view')"))
+
+
+def count(driver: Any, css: str) -> int:
+    return int(driver.execute_script("return document.querySelectorAll(arguments[0]).length", css))
+
+
+def errors(driver: Any) -> list[Any]:
+    return [e for e in driver.get_log("browser") if e["level"] in ("SEVERE", "ERROR")]
+
+
+def test_after_the_last_backward_step_every_gradient_is_the_engines(browser: Any, tmp_path: Path) -> None:
+    loss = seeds_loss()
+    open_page(browser, saved(tmp_path, loss))
+    g = graph.Graph(loss)
+    grads = g.gradients()
+    before = shown(browser)
+    assert all(v["grad"] in ("", None) for v in before.values())  # nothing computed yet
+    assert before["o1_1"]["data"] == "" and before["w1_11"]["data"] == "0.4"
+    steps = len(explore(loss).model["steps"])
+    key(browser, "ArrowRight", steps + 3)  # past the end stays at the end
+    after = shown(browser)
+    for node in g.nodes:
+        if g.is_constant(node):
+            continue
+        box = after[g.name(node)]
+        assert float(box["grad"]) == grads[node], g.name(node)
+        assert float(box["data"]) == node.data
+        assert box["text"] == f"grad {format(grads[node], '.4g')}"
+    assert browser.execute_script("return document.body.getAttribute('data-step-kind')") == "end"
+    assert errors(browser) == []
+
+
+def test_stepping_forward_and_backward_with_buttons_and_keys(browser: Any, tmp_path: Path) -> None:
+    loss = seeds_loss()
+    m = explore(loss).model
+    open_page(browser, saved(tmp_path, loss))
+
+    def step() -> int:
+        return int(browser.execute_script("return document.body.getAttribute('data-step')"))
+
+    def footer() -> str:
+        return browser.execute_script("return document.querySelector('.step-body').textContent")
+
+    key(browser, "ArrowRight", 2)
+    assert step() == 2 and footer().startswith("o1_1 = tanh(a1_1) = tanh(0.9) = 0.7163")
+    o11 = next(n for n in m["nodes"] if n["name"] == "o1_1")
+    assert shown(browser)["o1_1"]["data"] == repr(o11["data"])
+    key(browser, "ArrowLeft")
+    assert step() == 1 and shown(browser)["o1_1"]["data"] == ""
+    click(browser, 'button[aria-label="Jump to the end (End)"]')
+    assert step() == len(m["steps"]) - 1
+    key(browser, "Home")
+    assert step() == 0
+    # the backward step at a2_1 (dot): one edge label per input, local × upstream = contribution
+    at = next(k for k, s in enumerate(m["steps"]) if s["kind"] == "backward"
+              and m["nodes"][s["node"]]["name"] == "a2_1")
+    key(browser, "ArrowRight", at)
+    labels = browser.execute_script("""
+        return Array.from(document.querySelectorAll('.edge-label')).map(function (g) {
+          return Array.from(g.querySelectorAll('text')).map(function (t) { return t.textContent; })
+            .join(' '); });""")
+    assert len(labels) == 7 and "0.7163 × 0.1183 = 0.08472" in labels
+    text = footer()
+    assert "∂E/∂o1_1 = -0.01704 + 0.09462 = 0.07758" in text and "2 of 2 uses" in text
+    assert shown(browser)["o1_1"]["text"] == "grad 0.07758"
+    key(browser, "ArrowLeft")  # before a2_1 passes its share, o1_1 has heard from 1 of its 2 uses
+    assert shown(browser)["o1_1"]["text"] == "grad -0.01704 (1/2)"
+    # play and pause with the space bar
+    key(browser, "Home")
+    key(browser, " ")
+    time.sleep(2.5)
+    key(browser, " ")
+    played = step()
+    time.sleep(1.3)
+    assert played >= 1 and step() == played
+    assert errors(browser) == []
+
+
+def test_the_side_panel_gives_the_rule_and_the_explanation(browser: Any, tmp_path: Path) -> None:
+    loss = seeds_loss()
+    open_page(browser, saved(tmp_path, loss))
+    g = graph.Graph(loss)
+    for node in g.nodes:
+        if g.is_constant(node):
+            continue
+        name = g.name(node)
+        browser.execute_script("""
+            var want = arguments[0];
+            var box = Array.from(document.querySelectorAll('.unit.value'))
+              .filter(function (e) { return e.getAttribute('data-name') === want; })[0];
+            box.dispatchEvent(new MouseEvent('click', {bubbles: true}));""", name)
+        panel = browser.execute_script("""
+            var p = document.querySelector('.panel');
+            var x = p.querySelector('pre.explain');
+            return {name: p.querySelector('h2').textContent, explain: x ? x.textContent : null,
+                    text: p.textContent, hidden: p.hidden};""")
+        assert not panel["hidden"] and panel["name"] == name
+        assert panel["explain"] == str(explain(loss, node))
+        if node._row is not None:
+            assert all(g.rule(node, i) in panel["text"] for i in range(len(node.parents)))
+    assert errors(browser) == []
+
+
+def test_practice_mode_hides_gradients_and_judges_answers(browser: Any, tmp_path: Path) -> None:
+    loss = seeds_loss()
+    open_page(browser, saved(tmp_path, loss))
+    w = seeds.build().weights["w1_11"]
+    engine = graph.Graph(loss).gradients()[next(n for n in graph.Graph(loss).nodes if n.label == "w1_11")]
+    assert w.label == "w1_11"
+    key(browser, "End")
+    key(browser, "p")
+    boxes = shown(browser)
+    assert all(b["grad"] in ("", None) for b in boxes.values())
+    assert all(b["text"] in (None, "grad ?") for b in boxes.values())
+    assert "∂E" not in browser.execute_script("return document.querySelector('svg').textContent")
+    click(browser, '.unit.value[data-name="w1_11"]')
+    assert browser.execute_script("return document.querySelector('.panel pre.explain')") is None
+
+    def answer(text: str) -> str:
+        browser.execute_script("""
+            var i = document.querySelector('.panel input.answer'); i.value = arguments[0];
+            document.querySelector('.panel form.quiz').dispatchEvent(new Event('submit', {cancelable: true}));
+            """, text)
+        return browser.execute_script("return document.querySelector('.panel .verdict').textContent")
+
+    assert answer("0.02").startswith("✗ Not right")
+    assert shown(browser)["w1_11"]["text"] == "grad ✗ try again"
+    assert answer("abc").startswith("Type a number")
+    assert answer(format(engine, ".4g")).startswith("✓ Right")
+    assert shown(browser)["w1_11"]["text"] == f"grad ✓ {format(engine, '.4g')}"
+    click(browser, '.unit.value[data-name="w2_11"]')
+    click(browser, ".panel button.reveal")
+    assert "The engine's value" in browser.execute_script(
+        "return document.querySelector('.panel .verdict').textContent")
+    key(browser, "p")  # leaving practice shows the gradients again
+    assert shown(browser)["w1_11"]["grad"] != ""
+    assert errors(browser) == []
+
+
+def test_no_network_request_and_no_console_error(browser: Any, tmp_path: Path) -> None:
+    path = saved(tmp_path, seeds_loss())
+    browser.get_log("performance")
+    open_page(browser, path)
+    key(browser, "End")
+    click(browser, '.unit.value[data-name="w1_11"]')
+    assert browser.execute_script("return performance.getEntriesByType('resource').length") == 0
+    requested = [json.loads(e["message"])["message"] for e in browser.get_log("performance")]
+    urls = [m["params"]["request"]["url"] for m in requested if m["method"] == "Network.requestWillBeSent"]
+    assert urls and all(u == path.resolve().as_uri() for u in urls)
+    assert errors(browser) == []
+
+
+def test_hostile_labels_stay_text(browser: Any, tmp_path: Path) -> None:
+    y = hostile_graph()
+    open_page(browser, saved(tmp_path, y))
+    key(browser, "End")
+    state = browser.execute_script("""
+        return {title: document.title, imgs: document.querySelectorAll('img').length,
+                scripts: document.querySelectorAll('script').length,
+                injected: document.querySelectorAll('svg b, svg u, .panel b, svg svg').length,
+                names: texts('.unit.value text.name'), ops: texts('.opnode text')};
+        function texts(css) {
+          return Array.from(document.querySelectorAll(css)).map(function (t) { return t.textContent; });
+        }""")
+    assert state["title"] == "y & <u> · autograd explorer"
+    assert state["imgs"] == 0 and state["scripts"] == 2 and state["injected"] == 0
+    assert HOSTILE_SCRIPT in state["names"] and HOSTILE_IMG in state["names"]
+    assert HOSTILE_OP in state["ops"]
+    browser.execute_script("""
+        var want = arguments[0];
+        var box = Array.from(document.querySelectorAll('.unit.value'))
+          .filter(function (e) { return e.getAttribute('data-name') === want; })[0];
+        box.dispatchEvent(new MouseEvent('click', {bubbles: true}));""", HOSTILE_IMG)
+    assert browser.execute_script("return document.querySelector('.panel h2').textContent") == HOSTILE_IMG
+    assert browser.execute_script("return document.title") == "y & <u> · autograd explorer"
+    assert errors(browser) == []
+
+
+def test_large_graphs_open_folded_and_neurons_unfold(browser: Any, tmp_path: Path) -> None:
+    loss = mlp_loss([16, 16, 1])
+    m = explore(loss).model
+    open_page(browser, saved(tmp_path, loss))
+    note = browser.execute_script(
+        "var n = document.querySelector('.note'); return n && !n.hidden && n.textContent")
+    assert note and "folded" in note
+    assert view(browser) == "folded"
+    assert count(browser, ".unit.neuron") == len(m["neurons"])
+    click(browser, '.unit.neuron[data-neuron="3"] .toggle')  # unfold one neuron
+    assert view(browser) == "full"
+    assert count(browser, ".unit.neuron") == len(m["neurons"]) - 1
+    assert count(browser, ".cluster") == 1
+    click(browser, '.cluster[data-cluster="3"] .toggle')  # and fold it again
+    assert count(browser, ".cluster") == 0
+    key(browser, "End")  # stepping works folded: the output neuron's box shows the gradient
+    grads = graph.Graph(loss).gradients()
+    assert browser.execute_script("return document.body.getAttribute('data-step-kind')") == "end"
+    for k in (0, len(m["neurons"]) - 1):
+        out = m["neurons"][k]["out"]
+        text = browser.execute_script(
+            f"return document.querySelector('.unit.neuron[data-neuron=\"{k}\"] text.grad').textContent")
+        assert text == f"grad {format(grads[graph.Graph(loss).nodes[out]], '.4g')}"
+    assert errors(browser) == []
+
+
+@pytest.mark.parametrize("sizes", [None, [4, 4, 1]])
+def test_pages_show_quickly(browser: Any, tmp_path: Path, sizes: list[int] | None) -> None:
+    root = seeds_loss() if sizes is None else mlp_loss(sizes)
+    path = saved(tmp_path, root)
+    assert path.stat().st_size < 1_000_000
+    open_page(browser, path)
+    ready = int(browser.execute_script("return document.body.getAttribute('data-ready-ms')"))
+    assert ready < 2000, f"ready after {ready} ms"
+    started = time.perf_counter()
+    key(browser, "ArrowRight", 20)
+    assert (time.perf_counter() - started) / 20 < 0.1  # a step is instant (WebDriver round trip included)
+
+
+def test_the_notebook_iframe_runs_sandboxed(browser: Any, tmp_path: Path) -> None:
+    outer = tmp_path / "notebook.html"
+    outer.write_text("<!DOCTYPE html><title>notebook</title><body>"
+                     + explore(hostile_graph())._repr_html_() + "</body>", encoding="utf-8")
+    browser.get(outer.resolve().as_uri())
+    time.sleep(0.3)
+    frame = browser.find_element("css selector", "iframe")
+    browser.switch_to.frame(frame)
+    try:
+        assert browser.execute_script("return document.body.getAttribute('data-ready')") == "true"
+        reach = browser.execute_script(
+            "try { return parent.document.title; } catch (e) { return 'blocked'; }")
+        assert reach == "blocked"
+    finally:
+        browser.switch_to.default_content()
+    assert browser.title == "notebook"
+
+
+def test_screenshots_of_the_seeds_network(browser: Any, tmp_path: Path) -> None:
+    """Mid-backward and practice screenshots (kept in $EXPLORER_SHOTS when it is set)."""
+    folder = Path(os.environ.get("EXPLORER_SHOTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    loss = seeds_loss()
+    m = explore(loss).model
+    open_page(browser, saved(tmp_path, loss))
+    at = next(k for k, s in enumerate(m["steps"]) if s["kind"] == "backward"
+              and m["nodes"][s["node"]]["name"] == "a2_1")
+    key(browser, "ArrowRight", at)
+    assert browser.save_screenshot(str(folder / "seeds-mid-backward.png"))
+    click(browser, '.unit.value[data-name="w1_11"]')
+    assert browser.save_screenshot(str(folder / "seeds-panel.png"))
+    key(browser, "p")
+    assert browser.save_screenshot(str(folder / "seeds-practice.png"))
+    assert errors(browser) == []
