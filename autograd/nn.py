@@ -44,7 +44,6 @@ per input feature holding a whole column), since every op broadcasts.
 
 from __future__ import annotations
 
-import json
 import math
 import os
 import random
@@ -53,6 +52,7 @@ from typing import Any, Protocol, Union
 
 import numpy as np
 
+from autograd import modelfile
 from autograd.engine import Value
 from autograd.functions import dot
 
@@ -97,8 +97,8 @@ GAINS: dict[str, float] = {
 }
 """The init gain of each activation (1 for any other, and for callables)."""
 
-FORMAT = "autograd.nn"
-FORMAT_VERSION = 1
+FORMAT = modelfile.FORMAT
+FORMAT_VERSION = modelfile.VERSION
 
 
 def resolve_activation(spec: ActivationSpec) -> tuple[str, Activation]:
@@ -239,47 +239,24 @@ class Module:
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write the architecture and the parameters to a JSON file (never pickle)."""
-        document = {
-            "format": FORMAT,
-            "version": FORMAT_VERSION,
-            "model": self.config(),
-            "parameters": self.state_dict(),
-        }
-        try:
-            text = json.dumps(document, indent=1, allow_nan=False)
-        except ValueError:
-            bad = [n for n, x in self.state_dict().items() if not math.isfinite(x)]
-            raise ValueError(f"save: parameters are not finite: {_some(bad)}") from None
-        with open(path, "w", encoding="utf-8") as f:
-            f.write(text + "\n")
+        modelfile.write(path, self.config(), self.state_dict())
 
     def load(self, path: str | os.PathLike[str]) -> None:
         """Read parameters saved by :meth:`save` into this model.
 
-        Raises ValueError with what differs when the file was written for
-        another architecture (other sizes, activations or parameter names) or
-        is not such a file.
+        Raises ValueError, naming the file and the field, when the file is not
+        a model file (see :mod:`autograd.modelfile`: regular files of at most
+        64 MB of strict JSON) or was written for another architecture (other
+        sizes, activations or parameter names).  A failed load changes nothing.
         """
-        source = os.fspath(path)
-        with open(path, encoding="utf-8") as f:
-            try:
-                document = json.load(f)
-            except json.JSONDecodeError as err:
-                raise ValueError(f"{source} is not a JSON parameter file: {err}") from None
-        if not isinstance(document, dict) or document.get("format") != FORMAT:
-            raise ValueError(f"{source} is not an {FORMAT} parameter file (no 'format' key)")
-        if document.get("version") != FORMAT_VERSION:
-            raise ValueError(f"{source}: unsupported version {document.get('version')!r}")
-        saved = document.get("model")
+        saved, parameters = modelfile.read(path)
+        source = repr(os.fspath(path))
         mine = self.config()
         if saved != mine:
-            if isinstance(saved, dict):
-                fields = [k for k in mine if saved.get(k) != mine[k]] + [k for k in saved if k not in mine]
-                what = "; ".join(f"{k}: file {saved.get(k)!r}, model {mine.get(k)!r}" for k in fields)
-            else:
-                what = f"the file has {saved!r}"
+            fields = [k for k in mine if saved.get(k) != mine[k]] + [k for k in saved if k not in mine]
+            what = "; ".join(f"{k}: file {saved.get(k)!r}, model {mine.get(k)!r}" for k in fields)
             raise ValueError(f"{source} was saved from a different model ({what})")
-        self.load_state_dict(document.get("parameters"), source)  # type: ignore[arg-type]
+        self.load_state_dict(parameters, source)
 
     def summary(self) -> str:
         """A one-line description (the repr's first line)."""
