@@ -12,14 +12,18 @@ from __future__ import annotations
 
 import argparse
 import importlib.metadata
+import itertools
 import json
 import math
 import os
 import sys
 import unicodedata
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
+
+import numpy as np
 
 from autograd import seeds
 
@@ -53,11 +57,14 @@ def _output_path(flag: str, path: str | None, suffixes: tuple[str, ...]) -> Path
     target = Path(path)
     if target.suffix.lower() not in suffixes:
         raise UsageError(f"{flag} {path}: the file name must end in {' or '.join(suffixes)}")
-    if target.is_dir():
-        raise UsageError(f"{flag} {path}: is a folder")
-    folder = target.parent
-    if not folder.is_dir():
-        raise UsageError(f"{flag} {path}: the folder {str(folder)!r} does not exist")
+    try:
+        if target.is_dir():
+            raise UsageError(f"{flag} {path}: is a folder")
+        folder = target.parent
+        if not folder.is_dir():
+            raise UsageError(f"{flag} {path}: the folder {str(folder)!r} does not exist")
+    except OSError as err:  # e.g. a file name longer than the file system allows
+        raise UsageError(f"{flag} {path}: {err.strerror or err}") from None
     return target
 
 
@@ -169,11 +176,23 @@ def cmd_grad(args: argparse.Namespace) -> int:
     return status
 
 
+# Networks `autograd train` builds: at most this many parameters, and this many
+# parameter-sample-steps in all (about a minute of work).
+MAX_PARAMETERS = 100_000
+MAX_WORK = 2e9
+
+# Drawings and explorer pages the command line writes: at most this many Values,
+# laid out within this many seconds (Graphviz can take minutes on graphs whose
+# inputs are shared across many levels; the error then says what to do).
+DRAW_MAX_NODES = 300
+RENDER_SECONDS = 5.0
+
+
 def _save_drawing(root: Any, path: Path) -> None:
     from autograd.viz import draw
 
     try:
-        draw(root, chain=True, max_nodes=2000).save(path)
+        draw(root, chain=True, max_nodes=DRAW_MAX_NODES, timeout=RENDER_SECONDS).save(path)
     except OSError as err:
         raise UsageError(f"cannot write {path}: {err.strerror or err}") from None
 
@@ -182,7 +201,7 @@ def _save_explorer(root: Any, path: Path) -> None:
     from autograd.explorer import explore
 
     try:
-        explore(root).save(path)
+        explore(root, timeout=RENDER_SECONDS).save(path)
     except OSError as err:
         raise UsageError(f"cannot write {path}: {err.strerror or err}") from None
 
@@ -266,6 +285,17 @@ def cmd_train(args: argparse.Namespace) -> int:
     if layers[-1] != want_out:
         raise UsageError(f"--layers: the last layer must have {want_out} neuron(s) for "
                          f"{classes} classes, got {layers[-1]}")
+    sizes = [2, *layers]
+    n_params = sum((nin + 1) * nout for nin, nout in itertools.pairwise(sizes))
+    if n_params > MAX_PARAMETERS:
+        raise UsageError(f"--layers {' '.join(map(str, layers))}: the network would have "
+                         f"{n_params:,} parameters, more than {MAX_PARAMETERS:,}; this is a "
+                         "scalar engine for learning, use fewer or narrower layers")
+    work = n_params * args.samples * args.steps
+    if work > MAX_WORK:
+        raise UsageError(f"--layers/--samples/--steps: {n_params:,} parameters x "
+                         f"{args.samples:,} samples x {args.steps:,} steps is more than "
+                         f"{MAX_WORK:.0e} parameter updates; lower one of them")
     acts = list(args.activations) if args.activations else ["relu"] * (len(layers) - 1) + ["linear"]
     if len(acts) != len(layers):
         raise UsageError(f"--activations: give one per layer ({len(layers)}), got {len(acts)}")
@@ -509,11 +539,18 @@ def _wants_json(args: Sequence[str]) -> bool:
 
 
 def _error(message: str, as_json: bool, status: int = 2) -> int:
-    """Report an error on standard error (one line, or one JSON object) and return ``status``."""
+    """Report an error on standard error (one line, or one JSON object) and return ``status``.
+
+    User text in the message (an expression, a name, a file name) is escaped:
+    a newline or a terminal escape code shows as ``\\n`` or ``\\x1b`` and cannot
+    forge output lines.
+    """
+    from autograd.text import clean
+
     if as_json:
         print(json.dumps({"error": message, "status": status}), file=sys.stderr)
     else:
-        print(f"autograd: error: {message}", file=sys.stderr)
+        print(f"autograd: error: {clean(message, limit=2000)}", file=sys.stderr)
     return status
 
 
@@ -547,7 +584,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(args_list or ["demo"])  # no command: the main job
-        return int(args.run(args))
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            # infinities and nans are reported in the output, not as Python or numpy warnings
+            warnings.simplefilter("ignore")
+            return int(args.run(args))
     except (UsageError, ExpressionError) as err:
         return _error(str(err), as_json)
     except (ValueError, ArithmeticError, TypeError) as err:

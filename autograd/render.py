@@ -20,8 +20,8 @@ from typing import Any
 
 import graphviz
 
-__all__ = ["GRAPHVIZ_PURE", "Drawing", "Renderer", "RendererNotFoundError", "find_renderer",
-           "render_source"]
+__all__ = ["GRAPHVIZ_PURE", "Drawing", "RenderTimeoutError", "Renderer", "RendererNotFoundError",
+           "find_renderer", "render_source"]
 
 GRAPHVIZ_PURE = "graphviz-pure==0.2.2"  # the pinned wheel whose command line this module drives
 
@@ -91,10 +91,18 @@ def find_renderer() -> Renderer | None:
     return None
 
 
-def render_source(source: str, fmt: str = "svg", renderer: Renderer | None = None) -> bytes:
+class RenderTimeoutError(RuntimeError):
+    """Graphviz did not lay the drawing out within the time allowed."""
+
+
+def render_source(source: str, fmt: str = "svg", renderer: Renderer | None = None,
+                  timeout: float | None = None) -> bytes:
     """Lay out DOT ``source`` and return the output in format ``fmt`` (svg, png, ...).
 
-    Uses ``renderer`` or, by default, :func:`find_renderer`.
+    Uses ``renderer`` or, by default, :func:`find_renderer`.  With ``timeout``
+    (seconds), a layout that takes longer is stopped and
+    :class:`RenderTimeoutError` raised (Graphviz can take minutes on graphs
+    whose inputs are shared across many levels).
     """
     if renderer is None:
         renderer = find_renderer()
@@ -112,7 +120,13 @@ def render_source(source: str, fmt: str = "svg", renderer: Renderer | None = Non
             input=source.encode("utf-8"),
             capture_output=True,
             check=False,
+            timeout=timeout,
         )
+    except subprocess.TimeoutExpired:
+        raise RenderTimeoutError(
+            f"{renderer.name} did not lay the drawing out within {timeout:g} s; draw a part of "
+            "the graph (draw(root, depth=3) or only=[w]) or step through it in the explorer"
+        ) from None
     except OSError as err:
         raise RendererNotFoundError(f"run {renderer.path} ({err})") from err
     if done.returncode != 0 or not done.stdout:
@@ -133,6 +147,9 @@ class Drawing(graphviz.Digraph):
     inline as SVG; ``.source`` is the DOT text.
     """
 
+    timeout: float | None = None
+    """Seconds a render may take (None: no limit); see :func:`render_source`."""
+
     def __repr__(self) -> str:
         # stable text (no memory address) so that notebooks saved with outputs do not
         # change on every run; Jupyter shows the SVG, not this
@@ -150,7 +167,7 @@ class Drawing(graphviz.Digraph):
         encoding: str | None = None,
     ) -> bytes | str:
         """The rendered drawing as bytes (as text when ``encoding`` is given)."""
-        data = render_source(self.source, format or self.format or "svg")
+        data = render_source(self.source, format or self.format or "svg", timeout=self.timeout)
         return data.decode(encoding) if encoding is not None else data
 
     def render(
@@ -170,7 +187,7 @@ class Drawing(graphviz.Digraph):
             fmt = format or Path(outfile).suffix.lstrip(".") or fmt
         source_path = super().save(filename, directory=directory)
         target = str(outfile) if outfile is not None else f"{source_path}.{fmt}"
-        Path(target).write_bytes(render_source(self.source, fmt))
+        Path(target).write_bytes(render_source(self.source, fmt, timeout=self.timeout))
         if cleanup:
             os.remove(source_path)
         if view:
@@ -204,18 +221,18 @@ class Drawing(graphviz.Digraph):
                 f"save: cannot tell the format from the suffix {suffix!r}; use .svg or .png "
                 f"(rendered), .dot or .gv (DOT source), or .pdf with a system Graphviz dot"
             )
-        data = render_source(self.source, fmt)
+        data = render_source(self.source, fmt, timeout=self.timeout)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
         return str(path)
 
     def svg(self) -> str:
         """The drawing rendered as SVG text."""
-        return render_source(self.source, "svg").decode("utf-8")
+        return render_source(self.source, "svg", timeout=self.timeout).decode("utf-8")
 
     def png(self) -> bytes:
         """The drawing rendered as PNG bytes."""
-        return render_source(self.source, "png")
+        return render_source(self.source, "png", timeout=self.timeout)
 
     def _repr_svg_(self) -> str:
         return self.svg()

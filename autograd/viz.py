@@ -24,7 +24,14 @@ from typing import Any
 import numpy as np
 
 from autograd.graph import Graph
-from autograd.render import Drawing, Renderer, RendererNotFoundError, find_renderer, render_source
+from autograd.render import (
+    Drawing,
+    Renderer,
+    RendererNotFoundError,
+    RenderTimeoutError,
+    find_renderer,
+    render_source,
+)
 from autograd.text import number
 from autograd.treeview import DEFAULT_TREE_DEPTH, DEFAULT_TREE_LINES, Tree, tree
 from autograd.value import Value
@@ -35,6 +42,7 @@ __all__ = [
     "DEFAULT_TREE_LINES",
     "Drawing",
     "GraphTooLargeError",
+    "RenderTimeoutError",
     "Renderer",
     "RendererNotFoundError",
     "Tree",
@@ -194,6 +202,7 @@ def draw(
     max_nodes: int | None = DEFAULT_MAX_NODES,
     depth: int | None = None,
     only: Value | Iterable[Value] | None = None,
+    timeout: float | None = None,
 ) -> Drawing:
     """The graph that computed ``root``, as a Graphviz drawing.
 
@@ -211,6 +220,8 @@ def draw(
     part with ``depth`` (Values at most that many edges from the root) or
     ``only`` (the paths from the given Values to the root, with the other inputs
     of their ops).  Inputs left out are shown as a dashed box and an "…".
+    ``timeout`` (seconds) bounds each render of the drawing (see
+    :func:`autograd.render.render_source`).
     """
     if not isinstance(root, Value):
         raise TypeError(f"draw: root must be a Value, not {type(root).__name__}")
@@ -231,6 +242,7 @@ def draw(
     upstream = graph.gradients() if chain else {}
 
     g = Drawing(name="autograd", graph_attr={"rankdir": rankdir, "fontname": _FONT})
+    g.timeout = timeout
     g.attr("node", fontname=_FONT, fontsize="12")
     g.attr("edge", fontname=_FONT, fontsize="10", arrowsize="0.7")
     ids = {n: f"v{i}" for i, n in enumerate(sel.order)}

@@ -13,7 +13,10 @@ from __future__ import annotations
 import doctest
 import html
 import json
+import math
+import os
 import re
+import shutil
 import sys
 import xml.etree.ElementTree as ET
 from collections import Counter
@@ -27,6 +30,7 @@ import sympy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import autograd
 from autograd import render, seeds, treeview, viz
 from autograd.functions import dot
 from autograd.functions import sum as vsum
@@ -511,6 +515,29 @@ def test_hostile_labels_render(bundled: viz.Renderer, chain: bool) -> None:
     assert sorted(parsed.title(parsed.objects.index(o)) for o in parsed.values) == sorted(
         n.label for n in topological_order(out)
     )
+
+
+@pytest.mark.parametrize("which", ["graphviz-pure", "dot"])
+def test_hostile_labels_and_op_names_render_with_both_renderers(
+    which: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if which == "dot" and shutil.which("dot") is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI installs Graphviz (Debian's graphviz) so that both renderers are tested")
+        pytest.skip("no system Graphviz dot here")
+    if which == "graphviz-pure":
+        monkeypatch.setattr(render, "_system_dot", lambda: None)
+    found = viz.find_renderer()
+    assert found is not None and found.name == which
+    names = [*HOSTILE, 'my\\"', "]x", "[", "<img src=x>"]
+    for k, name in enumerate(names):
+        custom = autograd.op(math.sin, math.cos, name=name)
+        x = Value(0.5, label=name)
+        y = custom(x) * float(k + 1)
+        drawing = viz.draw(y, chain=True)
+        texts = _svg_texts(drawing.svg())
+        assert name in texts, name  # the label, as text
+        assert any(name in t for t in texts if t != name), name  # the op's name, as text
 
 
 def test_control_characters_and_newlines_in_labels_render(bundled: viz.Renderer) -> None:

@@ -74,15 +74,16 @@ _PAD = 14.0
 
 
 def explore(root: Value, *, fold: bool | None = None, title: str | None = None,
-            tolerance: tuple[float, float] = TOLERANCE) -> Explorer:
+            tolerance: tuple[float, float] = TOLERANCE, timeout: float | None = None) -> Explorer:
     """The explorer of the graph that computed ``root`` (see :class:`Explorer`).
 
     ``fold``: open with every neuron (a ``dot`` node and its activation) folded
     into one box; by default a graph of more than :data:`MAX_UNFOLDED` Values
     opens folded.  ``title`` names the page (default: the root's name).
     ``tolerance`` is practice mode's (relative, absolute) tolerance.
+    ``timeout`` (seconds) bounds Graphviz's layout of the page.
     """
-    return Explorer(root, fold=fold, title=title, tolerance=tolerance)
+    return Explorer(root, fold=fold, title=title, tolerance=tolerance, timeout=timeout)
 
 
 class Explorer:
@@ -94,7 +95,7 @@ class Explorer:
     """
 
     def __init__(self, root: Value, *, fold: bool | None = None, title: str | None = None,
-                 tolerance: tuple[float, float] = TOLERANCE) -> None:
+                 tolerance: tuple[float, float] = TOLERANCE, timeout: float | None = None) -> None:
         if not isinstance(root, Value):
             raise TypeError(f"explore: root must be a Value, not {type(root).__name__}")
         rel, tol_abs = tolerance
@@ -108,7 +109,7 @@ class Explorer:
                 f"{batch[0][1].shape[0]} samples); the explorer shows one sample: build "
                 f"the graph from float Values, e.g. model([Value(v) for v in X[i]])")
         self.root = root
-        self.model = _model(graph, fold, title, (float(rel), float(tol_abs)))
+        self.model = _model(graph, fold, title, (float(rel), float(tol_abs)), timeout)
 
     # ------------------------------------------------------------ output
     def html(self) -> str:
@@ -147,7 +148,7 @@ def _number(x: Any) -> Any:
 
 
 def _model(graph: Graph, fold: bool | None, title: str | None,
-           tolerance: tuple[float, float]) -> dict[str, Any]:
+           tolerance: tuple[float, float], timeout: float | None = None) -> dict[str, Any]:
     nodes = graph.nodes
     index = {n: i for i, n in enumerate(nodes)}
     grads = graph.gradients()
@@ -191,9 +192,9 @@ def _model(graph: Graph, fold: bool | None, title: str | None,
         fold_default = False
     layouts: dict[str, Any] = {}
     if len(nodes) <= MAX_LAID_OUT or not neurons:
-        layouts["full"] = _layout(graph, index, out_nodes, neurons, folded=False)
+        layouts["full"] = _layout(graph, index, out_nodes, neurons, False, timeout)
     if neurons:
-        layouts["folded"] = _layout(graph, index, out_nodes, neurons, folded=True)
+        layouts["folded"] = _layout(graph, index, out_nodes, neurons, True, timeout)
     note = ""
     if fold_default and fold is None:
         note = (f"This graph has {len(nodes):,} values, more than the {MAX_UNFOLDED} shown "
@@ -382,7 +383,8 @@ def _inches(points: float) -> str:
 
 
 def _layout(graph: Graph, index: dict[Value, int], entries: list[dict[str, Any]],
-            neurons: list[dict[str, Any]], folded: bool) -> dict[str, Any]:
+            neurons: list[dict[str, Any]], folded: bool, timeout: float | None = None
+            ) -> dict[str, Any]:
     """Positions from Graphviz for the Values' boxes, the op nodes, the neurons and the
     edges (one per use of an input); DOT ids only, no user text."""
     nodes = graph.nodes
@@ -449,7 +451,7 @@ def _layout(graph: Graph, index: dict[Value, int], entries: list[dict[str, Any]]
                 continue  # a weight or bias inside the same folded neuron
             lines.append(f'  {unit(j)} -> {head(i)} [id="e{i}_{k}"];')
     lines.append("}")
-    data = json.loads(render_source("\n".join(lines), "json"))
+    data = json.loads(render_source("\n".join(lines), "json", timeout=timeout))
     return _positions(data)
 
 
