@@ -160,8 +160,34 @@ def engine_table() -> dict[str, Callable[..., Any]]:
     }
 
 
+def _flat_functions() -> tuple[Any, Any]:
+    """floor and ceiling for sympy with derivative 0 (away from their jumps, where the
+    oracles are evaluated): sympy's own leave an unevaluated Derivative that its
+    second derivative cannot simplify.  exact() turns them back into floor/ceiling."""
+    import sympy as sp
+
+    class Floor0(sp.Function):
+        is_extended_real = True
+
+        def fdiff(self, argindex: int = 1) -> Any:
+            return sp.S.Zero
+
+    class Ceil0(sp.Function):
+        is_extended_real = True
+
+        def fdiff(self, argindex: int = 1) -> Any:
+            return sp.S.Zero
+
+    return Floor0, Ceil0
+
+
+FLOOR0, CEIL0 = _flat_functions()
+
+
 def sympy_table() -> dict[str, Callable[..., Any]]:
     import sympy as sp
+
+    floor, ceiling = FLOOR0, CEIL0
 
     def piecewise(pos: Any, neg: Any, u: Any) -> Any:
         return sp.Piecewise((pos, u > 0), (neg, True))
@@ -192,13 +218,13 @@ def sympy_table() -> dict[str, Callable[..., Any]]:
         "log2": lambda a: sp.log(_pos(a)) / sp.log(2), "log10": lambda a: sp.log(_pos(a)) / sp.log(10),
         "exp2": lambda a: 2**a, "cbrt": lambda a: sp.sign(a) * sp.Abs(a) ** sp.Rational(1, 3),
         "erfc": sp.erfc, "logaddexp": lambda a, b: sp.log(sp.exp(a) + sp.exp(b)),
-        "sign": lambda a: sp.sign(a) * a, "floor": lambda a: sp.floor(3 * a) + a,
-        "ceil": lambda a: sp.ceiling(3 * a) * a, "round": lambda a: sp.floor(3 * a + sp.S.Half) + a * a,
-        "trunc": lambda a: sp.sign(a) * sp.floor(sp.Abs(3 * a)) * a,
+        "sign": lambda a: sp.sign(a) * a, "floor": lambda a: floor(3 * a) + a,
+        "ceil": lambda a: ceiling(3 * a) * a, "round": lambda a: floor(3 * a + sp.S.Half) + a * a,
+        "trunc": lambda a: sp.sign(a) * floor(sp.Abs(3 * a)) * a,
         "clamp": lambda a, b, c: sp.Piecewise((c, b > c), (b, a < b), (c, a > c), (a, True)),
         "maximum": lambda a, b: piecewise(a, b, a - b), "minimum": lambda a, b: piecewise(b, a, a - b),
-        "mod": lambda a, b: a - _pos(b) * sp.floor(a / _pos(b)),
-        "floordiv": lambda a, b: sp.floor(3 * a / _pos(b)) + a,
+        "mod": lambda a, b: a - _pos(b) * floor(a / _pos(b)),
+        "floordiv": lambda a, b: floor(3 * a / _pos(b)) + a,
         "mish": lambda a: a * sp.tanh(sp.log(1 + sp.exp(a))),
         "selu": lambda a: SELU_SCALE * piecewise(a, SELU_ALPHA * (sp.exp(a) - 1), a),
         "celu": lambda a: piecewise(a, sp.S.Half * (sp.exp(2 * a) - 1), a),
