@@ -71,6 +71,7 @@ from autograd.functions import round as round
 from autograd.functions import sum as sum  # autograd.sum(values): one node
 from autograd.graph import Graph, topological_order
 from autograd.modes import enable_grad, is_grad_enabled, no_grad
+from autograd.transforms import hessian, hvp, jacfwd, jacobian, jacrev, jvp
 from autograd.value import Value
 from autograd.verify import (
     CheckResult,
@@ -149,8 +150,14 @@ __all__ = [
     "hardsigmoid",
     "hardswish",
     "hardtanh",
+    "hessian",
+    "hvp",
     "hypot",
     "is_grad_enabled",
+    "jacfwd",
+    "jacobian",
+    "jacrev",
+    "jvp",
     "leaky_relu",
     "locate",
     "log",
