@@ -66,7 +66,9 @@ ACOS = unary("acos", "acos", acos, lambda x, z: -recip(sqrt((1.0 - x) * (1.0 + x
 ATAN = unary("atan", "atan", atan, lambda x, z: recip(1.0 + x * x), "1/(1 + x**2)", method="atan")
 # atan2(x, y) is the angle of the point (y, x): math.atan2's argument order.
 ATAN2 = binary("atan2", "atan2", atan2, lambda x, y, z: atan2_slopes(x, y),
-               ("y/(x**2 + y**2)", "-x/(x**2 + y**2)"), method="atan2")
+               ("y/(x**2 + y**2)", "-x/(x**2 + y**2)"), method="atan2",
+               # no derivative at the origin (0 there, as PyTorch's)
+               kink=lambda x, y: (x == 0.0) & (y == 0.0), piece=lambda x, y: 0.0)
 HYPOT = binary("hypot", "hypot", hypot, lambda x, y, z: (quotient(x, z), quotient(y, z)),
                ("x/z", "y/z"), method="hypot",
                # a cone's tip: 0/0 = nan at the origin, as PyTorch's
