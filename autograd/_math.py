@@ -13,7 +13,7 @@ backward pass.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -23,6 +23,7 @@ _INF = math.inf
 _SQRT_2 = math.sqrt(2.0)
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 _2_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
+_INV_SQRT_PI = 1.0 / math.sqrt(math.pi)
 _erf_array = np.frompyfunc(math.erf, 1, 1)
 _erfc_array = np.frompyfunc(math.erfc, 1, 1)
 
@@ -52,6 +53,24 @@ sin = _elementwise("sin", math.sin, np.sin, "Sine.")
 cos = _elementwise("cos", math.cos, np.cos, "Cosine.")
 erf = _elementwise("erf", math.erf, lambda x: np.asarray(_erf_array(x), dtype=np.float64),
                    "Error function.")
+erfc = _elementwise("erfc", math.erfc, lambda x: np.asarray(_erfc_array(x), dtype=np.float64),
+                    "Complementary error function 1 - erf(x), accurate where erf(x) is near 1.")
+tan = _elementwise("tan", math.tan, np.tan, "Tangent.")
+sinh = _elementwise("sinh", math.sinh, np.sinh, "Hyperbolic sine.")
+cosh = _elementwise("cosh", math.cosh, np.cosh, "Hyperbolic cosine.")
+asin = _elementwise("asin", math.asin, np.arcsin, "Inverse sine (-1 <= x <= 1).")
+acos = _elementwise("acos", math.acos, np.arccos, "Inverse cosine (-1 <= x <= 1).")
+atan = _elementwise("atan", math.atan, np.arctan, "Inverse tangent.")
+asinh = _elementwise("asinh", math.asinh, np.arcsinh, "Inverse hyperbolic sine.")
+acosh = _elementwise("acosh", math.acosh, np.arccosh, "Inverse hyperbolic cosine (x >= 1).")
+atanh = _elementwise("atanh", math.atanh, np.arctanh, "Inverse hyperbolic tangent (-1 < x < 1).")
+log1p = _elementwise("log1p", math.log1p, np.log1p, "log(1 + x), exact for small x.")
+expm1 = _elementwise("expm1", math.expm1, np.expm1, "e**x - 1, exact for small x.")
+log2 = _elementwise("log2", math.log2, np.log2, "Base-2 logarithm.")
+log10 = _elementwise("log10", math.log10, np.log10, "Base-10 logarithm.")
+exp2 = _elementwise("exp2", lambda x: 2.0**x, np.exp2, "2**x.")
+cbrt = _elementwise("cbrt", getattr(math, "cbrt", lambda x: float(np.cbrt(x))), np.cbrt,
+                    "Real cube root (negative for negative x).")
 
 
 def sigmoid(x: Any) -> Any:
@@ -79,28 +98,124 @@ def softplus(x: Any) -> Any:
     return x.softplus()
 
 
+def _split(x: Any) -> tuple[Any, Any]:
+    """Veltkamp's split: x = hi + lo exactly, each half with 26 significant bits."""
+    c = 134217729.0 * x  # 2**27 + 1
+    hi = c - (c - x)
+    return hi, x - hi
+
+
+def _square_error(x: Any, p: Any) -> Any:
+    """x*x - p exactly, for p = fl(x*x) (Dekker's product; |x| < 1e150)."""
+    hi, lo = _split(x)
+    return ((hi * hi - p) + 2.0 * hi * lo) + lo * lo
+
+
+def exp_neg_square(x: Any, scale: float = 1.0) -> Any:
+    """e**(-scale * x**2) for scale 1 or 1/2, to an ulp or two.
+
+    x*x rounds by half an ulp of x**2, which e**(-x**2) turns into a relative
+    error of about x**2 ulps (400 at x = 20, where erf' and the normal density
+    are still far from 0); the rounding error e of the square is added back as
+    e**(-p) * (1 - e).  On a Value the plain formula (it is differentiated).
+    """
+    if x.__class__ is float:
+        p = x * x
+        if not p < 1500.0:  # e**(-p) is 0 anyway (and inf, nan stay as they are)
+            return math.exp(-scale * p)
+        return math.exp(-scale * p) * (1.0 - scale * _square_error(x, p))
+    if isinstance(x, ndarray):
+        pa: Any = x * x
+        small = pa < 1500.0
+        with np.errstate(over="ignore", invalid="ignore"):
+            e = np.where(small, _square_error(np.where(small, x, 0.0), pa), 0.0)
+        return np.exp(-scale * pa) * (1.0 - scale * e)
+    return exp(-scale * (x * x))
+
+
+_INV_SQRT_2_HI = 0.7071067811865476
+_INV_SQRT_2_LO = -4.833646656726457e-17  # 1/sqrt(2) - _INV_SQRT_2_HI
+
+
+def _minus_x_over_sqrt2(x: Any) -> tuple[Any, Any]:
+    """t = fl(-x / sqrt 2) and its rounding error dt (t + dt = -x / sqrt 2 to 2**-100)."""
+    t = -x * _INV_SQRT_2_HI
+    with np.errstate(over="ignore", invalid="ignore"):
+        xh, xl = _split(-x)
+        rh, rl = _split(_INV_SQRT_2_HI)
+        err = ((xh * rh - t) + xh * rl + xl * rh) + xl * rl  # -x * hi - t, exactly
+        dt = err + -x * _INV_SQRT_2_LO
+    return t, dt
+
+
 def normal_cdf(x: Any) -> Any:
     """Phi(x), the standard normal CDF.
 
-    As 0.5 * erfc(-x / sqrt 2) on numbers, which keeps its relative accuracy in
-    the far left tail (1 + erf(x) cancels to 0 there); on Values as
-    0.5 * (1 + erf(x / sqrt 2)), built from the table's erf.
+    As 0.5 * erfc(t), t = -x / sqrt 2, on numbers, which keeps its relative
+    accuracy in the far left tail (1 + erf(x) cancels to 0 there).  t itself
+    is rounded, and erfc's steep tail turns that half ulp into about 2 t**2
+    ulps (900 at x = -30), so the rounding error dt of t is added back:
+    erfc(t + dt) = erfc(t) + erfc'(t) dt.  On Values 0.5 * (1 + erf(x / sqrt 2)),
+    built from the table's erf.
     """
     if x.__class__ is float:
-        return 0.5 * math.erfc(-x / _SQRT_2)
+        t, dt = _minus_x_over_sqrt2(x)
+        if not math.isfinite(dt):
+            return 0.5 * math.erfc(t)
+        return 0.5 * math.erfc(t) - dt * _INV_SQRT_PI * exp_neg_square(t)
     if isinstance(x, ndarray):
-        return 0.5 * np.asarray(_erfc_array(-x / _SQRT_2), dtype=np.float64)
+        t, dt = _minus_x_over_sqrt2(x)
+        dt = np.where(np.isfinite(dt), dt, 0.0)
+        return (0.5 * np.asarray(_erfc_array(t), dtype=np.float64)
+                - dt * _INV_SQRT_PI * exp_neg_square(t))
     return 0.5 * (1.0 + erf(x / _SQRT_2))
 
 
 def normal_pdf(x: Any) -> Any:
     """phi(x), the standard normal density."""
-    return _INV_SQRT_2PI * exp(-0.5 * (x * x))
+    return _INV_SQRT_2PI * exp_neg_square(x, 0.5)
 
 
 def erf_slope(x: Any) -> Any:
     """d/dx erf(x) = 2 / sqrt(pi) * e**(-x**2)."""
-    return _2_OVER_SQRT_PI * exp(-(x * x))
+    return _2_OVER_SQRT_PI * exp_neg_square(x)
+
+
+def sech2(x: Any, z: Any) -> Any:
+    """tanh'(x) = 1 - tanh(x)**2 = sech(x)**2, given z = tanh(x).
+
+    1 - z*z inherits z's rounding error, magnified z**2 / (1 - z**2) times (100
+    ulps at x = 3, everything for |x| > 19), so beyond |z| = 0.4 it is computed
+    from x, as 4e/(1 + e)**2 with e = e**(-2|x|) (no overflow).  Below, 1 - z*z
+    is within an ulp and needs no exp.  The same on Values (abs has slope 0 at
+    0, where tanh'' is 0 too).
+    """
+    if x.__class__ is float:
+        if -0.4 < z < 0.4:
+            return 1.0 - z * z
+        e = math.exp(-2.0 * abs(x))
+        return 4.0 * e / ((1.0 + e) * (1.0 + e))
+    if isinstance(x, ndarray):
+        ea: Any = np.exp(-2.0 * np.abs(x))
+        return 4.0 * ea / ((1.0 + ea) * (1.0 + ea))
+    e = exp(-2.0 * abs(x))
+    return 4.0 * e / ((1.0 + e) * (1.0 + e))
+
+
+def sigmoid_slope(x: Any, z: Any) -> Any:
+    """sigmoid'(x) = z (1 - z), given z = sigmoid(x), with 1 - z as sigmoid(-x).
+
+    For x <= 0, z <= 1/2 and 1 - z is within an ulp.  For x > 0, 1 - z loses
+    the small factor (2e8 ulps at x = 20); sigmoid(-x) = e z with e = e**-x,
+    so the slope is e z**2.
+    """
+    if x.__class__ is float:
+        if x <= 0.0:
+            return z * (1.0 - z)
+        return math.exp(-x) * z * z
+    if isinstance(x, ndarray):
+        return np.where(x <= 0.0, z * (1.0 - z), np.exp(-np.abs(x)) * z * z)
+    return z * sigmoid(-x)
 
 
 def relu(x: Any) -> Any:
@@ -148,7 +263,7 @@ def elu_slope(x: Any, alpha: float) -> Any:
 
 def _constant_like(x: Any, data: Any) -> Any:
     """A graph constant holding ``data`` (a derivative that is flat a.e.)."""
-    return type(x)(data)
+    return type(x)(data, requires_grad=False)
 
 
 def full_like(x: Any, value: float) -> Any:
@@ -254,6 +369,25 @@ def pow_base_slope(x: Any, p: Any) -> Any:
     return slope
 
 
+def pow_slope(x: Any, y: Any, z: Any) -> Any:
+    """d(x**y)/dx = y * x**(y-1), as y * z / x from the output z = x**y where that is exact.
+
+    y - 1 rounds, and x**(y - 1) turns the rounding into |log x| ulps of
+    error (27 at x = 0.001, y = -pi); z / x is off by one rounding.  Where z
+    is 0, subnormal or infinite, or x is 0, the power form (IEEE at the poles).
+    On Values the power form (it is differentiated).
+    """
+    if x.__class__ is float and y.__class__ is float and z.__class__ is float:
+        if x != 0.0 and y != 0.0 and 1e-300 < abs(z) < 1e300:
+            return y * (z / x)
+        return pow_base_slope(x, y)
+    if isinstance(z, ndarray):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            ok = (x != 0.0) & (y != 0.0) & (np.abs(z) > 1e-300) & (np.abs(z) < 1e300)
+            return np.where(ok, y * (z / np.where(ok, x, 1.0)), pow_base_slope(x, y))
+    return pow_base_slope(x, y)
+
+
 def pow_exponent_slope(x: Any, out: Any) -> Any:
     """d(x**y)/dy = x**y * log(x).
 
@@ -278,3 +412,339 @@ def batch_size(x: Any) -> int:
     """Number of samples in a batch (of an array, or of a Value holding one)."""
     data = x if isinstance(x, ndarray) else x.data
     return int(data.shape[0])
+
+
+# ------------------------------------------------------- the new functions' numerics
+def quotient(a: Any, b: Any) -> Any:
+    """a / b with IEEE semantics (x/0 is +-inf, 0/0 nan) instead of raising."""
+    if b.__class__ is float and a.__class__ is float:
+        if b != 0.0:
+            return a / b
+        return math.nan if a == 0.0 or a != a else math.copysign(_INF, a) * math.copysign(1.0, b)
+    if isinstance(a, ndarray) or isinstance(b, ndarray):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.divide(a, b)
+    return a * recip(b)
+
+
+def hypot(x: Any, y: Any) -> Any:
+    """sqrt(x**2 + y**2) without overflow or underflow of the squares."""
+    if x.__class__ is float and y.__class__ is float:
+        return math.hypot(x, y)
+    if isinstance(x, ndarray) or isinstance(y, ndarray):
+        return np.hypot(x, y)
+    return sqrt(x * x + y * y)
+
+
+def atan2(x: Any, y: Any) -> Any:
+    """The angle of the point (y, x), in (-pi, pi]: math.atan2's argument order."""
+    if x.__class__ is float and y.__class__ is float:
+        return math.atan2(x, y)
+    return np.arctan2(x, y)
+
+
+def atan2_slopes(x: Any, y: Any) -> tuple[Any, Any]:
+    """d atan2(x, y) / dx = y / (x**2 + y**2), d/dy = -x / (x**2 + y**2).
+
+    As (y/h)/h with h = hypot(x, y), so the squares neither overflow nor
+    underflow (y / (x**2 + y**2) when the sum of squares is a normal number);
+    at the origin both are 0, as PyTorch's.
+    """
+    if x.__class__ is float and y.__class__ is float:
+        r = x * x + y * y
+        if 1e-290 < r < 1e290:  # the squares neither underflowed nor overflowed
+            return y / r, -x / r
+        h = math.hypot(x, y)
+        if h == 0.0:
+            return 0.0, 0.0
+        return (y / h) / h, (-x / h) / h
+    if isinstance(x, ndarray) or isinstance(y, ndarray):
+        h = np.hypot(x, y)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return (np.where(h == 0.0, 0.0, (y / h) / h), np.where(h == 0.0, 0.0, (-x / h) / h))
+    r = x * x + y * y
+    return y * recip(r), -x * recip(r)
+
+
+def logaddexp(x: Any, y: Any) -> Any:
+    """log(e**x + e**y) as max + log1p(e**-|x - y|): no overflow at +-1000."""
+    if x.__class__ is float and y.__class__ is float:
+        if x == y:  # also both +-inf, where x - y is nan
+            return x + math.log(2.0)
+        m = x if x > y else y
+        return m + math.log1p(math.exp(-abs(x - y)))
+    return np.logaddexp(x, y)
+
+
+def logsumexp(xs: Sequence[Any]) -> Any:
+    """log(sum e**x_i), shifted by the largest x_i: m + log1p(sum over the others of e**(x_i - m))."""
+    if all(v.__class__ is float for v in xs):
+        k = max(range(len(xs)), key=lambda i: xs[i])
+        m = xs[k]
+        if math.isinf(m) or m != m:
+            return m
+        rest = math.fsum(math.exp(v - m) for i, v in enumerate(xs) if i != k)
+        return m + math.log1p(rest)
+    a = np.array(np.broadcast_arrays(*xs), dtype=np.float64)
+    k = np.argmax(a, axis=0)
+    cols = np.arange(a.shape[1])
+    m = a[k, cols]
+    with np.errstate(invalid="ignore", over="ignore"):
+        terms = np.exp(a - m)
+        terms[k, cols] = 0.0
+        out = m + np.log1p(terms.sum(axis=0))
+    return np.where(np.isfinite(m), out, m)
+
+
+def softmax_slopes(xs: Sequence[Any], z: Any) -> list[Any]:
+    """d logsumexp / dx_i = e**(x_i - z), the softmax: e**(x_i - m) / sum_j e**(x_j - m)
+    on numbers (m the largest input: each term in (0, 1]), e**(x_i - z) on Values."""
+    if not _is_value(z) and not any(_is_value(v) for v in xs):
+        if all(v.__class__ is float for v in xs):
+            m = max(xs)
+            if math.isinf(m) or m != m:
+                return [math.nan] * len(xs)
+            terms = [math.exp(v - m) for v in xs]
+            total = math.fsum(terms)
+            return [t / total for t in terms]
+        a = np.array(np.broadcast_arrays(*xs), dtype=np.float64)
+        with np.errstate(invalid="ignore", over="ignore"):
+            terms = np.exp(a - a.max(axis=0))
+            return list(terms / terms.sum(axis=0))
+    return [exp(v - z) for v in xs]
+
+
+def _mask_like(x: Any, mask: Any) -> Any:
+    """A 0/1 (or 1/2) mask as a float, an array, or a constant Value like ``x``."""
+    if x.__class__ is float or isinstance(x, ndarray):
+        return mask
+    return _constant_like(x, mask)
+
+
+def _is_value(x: Any) -> bool:
+    """True for a Value (this module cannot import the class: it is below it)."""
+    return not isinstance(x, (float, ndarray)) and hasattr(x, "grad")
+
+
+def _data(x: Any) -> Any:
+    return x.data if _is_value(x) else x
+
+
+def max_slopes(x: Any, y: Any, larger: bool) -> tuple[Any, Any]:
+    """d max(x, y) (``larger``) or d min(x, y): 1 to the chosen input, 0 to the other,
+    1/2 to each at a tie (PyTorch's maximum and minimum; nan gives 1 to both)."""
+    xd, yd = _data(x), _data(y)
+    if xd.__class__ is float and yd.__class__ is float:
+        if xd == yd:
+            return _mask_like(x, 0.5), _mask_like(y, 0.5)
+        lose_x = xd < yd if larger else xd > yd
+        lose_y = xd > yd if larger else xd < yd
+        return _mask_like(x, 0.0 if lose_x else 1.0), _mask_like(y, 0.0 if lose_y else 1.0)
+    with np.errstate(invalid="ignore"):
+        tie = xd == yd
+        lose_x = (xd < yd) if larger else (xd > yd)
+        lose_y = (xd > yd) if larger else (xd < yd)
+        dx = np.where(tie, 0.5, np.where(lose_x, 0.0, 1.0))
+        dy = np.where(tie, 0.5, np.where(lose_y, 0.0, 1.0))
+    return _mask_like(x, dx), _mask_like(y, dy)
+
+
+def extreme(xs: Sequence[Any], larger: bool) -> Any:
+    """The largest (or smallest) input; nan if any input is nan (PyTorch's max and min)."""
+    if all(v.__class__ is float for v in xs):
+        if any(v != v for v in xs):
+            return math.nan
+        return max(xs) if larger else min(xs)
+    reduce = np.maximum if larger else np.minimum
+    out = xs[0]
+    for v in xs[1:]:
+        out = reduce(out, v)
+    return np.asarray(out, dtype=np.float64) + np.zeros(np.broadcast(*xs).shape)
+
+
+def extreme_slopes(xs: Sequence[Any], z: Any) -> list[Any]:
+    """d max(x_1, ..., x_n) / dx_i: 1 for the largest, shared evenly at a tie (PyTorch's max)."""
+    data = [_data(v) for v in xs]
+    zd = _data(z)
+    if all(v.__class__ is float for v in data) and zd.__class__ is float:
+        hits = [1.0 if v == zd else 0.0 for v in data]
+        n = sum(hits) or 1.0
+        return [_mask_like(v, h / n) for v, h in zip(xs, hits)]
+    masks = [np.asarray(v == zd, dtype=np.float64) + np.zeros(np.shape(zd)) for v in data]
+    count = np.maximum(sum(masks), 1.0)
+    return [_mask_like(v, mk / count) for v, mk in zip(xs, masks)]
+
+
+def interior(x: Any, lo: float, hi: float) -> Any:
+    """1 where lo < x < hi, else 0: the slope of hardtanh, relu6 and hardsigmoid
+    (0 at the bounds themselves, as PyTorch's); a constant on a Value."""
+    xd = _data(x)
+    if xd.__class__ is float:
+        return _mask_like(x, 1.0 if lo < xd < hi else 0.0)
+    return _mask_like(x, ((xd > lo) & (xd < hi)).astype(np.float64))
+
+
+def clip(x: Any, lo: float, hi: float) -> Any:
+    """lo below lo, hi above hi, x between (hardtanh's forward)."""
+    if x.__class__ is float:
+        return lo if x < lo else (hi if x > hi else x)
+    return np.where(x < lo, lo, np.where(x > hi, hi, x))
+
+
+def clamp(xs: Sequence[Any]) -> Any:
+    """min(max(x, lo), hi) for inputs [x, lo, hi]: hi when lo > hi, as PyTorch's clamp."""
+    x, lo, hi = xs
+    if x.__class__ is float and lo.__class__ is float and hi.__class__ is float:
+        if x != x:
+            return x
+        return min(max(x, lo), hi)
+    return np.minimum(np.maximum(x, lo), hi) + np.zeros(np.broadcast(x, lo, hi).shape)
+
+
+def clamp_slopes(xs: Sequence[Any], z: Any) -> list[Any]:
+    """(dz/dx, dz/dlo, dz/dhi) of clamp, PyTorch's rule for tensor bounds: 1 to x when
+    lo <= x <= hi (bounds included), to lo when x < lo < hi, to hi when x > hi or
+    lo > hi (then z = hi); none at all when x < lo == hi."""
+    x, lo, hi = (_data(v) for v in xs)
+    if x.__class__ is float and lo.__class__ is float and hi.__class__ is float:
+        d = (1.0 if lo <= x <= hi else 0.0, 1.0 if x < lo < hi else 0.0,
+             1.0 if (x > hi or lo > hi) else 0.0)
+        return [_mask_like(v, di) for v, di in zip(xs, d)]
+    shape = np.broadcast(x, lo, hi).shape
+    inside = (np.asarray(lo) <= x) & (np.asarray(x) <= hi)
+    below = (np.asarray(x) < lo) & (np.asarray(lo) < hi)
+    above = (np.asarray(x) > hi) | (np.asarray(lo) > hi)
+    return [_mask_like(v, np.broadcast_to(m, shape).astype(np.float64))
+            for v, m in zip(xs, (inside, below, above))]
+
+
+def clamp_piece(xs: Sequence[Any]) -> Any:
+    """Which piece of clamp the inputs are on: -1 below lo, 0 inside, 1 above hi."""
+    x, lo, hi = xs
+    return np.where(np.asarray(lo) > np.asarray(hi), 2, np.where(np.asarray(x) < lo, -1,
+                                                                  np.where(np.asarray(x) > hi, 1, 0)))
+
+
+def hardsigmoid(x: Any) -> Any:
+    """0 for x <= -3, 1 for x >= 3, x/6 + 1/2 between."""
+    if x.__class__ is float:
+        return 0.0 if x <= -3.0 else (1.0 if x >= 3.0 else x / 6.0 + 0.5)
+    return np.where(x <= -3.0, 0.0, np.where(x >= 3.0, 1.0, x / 6.0 + 0.5))
+
+
+def hardswish(x: Any) -> Any:
+    """x * hardsigmoid(x): 0 for x <= -3, x for x >= 3, x (x + 3) / 6 between."""
+    if x.__class__ is float:
+        return 0.0 if x <= -3.0 else (x if x >= 3.0 else x * (x + 3.0) / 6.0)
+    return np.where(x <= -3.0, 0.0, np.where(x >= 3.0, x, x * (x + 3.0) / 6.0))
+
+
+def hardswish_slope(x: Any) -> Any:
+    """0 for x <= -3, 1 for x >= 3, (2x + 3)/6 strictly between (PyTorch's at +-3)."""
+    if x.__class__ is float:
+        return 0.0 if x <= -3.0 else (1.0 if x >= 3.0 else (2.0 * x + 3.0) / 6.0)
+    if isinstance(x, ndarray):
+        return np.where(x <= -3.0, 0.0, np.where(x >= 3.0, 1.0, (2.0 * x + 3.0) / 6.0))
+    xd = x.data
+    above = (1.0 if xd >= 3.0 else 0.0) if xd.__class__ is float else (xd >= 3.0).astype(np.float64)
+    return interior(x, -3.0, 3.0) * ((2.0 * x + 3.0) / 6.0) + _constant_like(x, above)
+
+
+def softsign(x: Any) -> Any:
+    """x / (1 + |x|)."""
+    if x.__class__ is float:
+        return x / (1.0 + abs(x))
+    return x / (1.0 + np.abs(x))
+
+
+def softsign_slope(x: Any) -> Any:
+    """1 / (1 + |x|)**2."""
+    d = 1.0 + abs(x)
+    return recip(d * d)
+
+
+def celu(x: Any, alpha: float) -> Any:
+    """x for x > 0, alpha * (e**(x/alpha) - 1) otherwise."""
+    if x.__class__ is float:
+        return x if x > 0.0 else alpha * math.expm1(x / alpha)
+    return np.where(x > 0.0, x, alpha * np.expm1(np.minimum(x, 0.0) / alpha))
+
+
+def mish(x: Any) -> Any:
+    """x * tanh(softplus(x)), with tanh(log(1 + e)) = n / (n + 2), n = e (e + 2), e = e**x
+    (for x > 0 written with e**-x, so nothing overflows)."""
+    if x.__class__ is float:
+        if x > 0.0:
+            e = math.exp(-x)
+            return x * (1.0 + 2.0 * e) / (1.0 + 2.0 * e * (1.0 + e))
+        e = math.exp(x)
+        n = e * (e + 2.0)
+        return x * n / (n + 2.0)
+    e = np.exp(-np.abs(x))
+    pos = (1.0 + 2.0 * e) / (1.0 + 2.0 * e * (1.0 + e))
+    n = e * (e + 2.0)
+    return x * np.where(x > 0.0, pos, n / (n + 2.0))
+
+
+def mish_slope(x: Any) -> Any:
+    """mish'(x) = tanh(sp) + x sigmoid(x) sech(sp)**2, sp = softplus(x).
+
+    On numbers in the rational form e w / d**2 with e = e**x,
+    w = 4(x + 1) + e (4x + 6) + 4e**2 + e**3 and d = e**2 + 2e + 2 (divided
+    through by e**4 for x > 0): every term is computed to an ulp, where the
+    textbook form subtracts two rounded transcendental terms.  On Values the
+    textbook form (it is differentiated).
+    """
+    if x.__class__ is float:
+        if x > 0.0:
+            e = math.exp(-x)
+            num = 1.0 + e * (4.0 + e * ((4.0 * x + 6.0) + e * 4.0 * (x + 1.0)))
+            den = 1.0 + 2.0 * e * (1.0 + e)
+            return num / (den * den)
+        e = math.exp(x)
+        w = 4.0 * (x + 1.0) + e * ((4.0 * x + 6.0) + e * (4.0 + e))
+        d = 2.0 + e * (2.0 + e)
+        return e * w / (d * d)
+    if isinstance(x, ndarray):
+        ea: Any = np.exp(-np.abs(x))
+        num_a = 1.0 + ea * (4.0 + ea * ((4.0 * x + 6.0) + ea * 4.0 * (x + 1.0)))
+        den_a = 1.0 + 2.0 * ea * (1.0 + ea)
+        w_a = 4.0 * (x + 1.0) + ea * ((4.0 * x + 6.0) + ea * (4.0 + ea))
+        d_a = 2.0 + ea * (2.0 + ea)
+        return np.where(x > 0.0, num_a / (den_a * den_a), ea * w_a / (d_a * d_a))
+    t = tanh(softplus(x))
+    return t + x * sigmoid(x) * (1.0 - t * t)
+
+
+def rounding(name: str) -> Callable[[Any], Any]:
+    """floor, ceil, round (half to even, like Python's and PyTorch's) or trunc, as floats."""
+    table: dict[str, Callable[[Any], Any]] = {"floor": np.floor, "ceil": np.ceil,
+                                              "round": np.round, "trunc": np.trunc}
+    fn = table[name]
+
+    def f(x: Any) -> Any:
+        if x.__class__ is float:
+            return float(fn(x))
+        return fn(x)
+
+    f.__name__ = name
+    return f
+
+
+def floor_quotient(x: Any, y: Any) -> Any:
+    """x // y with Python's semantics (floor of the quotient); a constant on Values."""
+    xd, yd = _data(x), _data(y)
+    if xd.__class__ is float and yd.__class__ is float:
+        q = xd // yd if yd != 0.0 else math.nan
+    else:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            q = np.floor_divide(xd, yd)
+    return q if xd is x and yd is y else _constant_like(x if _is_value(x) else y, q)
+
+
+def remainder(x: Any, y: Any) -> Any:
+    """x % y with Python's semantics: the sign of y (numpy's remainder on batches)."""
+    if x.__class__ is float and y.__class__ is float:
+        return x % y
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.remainder(x, y)

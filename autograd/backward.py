@@ -39,7 +39,7 @@ from autograd import modes
 from autograd.ops import Op
 from autograd.value import UNRECORDED, Value, describe, to_data, zeros_like
 
-__all__ = ["backward", "gradients", "local_derivatives", "run_general", "schedule"]
+__all__ = ["backward", "gradients", "local_derivatives", "masked", "run_general", "schedule"]
 
 _lock = threading.Lock()
 _running = threading.local()
@@ -180,13 +180,20 @@ def _run_fast(order: list[Value], seed: Any) -> None:
                 b.grad -= g
             else:
                 da, db = op.local(a.data, b.data, n.data)
-                a.grad += g * da
-                b.grad += g * db
+                # a flat piece passes exactly 0, even an inf or nan (Op.masks)
+                if da or not op.masks:
+                    a.grad += g * da
+                if db or not op.masks:
+                    b.grad += g * db
         elif arity == 1:
-            a.grad += g * op.local(a.data, n.data)
+            d = op.local(a.data, n.data)
+            if d or not op.masks:
+                a.grad += g * d
         else:
+            masks = op.masks
             for p, d in zip(a, op.local([p.data for p in a], n.data)):
-                p.grad += g * d
+                if d or not masks:
+                    p.grad += g * d
 
 
 def _locals(op: Op, inputs: Sequence[Any], out: Any) -> Sequence[Any]:
@@ -208,6 +215,30 @@ def local_derivatives(node: Value) -> tuple[Any, ...]:
     if op is None:
         return ()
     return tuple(_locals(op, [p.data for p in node.parents], node.data))
+
+
+def masked(contribution: Any, local: Any) -> Any:
+    """The contribution through a flat piece (local derivative 0) is exactly 0.
+
+    PyTorch computes the gradients of relu, clamp, floor, max... with where(),
+    so an inf or nan from upstream does not leak through a piece where the op
+    is constant.  A Value's local derivative is masked where it is a constant
+    (the flat pieces' derivatives are constants in create_graph mode).
+    """
+    if local.__class__ is float:
+        if local != 0.0:
+            return contribution
+        data = contribution.data if isinstance(contribution, Value) else contribution
+        zero = zeros_like(data)
+        return Value(zero, requires_grad=False) if isinstance(contribution, Value) else zero
+    if isinstance(local, np.ndarray):
+        if isinstance(contribution, Value):
+            return contribution  # a batch gradient graph: not masked (see the README)
+        with np.errstate(invalid="ignore"):
+            return np.where(local == 0.0, 0.0, contribution)
+    if isinstance(local, Value) and local.is_leaf and not local.requires_grad:
+        return masked(contribution, local.data)
+    return contribution
 
 
 def _reduce_to(node: Value, contribution: Any) -> Any:
@@ -243,6 +274,8 @@ def run_general(order: Sequence[Value], seed: Any, create_graph: bool = False,
             local = _locals(op, [p.data for p in parents], n.data)
         for i, (p, d) in enumerate(zip(parents, local)):
             c = g if (d.__class__ is float and d == 1.0) else g * d
+            if op.masks:
+                c = masked(c, d)
             c = _reduce_to(p, c)
             for observe in observers:
                 observe(n, i, p, g, d, c)

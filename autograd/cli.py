@@ -27,6 +27,12 @@ import numpy as np
 
 from autograd import seeds
 
+
+def _expression_functions() -> tuple[str, ...]:
+    from autograd.expr import FUNCTIONS  # imported when the parser is built, like parse()
+
+    return FUNCTIONS
+
 EXAMPLES = {
     "grad": 'autograd grad "tanh(w1*x1 + w2*x2 + b)" --at x1=2 x2=0 w1=-3 w2=1 b=6.8814 --check',
     "demo": "autograd demo --out seeds.svg",
@@ -457,10 +463,9 @@ def build_parser() -> argparse.ArgumentParser:
     g = sub.add_parser(
         "grad", help="value and every partial derivative of an expression",
         description="Print the value of EXPR and its partial derivative with respect to every "
-                    "variable. EXPR uses Python's arithmetic (+ - * / ** and parentheses), "
+                    "variable. EXPR uses Python's arithmetic (+ - * / ** % // and parentheses), "
                     "numbers, variable names, the constants pi and e, and the functions "
-                    "abs cos elu erf exp gelu leaky_relu log relu sigmoid silu sin softplus "
-                    "sqrt tanh. It is parsed, never evaluated.",
+                    f"{' '.join(_expression_functions())}. It is parsed, never evaluated.",
         epilog=f"example:\n  {EXAMPLES['grad']}", formatter_class=argparse.RawDescriptionHelpFormatter)
     g.add_argument("expression", metavar="EXPR", nargs="?", help="the expression, quoted")
     g.add_argument("--at", nargs="+", action="extend", metavar="NAME=VALUE",

@@ -169,8 +169,12 @@ class CustomOp:
             else:
                 def local(x: Any, y: Any, z: Any) -> Any:
                     return _pair(d(x, y, z), op_name)
-        self.row = Op(op_name, symbol or op_name, arity, fwd, local, tuple(formula), (), None, kink,
-                      source=self)
+        at_kink: Callable[..., Any] | None = kink
+        if kink is not None and arity == 2:  # the table calls kink(x, y); the user's takes x
+            user_kink = kink
+            at_kink = lambda x, y: user_kink(x)  # noqa: E731
+        self.row = Op(op_name, symbol or op_name, arity, fwd, local, tuple(formula), (), None,
+                      at_kink, source=self)
         self._args = (forward, derivative, uses, name, formula, arity, kink, symbol)
 
     def __reduce__(self) -> tuple[Any, ...]:

@@ -2,8 +2,13 @@
 
 ``"tanh(w1*x1 + w2*x2 + b)"`` is *parsed* into a syntax tree with Python's
 ``ast.parse`` and then walked here, node by node, against a short allow-list:
-numbers, variable names, ``+ - * / **``, unary ``-``/``+``, parentheses and
-calls of the engine's functions by name.  Nothing is ever evaluated by Python:
+numbers, variable names, ``+ - * / ** % //`` (``%`` and ``//`` with Python's
+semantics), unary ``-``/``+``, parentheses and calls of the engine's functions
+by name: those of one expression (``tanh(x)``, with numeric parameters for
+``leaky_relu(x, 0.2)``, ``elu``, ``celu`` and ``hardtanh(x, -2, 2)``), of two
+(``atan2(y, x)``, ``hypot``, ``logaddexp``, ``maximum``, ``minimum``), of three
+(``clamp(x, lo, hi)``, bounds numbers or expressions) and of any number
+(``max(a, b, c)``, ``min``, ``logsumexp``).  Nothing is ever evaluated by Python:
 attribute access, subscripts, other calls, keywords, lambdas,
 comprehensions, strings and anything else are refused with an
 :class:`ExpressionError` that points at the offending part.
@@ -16,7 +21,10 @@ import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from autograd.ops import UNARY_FUNCTIONS
+from autograd.functions import logsumexp as _logsumexp
+from autograd.functions import max as _max
+from autograd.functions import min as _min
+from autograd.ops import BINARY_FUNCTIONS, UNARY_FUNCTIONS
 from autograd.value import Value
 
 MAX_LENGTH = 2_000  # characters; longer input is refused before parsing
@@ -25,9 +33,20 @@ MAX_NODES = 2_000  # syntax-tree nodes
 MAX_LABEL = 40  # longer sub-expressions leave their node unlabelled
 CONSTANTS = {"pi": math.pi, "e": math.e}
 
-# name -> (number of Value arguments, names of extra numeric parameters with defaults)
-_PARAMETRIC: dict[str, tuple[str, float]] = {"leaky_relu": ("slope", 0.01), "elu": ("alpha", 1.0)}
-FUNCTIONS: tuple[str, ...] = tuple(sorted({*UNARY_FUNCTIONS, *_PARAMETRIC}))
+# name -> the numeric parameters after its one expression argument, with their defaults
+_PARAMETRIC: dict[str, tuple[tuple[str, float], ...]] = {
+    "leaky_relu": (("slope", 0.01),), "elu": (("alpha", 1.0),), "celu": (("alpha", 1.0),),
+    "hardtanh": (("min_val", -1.0), ("max_val", 1.0)),
+}
+# name -> how many expression arguments it takes (None: one or more)
+_ARITY: dict[str, int | None] = {
+    **{name: 1 for name in (*UNARY_FUNCTIONS, *_PARAMETRIC)},
+    **{name: 2 for name in BINARY_FUNCTIONS}, "clamp": 3,
+    "max": None, "min": None, "logsumexp": None,
+}
+_MANY: dict[str, Callable[[list[Value | float]], Value]] = {
+    "max": _max, "min": _min, "logsumexp": _logsumexp}
+FUNCTIONS: tuple[str, ...] = tuple(sorted(_ARITY))
 
 _BINARY: dict[type[ast.operator], Callable[[Value, Value], Value]] = {
     ast.Add: lambda a, b: a + b,
@@ -35,6 +54,8 @@ _BINARY: dict[type[ast.operator], Callable[[Value, Value], Value]] = {
     ast.Mult: lambda a, b: a * b,
     ast.Div: lambda a, b: a / b,
     ast.Pow: lambda a, b: a**b,
+    ast.Mod: lambda a, b: a % b,
+    ast.FloorDiv: lambda a, b: a // b,
 }
 _DESCRIBE: dict[type[ast.AST], str] = {
     ast.Attribute: "attribute access", ast.Subscript: "indexing", ast.Lambda: "lambda",
@@ -169,7 +190,7 @@ class _Checker:
                 self.variables.append(node.id)
         elif isinstance(node, ast.BinOp):
             if type(node.op) not in _BINARY:
-                raise _refuse(f"operator {_op_text(node.op)} is not allowed (use + - * / **)",
+                raise _refuse(f"operator {_op_text(node.op)} is not allowed (use + - * / ** % //)",
                               self.text, node)
             self.visit(node.left)
             self.visit(node.right)
@@ -191,16 +212,28 @@ class _Checker:
             raise _refuse(f"unknown function {name} (known: {', '.join(FUNCTIONS)})", self.text, node.func)
         if node.keywords:
             raise _refuse("keyword arguments are not allowed", self.text, node.keywords[0])
-        extra = 1 if name in _PARAMETRIC else 0
-        if not 1 <= len(node.args) <= 1 + extra:
-            usage = f"{name}(x, {_PARAMETRIC[name][0]})" if extra else f"{name}(x)"
-            raise _refuse(f"{name} takes {'1 or 2 arguments' if extra else '1 argument'}: {usage}",
-                          self.text, node)
-        self.visit(node.args[0])
-        if len(node.args) == 2 and not _is_number(node.args[1]):
-            raise _refuse(f"the {_PARAMETRIC[name][0]} of {name} must be a number", self.text, node.args[1])
-        if len(node.args) == 2:
-            self.visit(node.args[1])  # a number: refused if it does not fit a float
+        if name in _PARAMETRIC:
+            params = _PARAMETRIC[name]
+            if not 1 <= len(node.args) <= 1 + len(params):
+                usage = f"{name}(x, {', '.join(p for p, _ in params)})"
+                counts = "1 or 2 arguments" if len(params) == 1 else f"1 to {1 + len(params)} arguments"
+                raise _refuse(f"{name} takes {counts}: {usage}", self.text, node)
+            self.visit(node.args[0])
+            for (param, _), arg in zip(params, node.args[1:]):
+                if not _is_number(arg):
+                    raise _refuse(f"the {param} of {name} must be a number", self.text, arg)
+                self.visit(arg)  # a number: refused if it does not fit a float
+            return
+        arity = _ARITY[name]
+        if arity is None:
+            if not node.args:
+                raise _refuse(f"{name} takes one or more arguments: {name}(a, b, ...)", self.text, node)
+        elif len(node.args) != arity:
+            usage = {1: f"{name}(x)", 2: f"{name}(x, y)", 3: f"{name}(x, lo, hi)"}[arity]
+            words = {1: "1 argument", 2: "2 arguments", 3: "3 arguments"}[arity]
+            raise _refuse(f"{name} takes {words}: {usage}", self.text, node)
+        for arg in node.args:
+            self.visit(arg)
 
 
 def _is_number(node: ast.AST) -> bool:
@@ -255,11 +288,15 @@ class _Builder:
             return _BINARY[type(node.op)](left, right)  # type: ignore[arg-type]
         assert isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
         name = node.func.id
+        if name in _MANY:
+            return _MANY[name]([self.visit(a) for a in node.args])
         arg = self.visit(node.args[0])
         x = arg if isinstance(arg, Value) else Value(arg)
         if name == "abs":
             return abs(x)
         if name in _PARAMETRIC:
-            param = _number(node.args[1]) if len(node.args) == 2 else _PARAMETRIC[name][1]
-            return getattr(x, name)(param)
-        return getattr(x, name)()
+            given = [_number(a) for a in node.args[1:]]
+            defaults = [d for _, d in _PARAMETRIC[name]]
+            return getattr(x, name)(*given, *defaults[len(given):])
+        others = [self.visit(a) for a in node.args[1:]]
+        return getattr(x, name)(*others)

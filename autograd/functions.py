@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+import numpy as np
+
 from autograd import ops
 from autograd.value import Operand, Value, apply_nary
 
@@ -107,6 +109,238 @@ def dot(weights: Sequence[Operand], inputs: Sequence[Operand], bias: Operand = 0
     return apply_nary(ops.DOT, [*w, *x, bias])
 
 
+# ---------------------------------------- trigonometric and hyperbolic
+def tan(x: Operand) -> Value:
+    """Tangent."""
+    return as_value(x).tan()
+
+
+def asin(x: Operand) -> Value:
+    """Inverse sine (-1 <= x <= 1)."""
+    return as_value(x).asin()
+
+
+def acos(x: Operand) -> Value:
+    """Inverse cosine (-1 <= x <= 1)."""
+    return as_value(x).acos()
+
+
+def atan(x: Operand) -> Value:
+    """Inverse tangent."""
+    return as_value(x).atan()
+
+
+def atan2(y: Operand, x: Operand) -> Value:
+    """The angle of the point (x, y), in (-pi, pi] (math.atan2's argument order)."""
+    return as_value(y).atan2(x)
+
+
+def hypot(x: Operand, y: Operand) -> Value:
+    """sqrt(x**2 + y**2), without overflow; its gradient at the origin is nan, as PyTorch's."""
+    return as_value(x).hypot(y)
+
+
+def sinh(x: Operand) -> Value:
+    """Hyperbolic sine."""
+    return as_value(x).sinh()
+
+
+def cosh(x: Operand) -> Value:
+    """Hyperbolic cosine."""
+    return as_value(x).cosh()
+
+
+def asinh(x: Operand) -> Value:
+    """Inverse hyperbolic sine."""
+    return as_value(x).asinh()
+
+
+def acosh(x: Operand) -> Value:
+    """Inverse hyperbolic cosine (x >= 1)."""
+    return as_value(x).acosh()
+
+
+def atanh(x: Operand) -> Value:
+    """Inverse hyperbolic tangent (-1 < x < 1)."""
+    return as_value(x).atanh()
+
+
+# ------------------------------------------ exponential and logarithmic
+def log1p(x: Operand) -> Value:
+    """log(1 + x), exact for small x (x > -1)."""
+    return as_value(x).log1p()
+
+
+def expm1(x: Operand) -> Value:
+    """e**x - 1, exact for small x."""
+    return as_value(x).expm1()
+
+
+def log2(x: Operand) -> Value:
+    """Base-2 logarithm (x > 0)."""
+    return as_value(x).log2()
+
+
+def log10(x: Operand) -> Value:
+    """Base-10 logarithm (x > 0)."""
+    return as_value(x).log10()
+
+
+def exp2(x: Operand) -> Value:
+    """2**x."""
+    return as_value(x).exp2()
+
+
+def cbrt(x: Operand) -> Value:
+    """Real cube root."""
+    return as_value(x).cbrt()
+
+
+def erfc(x: Operand) -> Value:
+    """Complementary error function 1 - erf(x)."""
+    return as_value(x).erfc()
+
+
+def logaddexp(x: Operand, y: Operand) -> Value:
+    """log(e**x + e**y), without overflow."""
+    return as_value(x).logaddexp(y)
+
+
+# ------------------------------------------------------------ piecewise
+def sign(x: Operand) -> Value:
+    """-1, 0 or 1; derivative 0."""
+    return as_value(x).sign()
+
+
+def floor(x: Operand) -> Value:
+    """The largest integer <= x; derivative 0."""
+    return as_value(x).floor()
+
+
+def ceil(x: Operand) -> Value:
+    """The smallest integer >= x; derivative 0."""
+    return as_value(x).ceil()
+
+
+def round(x: Operand) -> Value:
+    """The nearest integer, halves to even (Python's and PyTorch's rule); derivative 0."""
+    return as_value(x).round()
+
+
+def trunc(x: Operand) -> Value:
+    """x rounded toward 0; derivative 0."""
+    return as_value(x).trunc()
+
+
+def clamp(x: Operand, min: Operand | None = None, max: Operand | None = None) -> Value:
+    """min(max(x, min), max); bounds are numbers, Values or None (see Value.clamp)."""
+    return as_value(x).clamp(min, max)
+
+
+def maximum(x: Operand, y: Operand) -> Value:
+    """The larger of x and y; at a tie each gets half the gradient (PyTorch's maximum)."""
+    return as_value(x).maximum(y)
+
+
+def minimum(x: Operand, y: Operand) -> Value:
+    """The smaller of x and y; at a tie each gets half the gradient (PyTorch's minimum)."""
+    return as_value(x).minimum(y)
+
+
+# ---------------------------------------------------------- activations
+def mish(x: Operand) -> Value:
+    """x * tanh(softplus(x))."""
+    return as_value(x).mish()
+
+
+def selu(x: Operand) -> Value:
+    """scale * elu(x, alpha) with SELU's constants."""
+    return as_value(x).selu()
+
+
+def celu(x: Operand, alpha: float = 1.0) -> Value:
+    """x for x > 0, alpha * (e**(x/alpha) - 1) otherwise."""
+    return as_value(x).celu(alpha)
+
+
+def hardtanh(x: Operand, min_val: float = -1.0, max_val: float = 1.0) -> Value:
+    """x clipped to [min_val, max_val]."""
+    return as_value(x).hardtanh(min_val, max_val)
+
+
+def relu6(x: Operand) -> Value:
+    """x clipped to [0, 6]."""
+    return as_value(x).relu6()
+
+
+def softsign(x: Operand) -> Value:
+    """x / (1 + |x|)."""
+    return as_value(x).softsign()
+
+
+def logsigmoid(x: Operand) -> Value:
+    """log(sigmoid(x)), without overflow."""
+    return as_value(x).logsigmoid()
+
+
+def hardsigmoid(x: Operand) -> Value:
+    """x/6 + 1/2 clipped to [0, 1]."""
+    return as_value(x).hardsigmoid()
+
+
+def hardswish(x: Operand) -> Value:
+    """x * hardsigmoid(x)."""
+    return as_value(x).hardswish()
+
+
+# ---------------------------------------------------- over many values
+def max(values: Sequence[Operand]) -> Value:
+    """The largest of ``values``, one node; a tie shares the gradient evenly (PyTorch's max).
+
+    Python's own ``max(a, b)`` works on Values too (it compares their data) and
+    returns one of them, so its gradient all goes to that one.
+    """
+    return apply_nary(ops.MAX, list(values))
+
+
+def min(values: Sequence[Operand]) -> Value:
+    """The smallest of ``values``, one node; a tie shares the gradient evenly."""
+    return apply_nary(ops.MIN, list(values))
+
+
+def logsumexp(values: Sequence[Operand]) -> Value:
+    """log(sum(e**v)), one node whose local derivatives are the softmax; no overflow at +-1000."""
+    return apply_nary(ops.LOGSUMEXP, list(values))
+
+
+def _shifted(values: Sequence[Operand]) -> list[Value]:
+    """v - c for a constant c, the largest data (per sample): softmax does not change."""
+    nodes = [as_value(v) for v in values]
+    if not nodes:
+        raise ValueError("softmax: needs at least one value")
+    data = [v.data for v in nodes]
+    top = data[0]
+    for d in data[1:]:
+        top = np.maximum(top, d)
+    top = np.where(np.isfinite(top), top, 0.0)  # all -inf (or an inf): no shift
+    shift = float(top) if all(d.__class__ is float for d in data) else top
+    return [v - shift for v in nodes]
+
+
+def log_softmax(values: Sequence[Operand]) -> list[Value]:
+    """log(softmax(values)): v_i - logsumexp(values), one Value per input.
+
+    The inputs are first shifted by their largest value (a constant, which
+    changes nothing), so each result is exact to an ulp or two at +-1000 too.
+    """
+    shifted = _shifted(values)
+    total = logsumexp(shifted)
+    return [v - total for v in shifted]
+
+
+def softmax(values: Sequence[Operand]) -> list[Value]:
+    """e**v_i / sum_j e**v_j, one Value per input (each e**log_softmax_i: no overflow)."""
+    return [v.exp() for v in log_softmax(values)]
 
 
 def zero_grad(*values: Value | Iterable[Value]) -> None:

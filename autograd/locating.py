@@ -16,7 +16,7 @@ from autograd.graph import Graph, forward_data
 from autograd.ops import NARY, Op
 from autograd.text import fmt, table
 from autograd.value import Value
-from autograd.verify import check_eps, close, shifted
+from autograd.verify import call_like_forward, check_eps, close, shifted
 
 __all__ = ["LocateResult", "LocateRow", "locate", "locate_in"]
 
@@ -137,7 +137,8 @@ def locate_in(graph: Graph, eps: float, atol: float, rtol: float) -> LocateResul
             else:
                 num, two_sided = _op_difference(op, xs, i, eps)
             rule = rule.data if isinstance(rule, Value) else rule
-            if op.kink is not None and np.any(np.asarray(op.kink(xs[0]), dtype=bool)):
+            if op.kink is not None and np.any(np.asarray(call_like_forward(op.kink, op, xs),
+                                                         dtype=bool)):
                 status = "kink"
             elif not np.all(np.isfinite(np.asarray(num, dtype=np.float64))) or (
                     not two_sided and not np.all(np.isfinite(np.asarray(rule, dtype=np.float64)))):

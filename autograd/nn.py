@@ -79,6 +79,15 @@ ACTIVATIONS: dict[str, Activation] = {
     "cos": Value.cos,
     "erf": Value.erf,
     "abs": Value.__abs__,
+    "mish": Value.mish,
+    "selu": Value.selu,
+    "celu": Value.celu,  # alpha 1.0
+    "hardtanh": Value.hardtanh,  # [-1, 1]
+    "relu6": Value.relu6,
+    "softsign": Value.softsign,
+    "logsigmoid": Value.logsigmoid,
+    "hardsigmoid": Value.hardsigmoid,
+    "hardswish": Value.hardswish,
 }
 """The activations available by name.  ``"linear"`` (also ``None``) applies none.
 

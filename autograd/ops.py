@@ -20,8 +20,7 @@ from __future__ import annotations
 
 import math
 import operator
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from functools import lru_cache, reduce
 from typing import Any
 
@@ -42,10 +41,13 @@ from autograd._math import (
     normal_pdf,
     pow_base_slope,
     pow_exponent_slope,
+    pow_slope,
     recip,
     relu,
+    sech2,
     select,
     sigmoid,
+    sigmoid_slope,
     sign,
     sin,
     softplus,
@@ -53,83 +55,14 @@ from autograd._math import (
     step,
     tanh,
 )
+from autograd._row import NARY as NARY
+from autograd._row import Domain as Domain
+from autograd._row import Op as Op
+from autograd._row import at_zero, binary, unary
 
-NARY = -1  # arity of ops that take any number of inputs
-
-
-@dataclass(frozen=True)
-class Domain:
-    """A condition the inputs must meet, checked when the op is built.
-
-    ``ok`` is written with comparisons and ``|``/``&`` so that it works on a
-    float (giving a bool) and on a batch (giving a bool array) alike.
-    """
-
-    ok: Callable[..., Any]
-    error: type[Exception]
-    needs: str
-
-
-@dataclass(frozen=True)
-class Op:
-    """One row of the table."""
-
-    name: str
-    symbol: str  # what a drawing shows in the op's node
-    arity: int  # 1, 2 or NARY
-    forward: Callable[..., Any]
-    local: Callable[..., Any]
-    formula: tuple[str, ...]  # the local derivative(s) in words, for explain()
-    domain: tuple[Domain, ...] = ()
-    param: float | None = None  # the constant of leaky_relu, elu, x**n, c**x
-    kink: Callable[..., Any] | None = field(default=None, compare=False)
-    # The local derivatives when they do not depend on the point (add, sub):
-    # the same numbers ``local`` returns, kept so the float loop can skip the call.
-    constant: tuple[float, ...] | None = None
-    # How a node of this op is written from its inputs' names ("{0} + {1}"), and
-    # how tightly it binds (1: + -, 2: * /, 3: unary -, 4: **, 9: a call); "" is
-    # the call notation name(x, y).  Read by autograd.graph's display names.
-    notation: str = ""
-    precedence: int = 9
-    # The rule's shape, for the float loop of autograd.backward to apply without a
-    # call: "sum" (1, 1), "difference" (1, -1), "product" (y, x); "" for any other.
-    # tests/test_ops.py checks that each shape says what the rule computes.
-    shape: str = ""
-    # The autograd.op that made a custom row (None for the table's own rows).
-    source: Any = field(default=None, compare=False, repr=False)
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        from autograd.persist import reduce_row  # pickling is not the table's business
-
-        return reduce_row(self)
-
-    def __copy__(self) -> Op:
-        return self
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> Op:
-        return self  # a row is immutable: copies of a graph share it
-
-
-def _unary(name: str, symbol: str, forward: Callable[..., Any], local: Callable[..., Any],
-           formula: str, *domain: Domain, param: float | None = None,
-           kink: Callable[..., Any] | None = None, notation: str = "",
-           precedence: int = 9) -> Op:
-    return Op(name, symbol, 1, forward, local, (formula,), tuple(domain), param, kink,
-              notation=notation, precedence=precedence)
-
-
-def _binary(name: str, symbol: str, forward: Callable[..., Any], local: Callable[..., Any],
-            formula: tuple[str, str], *domain: Domain, constant: bool = False,
-            notation: str = "", precedence: int = 9, shape: str = "") -> Op:
-    # ``constant``: the rule does not depend on the point, so evaluate it once.
-    fixed = tuple(local(None, None, None)) if constant else None
-    return Op(name, symbol, 2, forward, local, formula, tuple(domain), constant=fixed,
-              notation=notation, precedence=precedence, shape=shape)
-
-
-def _at_zero(x: Any) -> Any:
-    """Where a kinked op (relu, abs, ...) is evaluated exactly at its kink."""
-    return x == 0.0
+_unary = unary
+_binary = binary
+_at_zero = at_zero
 
 
 # ------------------------------------------------------------------ binary ops
@@ -150,7 +83,7 @@ DIV = _binary(
 )
 POW = _binary(
     "pow", "**", operator.pow,
-    lambda x, y, z: (pow_base_slope(x, y), pow_exponent_slope(x, z)),
+    lambda x, y, z: (pow_slope(x, y, z), pow_exponent_slope(x, z)),
     ("y*x**(y-1)", "x**y*log(x)"),
     Domain(lambda x, y: (x != 0.0) | (y >= 0.0), ZeroDivisionError,
            "a nonzero base when the exponent is negative"),
@@ -176,21 +109,22 @@ SQRT = _unary("sqrt", "sqrt", sqrt, lambda x, z: 0.5 * recip(z), "1/(2*sqrt(x))"
 SIN = _unary("sin", "sin", sin, lambda x, z: cos(x), "cos(x)")
 COS = _unary("cos", "cos", cos, lambda x, z: -sin(x), "-sin(x)")
 ERF = _unary("erf", "erf", erf, lambda x, z: erf_slope(x), "2/sqrt(pi)*exp(-x**2)")
-# tanh' is written from the OUTPUT z = tanh(x): 1 - z**2.
-TANH = _unary("tanh", "tanh", tanh, lambda x, z: 1.0 - z * z, "1 - tanh(x)**2")
+# tanh' is written from the OUTPUT z = tanh(x): 1 - z**2.  Beyond |z| = 0.4 it is
+# computed as sech(x)**2 from x: 1 - z*z cancels (0 for |x| > 19, 100 ulps off at 3).
+TANH = _unary("tanh", "tanh", tanh, sech2, "1 - tanh(x)**2")
 # sigmoid' is written from the OUTPUT z = sigmoid(x): z * (1 - z).  Feeding this
 # formula the pre-activation x instead of z is the classic mistake (see the
-# seed text on sigmoid derivatives); here it always receives z.
-SIGMOID = _unary("sigmoid", "sigmoid", sigmoid, lambda x, z: z * (1.0 - z),
+# seed text on sigmoid derivatives); here it always receives z.  For x > 0, 1 - z
+# is computed as sigmoid(-x): 1 - z loses the small factor (2e8 ulps off at x = 20).
+SIGMOID = _unary("sigmoid", "sigmoid", sigmoid, sigmoid_slope,
                  "sigmoid(x)*(1 - sigmoid(x))")
 RELU = _unary("relu", "relu", relu, lambda x, z: step(x), "1 if x > 0 else 0",
-              kink=_at_zero)
+              kink=_at_zero, masks=True)
 SOFTPLUS = _unary("softplus", "softplus", softplus, lambda x, z: sigmoid(x), "sigmoid(x)")
 
 
 def _silu_local(x: Any, z: Any) -> Any:
-    s = sigmoid(x)
-    return s * (1.0 + x * (1.0 - s))
+    return sigmoid(x) * (1.0 + x * sigmoid(-x))  # 1 - sigmoid(x) as sigmoid(-x)
 
 
 SILU = _unary("silu", "silu", lambda x: x * sigmoid(x), _silu_local,
@@ -291,8 +225,28 @@ BATCH_MEAN = _unary("batch_mean", "mean batch", lambda x: float(np.mean(x)),
                     lambda x, z: full_like(x, 1.0 / batch_size(x)), "1/n for every sample",
                     notation="{0}.mean()")
 
+# ------------------------------------------------------------ every row
+# The families of the table, each a module of its own (read them the same way).
+from autograd import ops_activations, ops_elementary, ops_piecewise, ops_reductions  # noqa: E402
+from autograd.ops_activations import *  # noqa: E402, F403
+from autograd.ops_elementary import *  # noqa: E402, F403
+from autograd.ops_piecewise import *  # noqa: E402, F403
+from autograd.ops_reductions import *  # noqa: E402, F403
+
+ROWS: tuple[Op, ...] = (
+    ADD, SUB, MUL, DIV, POW, NEG, IDENTITY, ABS, EXP, LOG, SQRT, SIN, COS, ERF, TANH, SIGMOID,
+    RELU, SOFTPLUS, SILU, GELU, SUM, DOT, BATCH_SUM, BATCH_MEAN,
+    *ops_elementary.ROWS, *ops_piecewise.ROWS, *ops_activations.ROWS, *ops_reductions.ROWS,
+)
+"""Every row of the table with fixed constants (the parametric rows leaky_relu, elu,
+x**n, c**x, hardtanh and celu come from their functions, ``leaky_relu_op(slope)``, ...)."""
+
 UNARY_FUNCTIONS: dict[str, Op] = {
     op.name: op
-    for op in (ABS, EXP, LOG, SQRT, SIN, COS, ERF, TANH, SIGMOID, RELU, SOFTPLUS, SILU, GELU)
+    for op in (ABS, EXP, LOG, SQRT, SIN, COS, ERF, TANH, SIGMOID, RELU, SOFTPLUS, SILU, GELU,
+               *(row for row in ROWS if row.arity == 1 and row.method))
 }
 """The one-argument functions by name (for the expression parser and nn activations)."""
+
+BINARY_FUNCTIONS: dict[str, Op] = {op.name: op for op in ROWS if op.arity == 2 and op.method}
+"""The two-argument functions by name: atan2, hypot, logaddexp, maximum, minimum."""

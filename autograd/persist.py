@@ -15,10 +15,10 @@ that made it, whose functions pickle if they are module-level functions.
 
 from __future__ import annotations
 
+import importlib
 import sys
 from typing import Any
 
-from autograd import ops
 from autograd.graph import topological_order
 from autograd.ops import Op
 from autograd.value import Value
@@ -92,37 +92,51 @@ def copy_graph(v: Value, memo: dict[int, Any]) -> Value:
 
 
 # ---------------------------------------------------------------- rows
-def _builtin_row(name: str) -> Op:
-    row = getattr(ops, name, None)
+def _table_modules() -> list[Any]:
+    """The modules the derivative table's rows live in (ops and its families)."""
+    return [m for name, m in sorted(sys.modules.items())
+            if name == "autograd.ops" or name.startswith("autograd.ops_")]
+
+
+def _builtin_row(module: str, name: str) -> Op:
+    row = getattr(sys.modules.get(module) or importlib.import_module(module), name, None)
     if not isinstance(row, Op):
-        raise ValueError(f"unpickling: this autograd has no op row named {name!r}")
+        raise ValueError(f"unpickling: this autograd has no op row {module}.{name}")
     return row
 
 
-def _made_row(factory: str, param: Any) -> Op:
-    return getattr(ops, factory)(param)
+def _made_row(module: str, factory: str, param: Any) -> Op:
+    made = getattr(importlib.import_module(module), factory)(param)
+    if not isinstance(made, Op):
+        raise ValueError(f"unpickling: {module}.{factory} does not make an op row")
+    return made
 
 
 def _custom_row(custom: Any) -> Op:
-    return custom.row
+    row = custom.row
+    if not isinstance(row, Op):
+        raise ValueError("unpickling: a custom op without its row")
+    return row
 
 
 def reduce_row(row: Op) -> tuple[Any, ...]:
     """``row.__reduce__()``: a reference to a row, never its functions' code."""
     if row.source is not None:
         return (_custom_row, (row.source,))
-    for module in [m for name, m in sys.modules.items() if name.startswith("autograd.ops")]:
+    modules = _table_modules()
+    for module in modules:
         for name, value in vars(module).items():
             if value is row:
-                return (_builtin_row, (name,))
-    for name, factory in vars(ops).items():
-        if callable(factory) and hasattr(factory, "cache_info") and row.param is not None:
-            try:
-                made = factory(row.param)
-            except (TypeError, ValueError):
-                continue
-            if isinstance(made, Op) and (made.name, made.param, made.arity) == (
-                    row.name, row.param, row.arity):
-                return (_made_row, (name, row.param))
-    raise TypeError(f"op {row.name!r} cannot be pickled: it is not a row of autograd.ops "
-                    "nor made by autograd.op")
+                return (_builtin_row, (module.__name__, name))
+    for module in modules:
+        for name, factory in vars(module).items():
+            if callable(factory) and hasattr(factory, "cache_info") and row.param is not None:
+                try:
+                    made = factory(row.param)
+                except (TypeError, ValueError):
+                    continue
+                if isinstance(made, Op) and (made.name, made.param, made.arity) == (
+                        row.name, row.param, row.arity):
+                    return (_made_row, (module.__name__, name, row.param))
+    raise TypeError(f"op {row.name!r} cannot be pickled: it is not a row of the derivative "
+                    "table nor made by autograd.op")

@@ -18,8 +18,9 @@ entered the graph as an operand or a ``requires_grad=False`` Value, and
 from __future__ import annotations
 
 import numbers
+import operator
 from collections.abc import Callable, Sequence
-from typing import Any, Union
+from typing import Any, ClassVar, Union
 
 import numpy as np
 
@@ -363,6 +364,100 @@ class Value:
             return apply1(ops.exp_base_op(float(other)), self)
         return apply2(ops.POW, other, self)
 
+    def celu(self, alpha: float = 1.0) -> Value:
+        """x for x > 0, alpha * (e**(x/alpha) - 1) otherwise (alpha > 0)."""
+        a = _param(alpha, "celu", "alpha")
+        if a <= 0.0:
+            raise ValueError(f"celu: alpha must be positive, got {alpha!r}")
+        return apply1(ops.celu_op(a), self)
+
+    def hardtanh(self, min_val: float = -1.0, max_val: float = 1.0) -> Value:
+        """x clipped to [min_val, max_val]; slope 1 strictly inside, 0 at the bounds (PyTorch's)."""
+        lo, hi = _param(min_val, "hardtanh", "min_val"), _param(max_val, "hardtanh", "max_val")
+        if lo > hi:
+            raise ValueError(f"hardtanh: min_val {lo!r} is above max_val {hi!r}")
+        return apply1(ops.hardtanh_op(lo, hi), self)
+
+    def clamp(self, min: Operand | None = None, max: Operand | None = None) -> Value:
+        """min(max(x, min), max), one node; the bounds may be numbers or Values.
+
+        As PyTorch's clamp: the gradient goes to x inside [min, max] (bounds
+        included), to the bound that clips it outside, and to ``max`` when
+        min > max (and, as PyTorch's, to no input when x < min == max).
+        Either bound may be None (no bound on that side).
+        """
+        if min is None and max is None:
+            raise TypeError("clamp: give min, max or both")
+        lo = -np.inf if min is None else min
+        hi = np.inf if max is None else max
+        return apply_nary(ops.CLAMP, [self, lo, hi])
+
+    # ------------------------------------------------ comparisons (of the data)
+    # <, <=, >, >= compare .data and give a bool (a bool array for a batch), so
+    # sorted(values), max(a, b) and `if v > 0:` work as for floats.  == is left
+    # as identity, so Values stay usable as dict keys and in sets.
+    def __lt__(self, other: Any) -> Any:
+        return _compare(operator.lt, self, other)
+
+    def __le__(self, other: Any) -> Any:
+        return _compare(operator.le, self, other)
+
+    def __gt__(self, other: Any) -> Any:
+        return _compare(operator.gt, self, other)
+
+    def __ge__(self, other: Any) -> Any:
+        return _compare(operator.ge, self, other)
+
+    def __round__(self, ndigits: int | None = None) -> Value:
+        if ndigits is not None:
+            raise TypeError("round(v, ndigits) is not an op of the table; round(v) rounds to an integer")
+        return apply1(ops.ROUND, self)
+
+    def __floor__(self) -> Value:
+        return apply1(ops.FLOOR, self)
+
+    def __ceil__(self) -> Value:
+        return apply1(ops.CEIL, self)
+
+    def __trunc__(self) -> Value:
+        return apply1(ops.TRUNC, self)
+
+    # Methods made from the table's rows that name one (``Op.method``), below the
+    # class; declared here so that type checkers see them.
+    tan: ClassVar[Callable[[Value], Value]]
+    asin: ClassVar[Callable[[Value], Value]]
+    acos: ClassVar[Callable[[Value], Value]]
+    atan: ClassVar[Callable[[Value], Value]]
+    sinh: ClassVar[Callable[[Value], Value]]
+    cosh: ClassVar[Callable[[Value], Value]]
+    asinh: ClassVar[Callable[[Value], Value]]
+    acosh: ClassVar[Callable[[Value], Value]]
+    atanh: ClassVar[Callable[[Value], Value]]
+    log1p: ClassVar[Callable[[Value], Value]]
+    expm1: ClassVar[Callable[[Value], Value]]
+    log2: ClassVar[Callable[[Value], Value]]
+    log10: ClassVar[Callable[[Value], Value]]
+    exp2: ClassVar[Callable[[Value], Value]]
+    cbrt: ClassVar[Callable[[Value], Value]]
+    erfc: ClassVar[Callable[[Value], Value]]
+    sign: ClassVar[Callable[[Value], Value]]
+    floor: ClassVar[Callable[[Value], Value]]
+    ceil: ClassVar[Callable[[Value], Value]]
+    round: ClassVar[Callable[[Value], Value]]
+    trunc: ClassVar[Callable[[Value], Value]]
+    mish: ClassVar[Callable[[Value], Value]]
+    selu: ClassVar[Callable[[Value], Value]]
+    softsign: ClassVar[Callable[[Value], Value]]
+    logsigmoid: ClassVar[Callable[[Value], Value]]
+    hardsigmoid: ClassVar[Callable[[Value], Value]]
+    hardswish: ClassVar[Callable[[Value], Value]]
+    relu6: ClassVar[Callable[[Value], Value]]
+    atan2: ClassVar[Callable[[Value, Operand], Value]]
+    hypot: ClassVar[Callable[[Value, Operand], Value]]
+    logaddexp: ClassVar[Callable[[Value, Operand], Value]]
+    maximum: ClassVar[Callable[[Value, Operand], Value]]
+    minimum: ClassVar[Callable[[Value, Operand], Value]]
+
     # binary dunders are made from the table below the class
     __add__: Callable[[Value, Operand], Value]
     __radd__: Callable[[Value, Operand], Value]
@@ -372,6 +467,10 @@ class Value:
     __rmul__: Callable[[Value, Operand], Value]
     __truediv__: Callable[[Value, Operand], Value]
     __rtruediv__: Callable[[Value, Operand], Value]
+    __mod__: Callable[[Value, Operand], Value]
+    __rmod__: Callable[[Value, Operand], Value]
+    __floordiv__: Callable[[Value, Operand], Value]
+    __rfloordiv__: Callable[[Value, Operand], Value]
 
 
 _new = object.__new__
@@ -394,6 +493,15 @@ def _param(x: Any, op: str, name: str) -> float:
     if not _is_scalar(x) or not np.isfinite(float(x)):
         raise TypeError(f"{op}: {name} must be a finite real number, got {x!r}")
     return float(x)
+
+
+def _compare(test: Callable[[Any, Any], Any], a: Value, b: Any) -> Any:
+    """``test`` on the data of a Value and a Value, number or array (NotImplemented otherwise)."""
+    if b.__class__ is Value:
+        return test(a.data, b.data)
+    if _is_scalar(b) or isinstance(b, np.ndarray):
+        return test(a.data, b)
+    return NotImplemented
 
 
 def lift(x: Any) -> Value | None:
@@ -552,7 +660,8 @@ def _binary_methods(op: Op) -> tuple[Callable[..., Value], Callable[..., Value]]
     def reflected(self: Value, other: Any) -> Value:
         return apply2(op, other, self)
 
-    dunder = {"add": "add", "sub": "sub", "mul": "mul", "div": "truediv"}[op.name]
+    dunder = {"add": "add", "sub": "sub", "mul": "mul", "div": "truediv", "mod": "mod",
+              "floordiv": "floordiv"}[op.name]
     method.__name__, reflected.__name__ = f"__{dunder}__", f"__r{dunder}__"
     method.__qualname__, reflected.__qualname__ = f"Value.__{dunder}__", f"Value.__r{dunder}__"
     article = "an" if op.name == "add" else "a"
@@ -565,6 +674,31 @@ Value.__add__, Value.__radd__ = _binary_methods(ops.ADD)
 Value.__sub__, Value.__rsub__ = _binary_methods(ops.SUB)
 Value.__mul__, Value.__rmul__ = _binary_methods(ops.MUL)
 Value.__truediv__, Value.__rtruediv__ = _binary_methods(ops.DIV)
+Value.__mod__, Value.__rmod__ = _binary_methods(ops.MOD)
+Value.__floordiv__, Value.__rfloordiv__ = _binary_methods(ops.FLOORDIV)
+
+
+def _table_method(op: Op) -> Callable[..., Value]:
+    """The Value method of a row that names one: ``v.tan()``, ``v.atan2(x)``."""
+    if op.arity == 1:
+        def method(self: Value) -> Value:
+            return apply1(op, self)
+    else:
+        def method(self: Value, other: Any) -> Value:  # type: ignore[misc]
+            result = apply2(op, self, other)
+            if result is NotImplemented:
+                raise TypeError(f"{op.name}: the other input must be a Value or a number, "
+                                f"not {type(other).__name__}")
+            return result
+    method.__name__ = op.method
+    method.__qualname__ = f"Value.{op.method}"
+    method.__doc__ = f"{op.name}, a row of the derivative table (d/dx = {op.formula[0]})."
+    return method
+
+
+for _row in ops.ROWS:
+    if _row.method:
+        setattr(Value, _row.method, _table_method(_row))
 
 
 def apply_nary(op: Op, args: Sequence[Any]) -> Value:

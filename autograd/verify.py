@@ -25,11 +25,13 @@ from typing import Any
 import numpy as np
 
 from autograd.graph import Graph, pick
+from autograd.ops import NARY, Op
 from autograd.text import clean, fmt, table
 from autograd.value import Value, describe
 
 __all__ = [
     "CheckResult",
+    "call_like_forward",
     "check",
     "check_eps",
     "check_sample",
@@ -105,27 +107,41 @@ def errors(a: float, n: float) -> tuple[float, float]:
 
 
 def kinks_crossed(graph: Graph, plus: Mapping[Value, Any], minus: Mapping[Value, Any]
-                   ) -> list[str]:
-    """Kinked ops (relu, abs...) that a perturbation moved onto or across their kink.
+                  ) -> list[str]:
+    """Kinked ops (relu, abs, floor, maximum...) that a perturbation moved onto or across a kink.
 
-    A kinked op counts when its input moved between the two perturbed
-    evaluations and either sat exactly at the kink in the recorded graph or
-    changed sign between them (the built-in kinks are at 0).
+    A kinked op counts when an input moved between the two perturbed
+    evaluations and either sat exactly at a kink in the recorded graph or
+    changed piece between them (``Op.piece``; by default the sign of the first
+    input: the kinks of relu, abs, leaky_relu and elu are at 0).
     """
     found = []
     for node in graph.nodes:
         op = node._row
         if op is None or op.kink is None:
             continue
-        parent = node.parents[0]
-        xp, xm = plus[parent], minus[parent]
-        moved = np.asarray(xp) != np.asarray(xm)
-        at = np.asarray(op.kink(parent.data), dtype=bool)
-        crossed = np.sign(xp) != np.sign(xm)
+        parents = node.parents
+        xs, xp, xm = [p.data for p in parents], [plus[p] for p in parents], [minus[p] for p in parents]
+        moved = np.zeros(np.shape(node.data), dtype=bool)
+        for a, b in zip(xp, xm):
+            moved = moved | (np.asarray(a) != np.asarray(b))
+        at = np.asarray(call_like_forward(op.kink, op, xs), dtype=bool)
+        if op.piece is None:
+            crossed = np.sign(xp[0]) != np.sign(xm[0])
+        else:
+            with np.errstate(all="ignore"):
+                crossed = (np.asarray(call_like_forward(op.piece, op, xp))
+                           != np.asarray(call_like_forward(op.piece, op, xm)))
         if np.any(moved & (at | crossed)):
+            parent = parents[0]
             found.append(f"{op.name} at {graph.name(node)} "
                          f"(input {graph.name(parent)} = {fmt(parent.data)})")
     return found
+
+
+def call_like_forward(fn: Any, op: Op, xs: Sequence[Any]) -> Any:
+    """``fn`` called like ``op.forward``: on the inputs, or on their list for an n-ary op."""
+    return fn(list(xs)) if op.arity == NARY else fn(*xs)
 
 
 # ------------------------------------------------------------------ check

@@ -29,7 +29,25 @@ OPS: dict[str, int] = {
     "relu": 1, "leaky_relu": 1, "elu": 1, "softplus": 1, "silu": 1, "gelu": 1,
     "sin": 1, "cos": 1, "erf": 1, "square": 1, "cube": 1, "inv": 1, "root": 1,
     "sum": -1, "dot": -1,
+    # trigonometric, hyperbolic, exponential and logarithmic
+    "tan": 1, "asin": 1, "acos": 1, "atan": 1, "sinh": 1, "cosh": 1, "asinh": 1, "acosh": 1,
+    "atanh": 1, "atan2": 2, "hypot": 2, "log1p": 1, "expm1": 1, "log2": 1, "log10": 1,
+    "exp2": 1, "cbrt": 1, "erfc": 1, "logaddexp": 2,
+    # piecewise
+    "sign": 1, "floor": 1, "ceil": 1, "round": 1, "trunc": 1, "clamp": 3, "maximum": 2,
+    "minimum": 2, "mod": 2, "floordiv": 2,
+    # activations
+    "mish": 1, "selu": 1, "celu": 1, "hardtanh": 1, "relu6": 1, "softsign": 1,
+    "logsigmoid": 1, "hardsigmoid": 1, "hardswish": 1,
+    # over many values
+    "max": -1, "min": -1, "logsumexp": -1,
 }
+# ops whose PyTorch derivative is not float64-exact: hardsigmoid' is a float32 1/6 there
+# (3e-8 off; tests/test_ops.py checks the engine's against sympy instead)
+TORCH_IMPRECISE = ("hardsigmoid",)
+# ops whose derivative jumps (or whose value jumps) somewhere: no central differences
+PIECEWISE = ("sign", "floor", "ceil", "round", "trunc", "clamp", "maximum", "minimum", "mod",
+             "floordiv", "hardtanh", "relu6", "hardsigmoid", "hardswish", "selu", "max", "min")
 C = 1.5  # the constant used by the reflected ops
 
 
@@ -89,6 +107,11 @@ def _pos(u: Any) -> Any:
     return u * u + 0.5
 
 
+def _unit(u: Any) -> Any:
+    """u / (1 + u*u), in [-1/2, 1/2]: inside the domain of asin, acos and atanh."""
+    return u / (1 + u * u)
+
+
 def _dot_generic(args: tuple[Any, ...]) -> Any:
     n = len(args) // 2
     total = args[-1]
@@ -115,11 +138,67 @@ def engine_table() -> dict[str, Callable[..., Any]]:
         "root": lambda a: _pos(a) ** 0.5,
         "sum": lambda *a: autograd.sum(a),
         "dot": lambda *a: autograd.dot(a[: len(a) // 2], a[len(a) // 2: -1], a[-1]),
+        "tan": lambda a: a.tan(), "asin": lambda a: _unit(a).asin(), "acos": lambda a: _unit(a).acos(),
+        "atan": lambda a: a.atan(), "sinh": lambda a: a.sinh(), "cosh": lambda a: a.cosh(),
+        "asinh": lambda a: a.asinh(), "acosh": lambda a: (_pos(a) + 1.0).acosh(),
+        "atanh": lambda a: _unit(a).atanh(), "atan2": lambda a, b: a.atan2(b),
+        "hypot": lambda a, b: a.hypot(b), "log1p": lambda a: (_pos(a) - 1.0).log1p(),
+        "expm1": lambda a: a.expm1(), "log2": lambda a: _pos(a).log2(),
+        "log10": lambda a: _pos(a).log10(), "exp2": lambda a: a.exp2(), "cbrt": lambda a: (-_pos(a)).cbrt(),
+        "erfc": lambda a: a.erfc(), "logaddexp": lambda a, b: a.logaddexp(b),
+        "sign": lambda a: a.sign() * a, "floor": lambda a: (3.0 * a).floor() + a,
+        "ceil": lambda a: (3.0 * a).ceil() * a, "round": lambda a: (3.0 * a).round() + a * a,
+        "trunc": lambda a: (3.0 * a).trunc() * a, "clamp": lambda a, b, c: a.clamp(b, c),
+        "maximum": lambda a, b: a.maximum(b), "minimum": lambda a, b: a.minimum(b),
+        "mod": lambda a, b: a % _pos(b), "floordiv": lambda a, b: (3.0 * a) // _pos(b) + a,
+        "mish": lambda a: a.mish(), "selu": lambda a: a.selu(), "celu": lambda a: a.celu(0.5),
+        "hardtanh": lambda a: a.hardtanh(), "relu6": lambda a: (4.0 * a).relu6(),
+        "softsign": lambda a: a.softsign(), "logsigmoid": lambda a: a.logsigmoid(),
+        "hardsigmoid": lambda a: (2.0 * a).hardsigmoid(), "hardswish": lambda a: (2.0 * a).hardswish(),
+        "max": lambda *a: autograd.max(a), "min": lambda *a: autograd.min(a),
+        "logsumexp": lambda *a: autograd.logsumexp(a),
     }
+
+
+def _flat_functions() -> tuple[Any, Any, Any]:
+    """floor, ceiling and sign for sympy with derivative 0 (away from their jumps, where the
+    oracles are evaluated): sympy's own leave an unevaluated Derivative that its
+    second derivative cannot simplify.  exact() turns them back into floor/ceiling."""
+    import sympy as sp
+
+    class Floor0(sp.Function):
+        is_extended_real = True
+
+        def fdiff(self, argindex: int = 1) -> Any:
+            return sp.S.Zero
+
+    class Ceil0(sp.Function):
+        is_extended_real = True
+
+        def fdiff(self, argindex: int = 1) -> Any:
+            return sp.S.Zero
+
+    class Sign0(sp.Function):
+        is_extended_real = True
+
+        def fdiff(self, argindex: int = 1) -> Any:
+            return sp.S.Zero
+
+    return Floor0, Ceil0, Sign0
+
+
+FLOOR0, CEIL0, SIGN0 = _flat_functions()
+
+
+def _abs0(u: Any) -> Any:
+    """|u| as u * sign(u) with the flat sign: its derivatives are sympy's away from 0."""
+    return u * SIGN0(u)
 
 
 def sympy_table() -> dict[str, Callable[..., Any]]:
     import sympy as sp
+
+    floor, ceiling = FLOOR0, CEIL0
 
     def piecewise(pos: Any, neg: Any, u: Any) -> Any:
         return sp.Piecewise((pos, u > 0), (neg, True))
@@ -129,7 +208,7 @@ def sympy_table() -> dict[str, Callable[..., Any]]:
         "div": lambda a, b: a / _pos(b), "pow": lambda a, b: _pos(a) ** b,
         "radd": lambda a: C + a, "rsub": lambda a: C - a, "rmul": lambda a: C * a,
         "rdiv": lambda a: C / _pos(a), "rpow": lambda a: sp.Float(C) ** a,
-        "neg": lambda a: -a, "abs": sp.Abs, "exp": sp.exp, "log": lambda a: sp.log(_pos(a)),
+        "neg": lambda a: -a, "abs": lambda a: a * SIGN0(a), "exp": sp.exp, "log": lambda a: sp.log(_pos(a)),
         "sqrt": lambda a: sp.sqrt(_pos(a)), "tanh": sp.tanh,
         "sigmoid": lambda a: 1 / (1 + sp.exp(-a)),
         "relu": lambda a: piecewise(a, 0, a),
@@ -142,7 +221,38 @@ def sympy_table() -> dict[str, Callable[..., Any]]:
         "root": lambda a: sp.sqrt(_pos(a)),
         "sum": lambda *a: sp.Add(*a, evaluate=True),
         "dot": lambda *a: _dot_generic(a),
+        "tan": sp.tan, "asin": lambda a: sp.asin(_unit(a)), "acos": lambda a: sp.acos(_unit(a)),
+        "atan": sp.atan, "sinh": sp.sinh, "cosh": sp.cosh, "asinh": sp.asinh,
+        "acosh": lambda a: sp.acosh(_pos(a) + 1), "atanh": lambda a: sp.atanh(_unit(a)),
+        "atan2": sp.atan2, "hypot": lambda a, b: sp.sqrt(a * a + b * b),
+        "log1p": lambda a: sp.log(_pos(a)), "expm1": lambda a: sp.exp(a) - 1,
+        "log2": lambda a: sp.log(_pos(a)) / sp.log(2), "log10": lambda a: sp.log(_pos(a)) / sp.log(10),
+        "exp2": lambda a: 2**a, "cbrt": lambda a: -(_pos(a) ** sp.Rational(1, 3)),
+        "erfc": sp.erfc, "logaddexp": lambda a, b: sp.log(sp.exp(a) + sp.exp(b)),
+        "sign": lambda a: SIGN0(a) * a, "floor": lambda a: floor(3 * a) + a,
+        "ceil": lambda a: ceiling(3 * a) * a, "round": lambda a: floor(3 * a + sp.S.Half) + a * a,
+        "trunc": lambda a: SIGN0(a) * floor(_abs0(3 * a)) * a,
+        "clamp": lambda a, b, c: sp.Piecewise((c, b > c), (b, a < b), (c, a > c), (a, True)),
+        "maximum": lambda a, b: piecewise(a, b, a - b), "minimum": lambda a, b: piecewise(b, a, a - b),
+        "mod": lambda a, b: a - _pos(b) * floor(a / _pos(b)),
+        "floordiv": lambda a, b: floor(3 * a / _pos(b)) + a,
+        "mish": lambda a: a * sp.tanh(sp.log(1 + sp.exp(a))),
+        "selu": lambda a: SELU_SCALE * piecewise(a, SELU_ALPHA * (sp.exp(a) - 1), a),
+        "celu": lambda a: piecewise(a, sp.S.Half * (sp.exp(2 * a) - 1), a),
+        "hardtanh": lambda a: sp.Piecewise((-1, a < -1), (1, a > 1), (a, True)),
+        "relu6": lambda a: sp.Piecewise((0, 4 * a < 0), (6, 4 * a > 6), (4 * a, True)),
+        "softsign": lambda a: a / (1 + _abs0(a)), "logsigmoid": lambda a: -sp.log(1 + sp.exp(-a)),
+        "hardsigmoid": lambda a: sp.Piecewise((0, 2 * a < -3), (1, 2 * a > 3), (2 * a / 6 + sp.S.Half, True)),
+        "hardswish": lambda a: sp.Piecewise((0, 2 * a < -3), (2 * a, 2 * a > 3),
+                                            (2 * a * (2 * a + 3) / 6, True)),
+        "max": lambda *a: sp.Max(*a), "min": lambda *a: sp.Min(*a),
+        "logsumexp": lambda *a: sp.log(sp.Add(*[sp.exp(v) for v in a])),
     }
+
+
+# SELU's constants to 32 digits (the engine's are these rounded to float64)
+SELU_ALPHA = 1.6732632423543772848170429916717
+SELU_SCALE = 1.0507009873554804934193349852946
 
 
 def torch_table(torch: Any) -> dict[str, Callable[..., Any]]:
@@ -162,6 +272,26 @@ def torch_table(torch: Any) -> dict[str, Callable[..., Any]]:
         "root": lambda a: _pos(a) ** 0.5,
         "sum": lambda *a: sum(a[1:], a[0]),
         "dot": lambda *a: _dot_generic(a),
+        "tan": torch.tan, "asin": lambda a: torch.asin(_unit(a)), "acos": lambda a: torch.acos(_unit(a)),
+        "atan": torch.atan, "sinh": torch.sinh, "cosh": torch.cosh, "asinh": torch.asinh,
+        "acosh": lambda a: torch.acosh(_pos(a) + 1.0), "atanh": lambda a: torch.atanh(_unit(a)),
+        "atan2": torch.atan2, "hypot": torch.hypot, "log1p": lambda a: torch.log1p(_pos(a) - 1.0),
+        "expm1": torch.expm1, "log2": lambda a: torch.log2(_pos(a)),
+        "log10": lambda a: torch.log10(_pos(a)), "exp2": torch.exp2,
+        "cbrt": lambda a: -(_pos(a) ** (1.0 / 3.0)),  # torch has no cbrt; -pos: away from its pole
+        "erfc": torch.erfc, "logaddexp": torch.logaddexp,
+        "sign": lambda a: torch.sign(a) * a, "floor": lambda a: torch.floor(3.0 * a) + a,
+        "ceil": lambda a: torch.ceil(3.0 * a) * a, "round": lambda a: torch.round(3.0 * a) + a * a,
+        "trunc": lambda a: torch.trunc(3.0 * a) * a, "clamp": torch.clamp,
+        "maximum": torch.maximum, "minimum": torch.minimum,
+        "mod": lambda a, b: torch.remainder(a, _pos(b)),
+        "floordiv": lambda a, b: torch.div(3.0 * a, _pos(b), rounding_mode="floor") + a,
+        # alpha 0.5: torch computes celu' with alpha in float32, 2e-8 off for alpha = 0.7
+        "mish": f.mish, "selu": f.selu, "celu": lambda a: f.celu(a, 0.5), "hardtanh": f.hardtanh,
+        "relu6": lambda a: f.relu6(4.0 * a), "softsign": f.softsign, "logsigmoid": f.logsigmoid,
+        "hardsigmoid": lambda a: f.hardsigmoid(2.0 * a), "hardswish": lambda a: f.hardswish(2.0 * a),
+        "max": lambda *a: torch.max(torch.stack(a)), "min": lambda *a: torch.min(torch.stack(a)),
+        "logsumexp": lambda *a: torch.logsumexp(torch.stack(a), 0),
     }
 
 

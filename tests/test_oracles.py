@@ -17,14 +17,27 @@ from typing import Any
 import mpmath
 import pytest
 import sympy as sp
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, given, reject, settings
 from hypothesis import strategies as st
 
 import autograd
 from autograd import Value
-from tests.graphs import OPS, Recipe, build, engine_table, finite, recipes, sympy_table
+from tests.graphs import (
+    CEIL0,
+    FLOOR0,
+    OPS,
+    PIECEWISE,
+    SIGN0,
+    TORCH_IMPRECISE,
+    Recipe,
+    build,
+    engine_table,
+    finite,
+    recipes,
+    sympy_table,
+)
 
-KINKED = ("abs", "relu", "leaky_relu", "elu")
+KINKED = ("abs", "relu", "leaky_relu", "elu", *PIECEWISE)
 SETTINGS = settings(max_examples=150, deadline=None,
                     suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow])
 
@@ -34,8 +47,20 @@ def engine_graph(recipe: Recipe) -> tuple[list[Value], Value]:
         leaves, root = build(recipe, lambda i, v: Value(v, label=f"x{i}"), engine_table())
     except (OverflowError, ValueError, ZeroDivisionError):
         assume(False)
-    assume(all(finite(float(n.data)) for n in autograd.topological_order(root)))
+    nodes = autograd.topological_order(root)
+    assume(all(finite(float(n.data)) for n in nodes))
+    assume(not any(on_kink(n) for n in nodes))  # a tie of max, an integer into floor, ...
     return leaves, root
+
+
+def on_kink(node: Value) -> bool:
+    """True when the node's op sits exactly on one of its kinks (the derivative there is a
+    convention, checked against PyTorch in tests/test_ops.py, not a sympy derivative)."""
+    op = node._row
+    if op is None or op.kink is None:
+        return False
+    data = [p.data for p in node.parents]
+    return bool(op.kink(data) if op.arity == -1 else op.kink(*data))
 
 
 def sympy_graph(recipe: Recipe) -> tuple[list[Any], Any]:
@@ -47,12 +72,31 @@ def sympy_graph(recipe: Recipe) -> tuple[list[Any], Any]:
 def exact(expr: Any, symbols: list[Any], point: tuple[float, ...]) -> float:
     """Evaluate a sympy expression at a float point with 40 significant digits.
 
-    Away from a kink the derivative of sign() is 0, so DiracDelta terms drop.
+    Away from a kink the derivative of sign() is 0, so DiracDelta terms drop;
+    the tables' floor and ceiling have derivative 0 and Heaviside (the
+    derivative of Max and Min) is its value away from 0.
     """
-    expr = expr.replace(sp.DiracDelta, lambda *args: sp.S.Zero)
-    with mpmath.workdps(40):
-        f = sp.lambdify(symbols, expr, modules="mpmath")
-        return float(f(*[mpmath.mpf(v) for v in point]))
+    try:
+        expr = expr.replace(sp.DiracDelta, lambda *args: sp.S.Zero)
+        expr = expr.replace(FLOOR0, sp.floor).replace(CEIL0, sp.ceiling).replace(SIGN0, sp.sign)
+        expr = expr.replace(sp.Heaviside, lambda u, *rest: sp.Piecewise((1, u > 0), (0, True)))
+        with mpmath.workdps(40):
+            f = sp.lambdify(symbols, expr, modules="mpmath")
+            return float(f(*[mpmath.mpf(v) for v in point]))
+    except (RecursionError, ValueError):
+        # sympy itself gives up (deeply nested Piecewise, an unevaluated Derivative it
+        # cannot print): no exact oracle for this example; the others still run
+        reject()
+        raise  # unreachable: reject() raises
+
+
+def symbolic(recipe: Recipe) -> tuple[list[Any], Any]:
+    """The recipe in sympy; an example sympy cannot build (it recurses too deep) is skipped."""
+    try:
+        return sympy_graph(recipe)
+    except RecursionError:
+        reject()
+        raise  # unreachable: reject() raises
 
 
 def close(ours: float, oracle: float, rel: float = 1e-9) -> bool:
@@ -69,7 +113,7 @@ def unique_leaves(recipe: Recipe) -> list[int]:
 def test_values_and_first_derivatives_match_sympy(recipe: Recipe) -> None:
     leaves, root = engine_graph(recipe)
     root.backward()
-    symbols, expr = sympy_graph(recipe)
+    symbols, expr = symbolic(recipe)
     assert close(float(root.data), exact(expr, symbols, recipe.leaves)), str(recipe)
     for leaf, sym in zip(leaves, symbols):
         oracle = exact(sp.diff(expr, sym), symbols, recipe.leaves)
@@ -81,7 +125,7 @@ def test_values_and_first_derivatives_match_sympy(recipe: Recipe) -> None:
 @given(recipes(max_leaves=2, max_steps=6))
 def test_second_derivatives_match_sympy(recipe: Recipe) -> None:
     leaves, root = engine_graph(recipe)
-    symbols, expr = sympy_graph(recipe)
+    symbols, expr = symbolic(recipe)
     first = autograd.gradients(root, leaves, create_graph=True, allow_unused=True)
     for i, gi in enumerate(first):
         assert isinstance(gi, Value)
@@ -159,7 +203,7 @@ except ImportError:  # pragma: no cover
 
 @pytest.mark.skipif(not torch_available, reason="PyTorch is not installed")
 @SETTINGS
-@given(recipes())
+@given(recipes(ops=tuple(op for op in OPS if op not in TORCH_IMPRECISE)))
 def test_first_and_second_derivatives_match_torch(recipe: Recipe) -> None:
     import torch
 

@@ -1,0 +1,98 @@
+"""Rows of the derivative table: the activations of ``torch.nn.functional``.
+
+Part of the table of :mod:`autograd.ops` (which lists every row).  At their
+corners they follow PyTorch (checked against it in tests/test_ops.py):
+hardtanh, relu6 and hardsigmoid have slope 0 at their bounds, hardswish has
+slope 0 at -3 and 1 at 3, selu'(0) = scale * alpha (the left side).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+
+from autograd._math import (
+    celu,
+    clip,
+    elu,
+    elu_slope,
+    hardsigmoid,
+    hardswish,
+    hardswish_slope,
+    interior,
+    mish,
+    mish_slope,
+    sigmoid,
+    softplus,
+    softsign,
+    softsign_slope,
+)
+from autograd._row import Op, at_zero, unary
+
+__all__ = [
+    "CELU", "HARDSIGMOID", "HARDSWISH", "HARDTANH", "LOGSIGMOID", "MISH", "RELU6", "SELU",
+    "SELU_ALPHA", "SELU_SCALE", "SOFTSIGN", "celu_op", "hardtanh_op",
+]
+
+
+# SELU's constants (Klambauer et al. 2017), as PyTorch's
+SELU_ALPHA = 1.6732632423543772848170429916717
+SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def _bounds(lo: float, hi: float) -> tuple[Any, Any]:
+    """kink and piece of a function with corners at lo and hi."""
+    return ((lambda x: (x == lo) | (x == hi)),
+            (lambda x: np.where(x <= lo, -1, np.where(x >= hi, 1, 0))))
+
+
+#                 forward z = f(x)     local derivative dz/dx
+MISH = unary("mish", "mish", mish, lambda x, z: mish_slope(x),
+             "tanh(softplus(x)) + x*sigmoid(x)*(1 - tanh(softplus(x))**2)", method="mish")
+SELU = unary("selu", "selu", lambda x: SELU_SCALE * elu(x, SELU_ALPHA),
+             lambda x, z: SELU_SCALE * elu_slope(x, SELU_ALPHA),
+             "1.0507 if x > 0 else 1.7581*exp(x)", kink=at_zero, method="selu")
+SOFTSIGN = unary("softsign", "softsign", softsign, lambda x, z: softsign_slope(x),
+                 "1/(1 + abs(x))**2", method="softsign")
+# logsigmoid(x) = -softplus(-x); its slope is the other side's sigmoid
+LOGSIGMOID = unary("logsigmoid", "logsigmoid", lambda x: -softplus(-x), lambda x, z: sigmoid(-x),
+                   "sigmoid(-x)", method="logsigmoid")
+HARDSIGMOID = unary("hardsigmoid", "hardsigmoid", hardsigmoid,
+                    lambda x, z: interior(x, -3.0, 3.0) / 6.0, "1/6 if -3 < x < 3 else 0",
+                    *(), kink=_bounds(-3.0, 3.0)[0], piece=_bounds(-3.0, 3.0)[1],
+                    method="hardsigmoid", masks=True)
+HARDSWISH = unary("hardswish", "hardswish", hardswish, lambda x, z: hardswish_slope(x),
+                  "0 if x <= -3 else ((2*x + 3)/6 if x < 3 else 1)",
+                  kink=_bounds(-3.0, 3.0)[0], piece=_bounds(-3.0, 3.0)[1], method="hardswish", masks=True)
+RELU6 = unary("relu6", "relu6", lambda x: clip(x, 0.0, 6.0), lambda x, z: interior(x, 0.0, 6.0),
+              "1 if 0 < x < 6 else 0", kink=_bounds(0.0, 6.0)[0], piece=_bounds(0.0, 6.0)[1],
+              method="relu6", masks=True)
+
+
+@lru_cache(maxsize=256)
+def hardtanh_op(lo: float = -1.0, hi: float = 1.0) -> Op:
+    """hardtanh: x clipped to [lo, hi]; slope 1 strictly inside, 0 at and beyond the bounds."""
+    kink, piece = _bounds(lo, hi)
+    default = lo == -1.0 and hi == 1.0
+    return unary("hardtanh", "hardtanh" if default else f"hardtanh({lo:g}, {hi:g})",
+                 lambda x: clip(x, lo, hi), lambda x, z: interior(x, lo, hi),
+                 f"1 if {lo:g} < x < {hi:g} else 0", kink=kink, piece=piece,
+                 notation="" if default else f"hardtanh({{0}}, {lo:g}, {hi:g})", masks=True)
+
+
+@lru_cache(maxsize=256)
+def celu_op(alpha: float = 1.0) -> Op:
+    """celu: x for x > 0, alpha * (e**(x/alpha) - 1) otherwise; its slope e**(x/alpha) is 1 at 0
+    from both sides, so celu has no kink."""
+    return unary("celu", "celu" if alpha == 1.0 else f"celu({alpha:g})",
+                 lambda x: celu(x, alpha), lambda x, z: elu_slope(x / alpha, 1.0),
+                 f"1 if x > 0 else exp(x/{alpha:g})", param=alpha,
+                 notation="" if alpha == 1.0 else f"celu({{0}}, {alpha:g})")
+
+
+HARDTANH = hardtanh_op()
+CELU = celu_op()
+
+ROWS = (MISH, SELU, SOFTSIGN, LOGSIGMOID, HARDSIGMOID, HARDSWISH, RELU6, HARDTANH, CELU)

@@ -1,0 +1,116 @@
+"""Rows of the derivative table: trigonometric, hyperbolic, exponential and logarithmic.
+
+Part of the table of :mod:`autograd.ops` (which lists every row); read it the
+same way: ``forward`` gives z from the input x (and y), ``local`` gives dz/dx
+(and dz/dy), written from x, y and z with the functions of :mod:`autograd._math`.
+"""
+
+from __future__ import annotations
+
+import math
+
+from autograd._math import (
+    acos,
+    acosh,
+    asin,
+    asinh,
+    atan,
+    atan2,
+    atan2_slopes,
+    atanh,
+    cbrt,
+    cosh,
+    erf_slope,
+    erfc,
+    exp,
+    exp2,
+    expm1,
+    hypot,
+    log1p,
+    log2,
+    log10,
+    logaddexp,
+    quotient,
+    recip,
+    sigmoid,
+    sinh,
+    sqrt,
+    tan,
+)
+from autograd._row import Domain, binary, unary
+
+__all__ = [
+    "ACOS", "ACOSH", "ASIN", "ASINH", "ATAN", "ATAN2", "ATANH", "CBRT", "COSH", "ERFC", "EXP2",
+    "EXPM1", "HYPOT", "LOG1P", "LOG2", "LOG10", "LOGADDEXP", "SINH", "TAN",
+]
+
+
+_LN2 = math.log(2.0)
+_LN10 = math.log(10.0)
+_EXP_MAX = 709.782712893384  # log of the largest float64
+_COSH_MAX = 710.4758600739439  # where cosh and sinh leave float64
+
+
+# ------------------------------------------------------- trigonometric
+#                 forward z = f(x)     local derivative dz/dx (from x and z)
+
+TAN = unary("tan", "tan", tan, lambda x, z: 1.0 + z * z, "1 + z**2", method="tan")
+ASIN = unary("asin", "asin", asin, lambda x, z: recip(sqrt((1.0 - x) * (1.0 + x))),
+             "1/sqrt(1 - x**2)",
+             Domain(lambda x: (x >= -1.0) & (x <= 1.0), ValueError, "an input in [-1, 1]"),
+             method="asin")
+ACOS = unary("acos", "acos", acos, lambda x, z: -recip(sqrt((1.0 - x) * (1.0 + x))),
+             "-1/sqrt(1 - x**2)",
+             Domain(lambda x: (x >= -1.0) & (x <= 1.0), ValueError, "an input in [-1, 1]"),
+             method="acos")
+ATAN = unary("atan", "atan", atan, lambda x, z: recip(1.0 + x * x), "1/(1 + x**2)", method="atan")
+# atan2(x, y) is the angle of the point (y, x): math.atan2's argument order.
+ATAN2 = binary("atan2", "atan2", atan2, lambda x, y, z: atan2_slopes(x, y),
+               ("y/(x**2 + y**2)", "-x/(x**2 + y**2)"), method="atan2",
+               # no derivative at the origin (0 there, as PyTorch's)
+               kink=lambda x, y: (x == 0.0) & (y == 0.0), piece=lambda x, y: 0.0)
+HYPOT = binary("hypot", "hypot", hypot, lambda x, y, z: (quotient(x, z), quotient(y, z)),
+               ("x/z", "y/z"), method="hypot",
+               # a cone's tip: 0/0 = nan at the origin, as PyTorch's
+               kink=lambda x, y: (x == 0.0) & (y == 0.0), piece=lambda x, y: 0.0)
+
+# ---------------------------------------------------------- hyperbolic
+SINH = unary("sinh", "sinh", sinh, lambda x, z: cosh(x), "cosh(x)",
+             Domain(lambda x: abs(x) <= _COSH_MAX, OverflowError,
+                    "|x| <= 710.47 (sinh overflows float64 beyond it)"), method="sinh")
+COSH = unary("cosh", "cosh", cosh, lambda x, z: sinh(x), "sinh(x)",
+             Domain(lambda x: abs(x) <= _COSH_MAX, OverflowError,
+                    "|x| <= 710.47 (cosh overflows float64 beyond it)"), method="cosh")
+ASINH = unary("asinh", "asinh", asinh, lambda x, z: recip(hypot(1.0, x)), "1/sqrt(1 + x**2)",
+              method="asinh")
+ACOSH = unary("acosh", "acosh", acosh, lambda x, z: recip(sqrt((x - 1.0) * (x + 1.0))),
+              "1/sqrt(x**2 - 1)", Domain(lambda x: x >= 1.0, ValueError, "an input >= 1"),
+              method="acosh")
+ATANH = unary("atanh", "atanh", atanh, lambda x, z: recip((1.0 - x) * (1.0 + x)), "1/(1 - x**2)",
+              Domain(lambda x: (x > -1.0) & (x < 1.0), ValueError, "an input in (-1, 1)"),
+              method="atanh")
+
+# ------------------------------------------------ exponential and logarithmic
+LOG1P = unary("log1p", "log1p", log1p, lambda x, z: recip(1.0 + x), "1/(1 + x)",
+              Domain(lambda x: x > -1.0, ValueError, "an input > -1"), method="log1p")
+EXPM1 = unary("expm1", "expm1", expm1, lambda x, z: exp(x), "exp(x)",
+              Domain(lambda x: (x <= _EXP_MAX) | (x != x), OverflowError,
+                     "x <= 709.78 (expm1 overflows float64 above it)"), method="expm1")
+LOG2 = unary("log2", "log2", log2, lambda x, z: recip(x * _LN2), "1/(x*log(2))",
+             Domain(lambda x: x > 0.0, ValueError, "a positive input"), method="log2")
+LOG10 = unary("log10", "log10", log10, lambda x, z: recip(x * _LN10), "1/(x*log(10))",
+              Domain(lambda x: x > 0.0, ValueError, "a positive input"), method="log10")
+EXP2 = unary("exp2", "exp2", exp2, lambda x, z: z * _LN2, "z*log(2)",
+             Domain(lambda x: (x < 1024.0) | (x != x), OverflowError,
+                    "x < 1024 (2**x overflows float64 from there)"), method="exp2")
+# cbrt'(0) is inf, like sqrt'(0)
+CBRT = unary("cbrt", "cbrt", cbrt, lambda x, z: recip(3.0 * (z * z)), "1/(3*z**2)", method="cbrt")
+ERFC = unary("erfc", "erfc", erfc, lambda x, z: -erf_slope(x), "-2/sqrt(pi)*exp(-x**2)",
+             method="erfc")
+# logaddexp'(x) is the weight of x in the sum, sigmoid(x - y) (1/2 each at a tie)
+LOGADDEXP = binary("logaddexp", "logaddexp", logaddexp,
+                   lambda x, y, z: (sigmoid(x - y), sigmoid(y - x)),
+                   ("sigmoid(x - y)", "sigmoid(y - x)"), method="logaddexp")
+
+ROWS = (TAN, ASIN, ACOS, ATAN, ATAN2, HYPOT, SINH, COSH, ASINH, ACOSH, ATANH,
+        LOG1P, EXPM1, LOG2, LOG10, EXP2, CBRT, ERFC, LOGADDEXP)

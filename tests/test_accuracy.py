@@ -1,0 +1,65 @@
+"""Every op's value and first derivative within 8 ulps of the exact result (mpmath, 60 digits),
+over PyTorch's unary test values with |x| <= 30; and the README's ulp table is this one.
+
+The measurement itself is in tests/accuracy.py (``python -m tests.accuracy``
+prints the table for the README).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+
+import pytest
+
+from autograd import ops
+from tests import accuracy
+
+README = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "README.md")
+
+
+@pytest.fixture(scope="module")
+def rows() -> list[accuracy.Row]:
+    return accuracy.measure()
+
+
+def test_every_op_is_within_8_ulps(rows: list[accuracy.Row]) -> None:
+    bad = [f"{r.name}: value {r.value:g} ulps, d/dx {r.slope:g} ulps ({r.worst})"
+           for r in rows if not (r.value <= accuracy.LIMIT and r.slope <= accuracy.LIMIT)]
+    assert not bad, "more than 8 ulps off:\n" + "\n".join(bad)
+
+
+def test_the_table_covers_every_op_of_the_table() -> None:
+    measured = {c.name for c in accuracy._cases()}
+    # rows reached under another name, or not functions of numbers
+    aliases = {"pow": "x**2", "rpow": "1.5**x", "identity": None, "sum": None, "dot": None,
+               "batch_sum": None, "batch_mean": None}
+    for row in ops.ROWS:
+        name = aliases.get(row.name, row.name)
+        assert name is None or name in measured, f"{row.name} is not measured"
+
+
+def test_the_points_are_pytorchs_with_abs_at_most_30() -> None:
+    assert all(abs(x) <= 30.0 for x in accuracy.UNARY_POINTS)
+    assert len(accuracy.TORCH_FLOAT_VALS) == 16 and 20.0 in accuracy.UNARY_POINTS
+
+
+def test_ulps_are_counted_in_the_exact_results_last_place() -> None:
+    assert accuracy.ulps(1.0, 1.0) == 0.0
+    assert accuracy.ulps(1.0 + 2**-52, 1.0) == 1.0
+    assert accuracy.ulps(0.0, 1e-300) == pytest.approx(1e-300 / math.ulp(1e-300))
+
+
+def test_the_readme_table_is_the_measured_one(rows: list[accuracy.Row]) -> None:
+    with open(README, encoding="utf-8") as f:
+        text = f.read()
+    found = re.search(r"<!-- ulp table: python -m tests.accuracy -->\n(.*?)\n<!-- /ulp table -->",
+                      text, re.S)
+    assert found, "README.md has no ulp table"
+    written = found.group(1).strip()
+    if any(r.torch_value is None for r in rows if r.name != "cbrt"):  # no torch here
+        ours = [line.split("|")[1:4] for line in accuracy.markdown(rows).splitlines()]
+        assert [line.split("|")[1:4] for line in written.splitlines()] == ours
+        return
+    assert written == accuracy.markdown(rows), "re-run python -m tests.accuracy and paste its table"
