@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ast
 import math
+import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
@@ -129,12 +130,20 @@ def parse(text: str) -> Expression:
     if "\n" in text.strip() or "\r" in text:
         raise ExpressionError("an expression must be one line")
     try:
-        tree = ast.parse(text.strip(), mode="eval")
+        text.encode("utf-8")
+    except UnicodeEncodeError as err:  # bytes that were not UTF-8 on the command line
+        raise ExpressionError("the expression is not valid UTF-8 text", text, err.start) from None
+    try:
+        with warnings.catch_warnings():  # e.g. "invalid decimal literal" for 1if: ours is the error
+            warnings.simplefilter("ignore")
+            tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as err:
         column = (err.offset - 1) if err.offset else None
         raise ExpressionError(f"syntax error: {err.msg}", text.strip(), column) from None
-    except (RecursionError, MemoryError, ValueError):
+    except (RecursionError, MemoryError):
         raise ExpressionError("expression is nested too deeply") from None
+    except ValueError as err:
+        raise ExpressionError(f"expression refused: {err}") from None
     text = text.strip()
     count = 0
     stack: list[tuple[ast.AST, int]] = [(tree.body, 1)]
@@ -145,7 +154,12 @@ def parse(text: str) -> Expression:
             raise ExpressionError(f"expression is nested too deeply (more than {MAX_DEPTH} levels)")
         if count > MAX_NODES:
             raise ExpressionError(f"expression is too large (more than {MAX_NODES} parts)")
-        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+        for child in ast.iter_child_nodes(node):
+            # a + b + c is one level, not three: the left side of a chain of the
+            # same operator does not nest
+            chained = (isinstance(node, ast.BinOp) and child is node.left
+                       and isinstance(child, ast.BinOp) and type(child.op) is type(node.op))
+            stack.append((child, depth if chained else depth + 1))
     expression = Expression(text, tree)
     _Checker(text, expression.variables).visit(tree.body)
     return expression
@@ -189,11 +203,17 @@ class _Checker:
                     raise _refuse(f"name {node.id} is not allowed", self.text, node)
                 self.variables.append(node.id)
         elif isinstance(node, ast.BinOp):
-            if type(node.op) not in _BINARY:
-                raise _refuse(f"operator {_op_text(node.op)} is not allowed (use + - * / ** % //)",
-                              self.text, node)
-            self.visit(node.left)
-            self.visit(node.right)
+            # a chain a + b + c + ... is walked along its left side, not recursively
+            spine = []
+            while isinstance(node, ast.BinOp):
+                if type(node.op) not in _BINARY:
+                    raise _refuse(f"operator {_op_text(node.op)} is not allowed (use + - * / ** % //)",
+                                  self.text, node)
+                spine.append(node)
+                node = node.left
+            self.visit(node)
+            for link in reversed(spine):
+                self.visit(link.right)
         elif isinstance(node, ast.UnaryOp):
             if not isinstance(node.op, (ast.USub, ast.UAdd)):
                 raise _refuse(f"operator {_op_text(node.op)} is not allowed", self.text, node)
@@ -264,10 +284,12 @@ class _Builder:
         self.leaves = leaves
 
     def visit(self, node: ast.AST) -> Value | float:
-        result = self._build(node)
+        return self._labelled(self._build(node), node)
+
+    def _labelled(self, result: Value | float, node: ast.AST) -> Value | float:
         if isinstance(result, Value) and not result.label:
             # An op's node is labelled with the text it came from ("w1*x1"), so
-            # explain() and drawings speak the user's expression, not "mul#1".
+            # explain() and drawings speak the user's expression.
             text = ast.get_source_segment(self.text, node)
             if text and len(text) <= MAX_LABEL:
                 result.label = text
@@ -282,10 +304,18 @@ class _Builder:
             operand = self.visit(node.operand)
             return -operand if isinstance(node.op, ast.USub) else operand
         if isinstance(node, ast.BinOp):
-            left, right = self.visit(node.left), self.visit(node.right)
-            if not isinstance(left, Value) and not isinstance(right, Value):
-                left = Value(left)  # constant folding stays in the graph, visible
-            return _BINARY[type(node.op)](left, right)  # type: ignore[arg-type]
+            # a chain a + b + c + ... is built along its left side, not recursively
+            spine = []
+            while isinstance(node, ast.BinOp):
+                spine.append(node)
+                node = node.left
+            left = self.visit(node)
+            for link in reversed(spine):
+                right = self.visit(link.right)
+                if not isinstance(left, Value) and not isinstance(right, Value):
+                    left = Value(left)  # constant folding stays in the graph, visible
+                left = self._labelled(_BINARY[type(link.op)](left, right), link)  # type: ignore[arg-type]
+            return left
         assert isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
         name = node.func.id
         if name in _MANY:
