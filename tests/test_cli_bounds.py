@@ -77,7 +77,7 @@ def test_a_layout_that_takes_too_long_is_stopped_with_what_to_do() -> None:
     for k in range(60):  # inputs shared across many levels: Graphviz needs minutes
         y = (y * xs[k % 10] + xs[(3 * k) % 10]).tanh()
     drawing = viz.draw(y, chain=True, max_nodes=None, timeout=0.5)
-    with pytest.raises(render.RenderTimeoutError, match="within 0.5 s"):
+    with pytest.raises(render.RenderTimeoutError, match=r"within 0\.5 s"):
         drawing.svg()
 
 
