@@ -35,7 +35,11 @@ def _elementwise(name: str, scalar: Callable[[float], float],
 
     def f(x: Any) -> Any:
         if x.__class__ is float:
-            return scalar(x)
+            try:
+                return scalar(x)
+            except OverflowError:  # IEEE: an overflow is +-inf, as numpy gives it
+                with np.errstate(all="ignore"):
+                    return float(array(np.float64(x)))
         if isinstance(x, ndarray):
             return array(x)
         return getattr(x, name)()
@@ -155,8 +159,9 @@ def normal_cdf(x: Any) -> Any:
     accuracy in the far left tail (1 + erf(x) cancels to 0 there).  t itself
     is rounded, and erfc's steep tail turns that half ulp into about 2 t**2
     ulps (900 at x = -30), so the rounding error dt of t is added back:
-    erfc(t + dt) = erfc(t) + erfc'(t) dt.  On Values 0.5 * (1 + erf(x / sqrt 2)),
-    built from the table's erf.
+    erfc(t + dt) = erfc(t) + erfc'(t) dt.  On Values 0.5 * erfc(-x / sqrt 2),
+    built from the table's erfc (1 + erf would cancel there too: gelu' at -20 in
+    create_graph mode was 0.25% off).
     """
     if x.__class__ is float:
         t, dt = _minus_x_over_sqrt2(x)
@@ -168,7 +173,7 @@ def normal_cdf(x: Any) -> Any:
         dt = np.where(np.isfinite(dt), dt, 0.0)
         return (0.5 * np.asarray(_erfc_array(t), dtype=np.float64)
                 - dt * _INV_SQRT_PI * exp_neg_square(t))
-    return 0.5 * (1.0 + erf(x / _SQRT_2))
+    return 0.5 * (-x / _SQRT_2).erfc()
 
 
 def normal_pdf(x: Any) -> Any:
@@ -314,7 +319,7 @@ def sign(x: Any) -> Any:
 
 
 def _odd(p: float) -> bool:
-    return p == round(p) and round(p) % 2 == 1
+    return math.isfinite(p) and p == round(p) and round(p) % 2 == 1
 
 
 def power(x: Any, p: Any) -> Any:
@@ -327,7 +332,7 @@ def power(x: Any, p: Any) -> Any:
     if x.__class__ is float and p.__class__ is float:
         if x == 0.0 and p < 0.0:
             return math.copysign(_INF, x) if _odd(p) else _INF
-        if x < 0.0 and p != round(p):
+        if x < 0.0 and math.isfinite(p) and p != math.floor(p):
             return math.nan
         try:
             return x**p
@@ -339,7 +344,7 @@ def power(x: Any, p: Any) -> Any:
     xd = x.data if hasattr(x, "data") else x
     pd = p.data if hasattr(p, "data") else p
     if xd.__class__ is float and pd.__class__ is float and (
-        (xd == 0.0 and pd < 0.0) or (xd < 0.0 and pd != round(pd))
+        (xd == 0.0 and pd < 0.0) or (xd < 0.0 and math.isfinite(pd) and pd != math.floor(pd))
     ):
         return _constant_like(x, power(xd, pd))
     return x**p
@@ -358,7 +363,19 @@ def recip(x: Any) -> Any:
 
 
 def pow_base_slope(x: Any, p: Any) -> Any:
-    """d(x**p)/dx = p * x**(p-1), and 0 where p == 0 (x**0 is constant, even at 0)."""
+    """d(x**p)/dx = p * x**(p-1), and 0 where p == 0 (x**0 is constant, even at 0).
+
+    For p = +-inf, x**p is 0, 1 or inf on pieces: its slope is 0 off |x| = 1 (the
+    jumps, where it is nan), not inf * 0.
+    """
+    if p.__class__ is float and p - p != 0.0 and p == p:
+        jump = full_like(x, math.nan)
+        flat = full_like(x, 0.0)
+        if hasattr(x, "data") and not isinstance(x, ndarray):
+            x = x.data
+        if isinstance(x, ndarray):
+            return np.where(np.abs(x) == 1.0, jump if isinstance(jump, ndarray) else np.nan, 0.0)
+        return jump if abs(x) == 1.0 else flat
     slope = p * power(x, p - 1.0)
     if p.__class__ is float:
         return slope if p != 0.0 else full_like(x, 0.0)
@@ -646,15 +663,45 @@ def hardswish_slope(x: Any) -> Any:
     if isinstance(x, ndarray):
         return np.where(x <= -3.0, 0.0, np.where(x >= 3.0, 1.0, (2.0 * x + 3.0) / 6.0))
     xd = x.data
-    above = (1.0 if xd >= 3.0 else 0.0) if xd.__class__ is float else (xd >= 3.0).astype(np.float64)
+    if xd.__class__ is float:  # a piece at a time: inf * 0 never happens
+        if xd <= -3.0 or xd >= 3.0 or xd != xd:
+            return _constant_like(x, hardswish_slope(xd))
+        return (2.0 * x + 3.0) / 6.0
+    above = (xd >= 3.0).astype(np.float64)
     return interior(x, -3.0, 3.0) * ((2.0 * x + 3.0) / 6.0) + _constant_like(x, above)
 
 
+def with_limits(fn: Callable[[Any], Any], at_minus: float, at_plus: float) -> Callable[[Any], Any]:
+    """``fn`` with its limits at -inf and +inf given, where its formula would give
+    inf * 0 = nan (silu, gelu and mish, and their slopes); on a Value at an
+    infinity the limit is a constant (the function is flat out there)."""
+    inf = _INF
+
+    def at(x: Any) -> Any:
+        if x.__class__ is float:
+            if x - x != 0.0 and x == x:
+                return at_plus if x > 0.0 else at_minus
+            return fn(x)
+        if isinstance(x, ndarray):
+            with np.errstate(all="ignore"):
+                out = fn(x)
+            return np.where(x == inf, at_plus, np.where(x == -inf, at_minus, out))
+        d = x.data
+        if d.__class__ is float and d - d != 0.0 and d == d:
+            return _constant_like(x, at_plus if d > 0.0 else at_minus)
+        return fn(x)
+
+    return at
+
+
 def softsign(x: Any) -> Any:
-    """x / (1 + |x|)."""
+    """x / (1 + |x|); +-1 at +-inf (its limit, not inf/inf)."""
     if x.__class__ is float:
-        return x / (1.0 + abs(x))
-    return x / (1.0 + np.abs(x))
+        return x / (1.0 + abs(x)) if x - x == 0.0 else (math.copysign(1.0, x) if x == x else x)
+    if isinstance(x, ndarray):
+        with np.errstate(invalid="ignore"):
+            return np.where(np.isinf(x), np.sign(x), x / (1.0 + np.abs(x)))
+    return x / (1.0 + abs(x))
 
 
 def softsign_slope(x: Any) -> Any:

@@ -108,6 +108,11 @@ def binary(name: str, symbol: str, forward: Callable[..., Any], local: Callable[
               kink=kink, piece=piece, masks=masks)
 
 
+FINITE = Domain(lambda x: (x - x == 0.0) | (x != x), ValueError, "a finite input")
+"""sin, cos and tan of +-inf have no value (they oscillate): outside their domain
+in every mode.  nan passes, as it passes every domain."""
+
+
 def at_zero(x: Any, *_: Any) -> Any:
     """Where a kinked op (relu, abs, ...) is evaluated exactly at its kink."""
     return x == 0.0

@@ -261,6 +261,12 @@ def run_general(order: Sequence[Value], seed: Any, create_graph: bool = False,
     """
     if create_graph and not isinstance(seed, Value):
         seed = Value(seed)
+    with np.errstate(all="ignore"):  # infinities and nans are results here, not warnings
+        return _sweep(order, seed, create_graph, observers)
+
+
+def _sweep(order: Sequence[Value], seed: Any, create_graph: bool,
+           observers: Sequence[modes.EdgeObserver]) -> dict[Value, Any]:
     grads: dict[Value, Any] = {order[-1]: seed}
     for n in reversed(order):
         op = n._row

@@ -42,6 +42,7 @@ from autograd._math import (
     pow_base_slope,
     pow_exponent_slope,
     pow_slope,
+    power,
     recip,
     relu,
     sech2,
@@ -54,11 +55,12 @@ from autograd._math import (
     sqrt,
     step,
     tanh,
+    with_limits,
 )
+from autograd._row import FINITE, at_zero, binary, unary
 from autograd._row import NARY as NARY
 from autograd._row import Domain as Domain
 from autograd._row import Op as Op
-from autograd._row import at_zero, binary, unary
 
 _unary = unary
 _binary = binary
@@ -87,7 +89,7 @@ POW = _binary(
     ("y*x**(y-1)", "x**y*log(x)"),
     Domain(lambda x, y: (x != 0.0) | (y >= 0.0), ZeroDivisionError,
            "a nonzero base when the exponent is negative"),
-    Domain(lambda x, y: (x >= 0.0) | (y == np.round(y)), ValueError,
+    Domain(lambda x, y: (x >= 0.0) | (y == np.floor(y)), ValueError,
            "a non-negative base when the exponent is not an integer"),
     notation="{0}**{1}", precedence=4,
 )
@@ -99,15 +101,13 @@ POW = _binary(
 NEG = _unary("neg", "-", operator.neg, lambda x, z: -1.0, "-1", notation="-{0}", precedence=3)
 IDENTITY = _unary("identity", "id", lambda x: x, lambda x, z: 1.0, "1", notation="{0}")
 ABS = _unary("abs", "abs", abs, lambda x, z: sign(x), "sign(x)", kink=_at_zero)
-EXP = _unary("exp", "exp", exp, lambda x, z: z, "exp(x)",
-             Domain(lambda x: (x <= 709.782712893384) | (x != x), OverflowError,  # nan passes
-                    "x <= 709.78 (exp overflows float64 above it)"))
+EXP = _unary("exp", "exp", exp, lambda x, z: z, "exp(x)")  # inf above 709.78 (IEEE overflow)
 LOG = _unary("log", "log", log, lambda x, z: recip(x), "1/x",
              Domain(lambda x: x > 0.0, ValueError, "a positive input"))
 SQRT = _unary("sqrt", "sqrt", sqrt, lambda x, z: 0.5 * recip(z), "1/(2*sqrt(x))",
               Domain(lambda x: x >= 0.0, ValueError, "a non-negative input"))
-SIN = _unary("sin", "sin", sin, lambda x, z: cos(x), "cos(x)")
-COS = _unary("cos", "cos", cos, lambda x, z: -sin(x), "-sin(x)")
+SIN = _unary("sin", "sin", sin, lambda x, z: cos(x), "cos(x)", FINITE)
+COS = _unary("cos", "cos", cos, lambda x, z: -sin(x), "-sin(x)", FINITE)
 ERF = _unary("erf", "erf", erf, lambda x, z: erf_slope(x), "2/sqrt(pi)*exp(-x**2)")
 # tanh' is written from the OUTPUT z = tanh(x): 1 - z**2.  Beyond |z| = 0.4 it is
 # computed as sech(x)**2 from x: 1 - z*z cancels (0 for |x| > 19, 100 ulps off at 3).
@@ -123,16 +123,18 @@ RELU = _unary("relu", "relu", relu, lambda x, z: step(x), "1 if x > 0 else 0",
 SOFTPLUS = _unary("softplus", "softplus", softplus, lambda x, z: sigmoid(x), "sigmoid(x)")
 
 
-def _silu_local(x: Any, z: Any) -> Any:
-    return sigmoid(x) * (1.0 + x * sigmoid(-x))  # 1 - sigmoid(x) as sigmoid(-x)
+_SILU_SLOPE = with_limits(lambda x: sigmoid(x) * (1.0 + x * sigmoid(-x)),  # 1 - σ(x) as σ(-x)
+                          0.0, 1.0)
+_GELU_SLOPE = with_limits(lambda x: normal_cdf(x) + x * normal_pdf(x), 0.0, 1.0)
 
 
-SILU = _unary("silu", "silu", lambda x: x * sigmoid(x), _silu_local,
-              "sigmoid(x)*(1 + x*(1 - sigmoid(x)))")
+# silu, gelu (and mish) are 0 at -inf and x at +inf; their slopes 0 and 1 there
+SILU = _unary("silu", "silu", with_limits(lambda x: x * sigmoid(x), 0.0, math.inf),
+              lambda x, z: _SILU_SLOPE(x), "sigmoid(x)*(1 + x*(1 - sigmoid(x)))")
 # GELU in its exact form x * Phi(x) (Phi the standard normal CDF), as PyTorch's
 # default; not the tanh approximation.
-GELU = _unary("gelu", "gelu", lambda x: x * normal_cdf(x),
-              lambda x, z: normal_cdf(x) + x * normal_pdf(x), "Phi(x) + x*phi(x)")
+GELU = _unary("gelu", "gelu", with_limits(lambda x: x * normal_cdf(x), 0.0, math.inf),
+              lambda x, z: _GELU_SLOPE(x), "Phi(x) + x*phi(x)")
 
 
 @lru_cache(maxsize=256)
@@ -170,7 +172,8 @@ def pow_const_op(n: float) -> Op:
         _power_rule_text(n),
         Domain(lambda x: (x != 0.0) | (n >= 0.0), ZeroDivisionError,
                "a nonzero base when the exponent is negative"),
-        Domain(lambda x: (x >= 0.0) | (n == round(n)), ValueError,
+        # an infinite exponent is defined on a negative base too (IEEE pow: (-2)**inf = inf)
+        Domain(lambda x: (x >= 0.0) | (n == np.floor(n)) | (n != n), ValueError,
                "a non-negative base when the exponent is not an integer"),
         param=n, notation=f"{{0}}**{n:g}", precedence=4,
     )
@@ -180,10 +183,8 @@ def pow_const_op(n: float) -> Op:
 def exp_base_op(c: float) -> Op:
     """c**x for a constant base c > 0: d/dx = c**x * log(c)."""
     log_c = math.log(c)
-    return _unary("rpow", f"{c:g}**", lambda x: c**x, lambda x, z: z * log_c,
+    return _unary("rpow", f"{c:g}**", lambda x: power(c, x), lambda x, z: z * log_c,
                   f"{c:g}**x*log({c:g})",
-                  Domain(lambda x: x * log_c <= 709.782712893384, OverflowError,
-                         f"{c:g}**x to fit in float64"),
                   param=c, notation=f"{c:g}**{{0}}", precedence=4)
 
 

@@ -8,6 +8,7 @@ slope 0 at -3 and 1 at 3, selu'(0) = scale * alpha (the left side).
 
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 from typing import Any
 
@@ -28,6 +29,7 @@ from autograd._math import (
     softplus,
     softsign,
     softsign_slope,
+    with_limits,
 )
 from autograd._row import Op, at_zero, unary
 
@@ -38,6 +40,7 @@ __all__ = [
 
 
 # SELU's constants (Klambauer et al. 2017), as PyTorch's
+_MISH_SLOPE = with_limits(mish_slope, 0.0, 1.0)
 SELU_ALPHA = 1.6732632423543772848170429916717
 SELU_SCALE = 1.0507009873554804934193349852946
 
@@ -49,7 +52,8 @@ def _bounds(lo: float, hi: float) -> tuple[Any, Any]:
 
 
 #                 forward z = f(x)     local derivative dz/dx
-MISH = unary("mish", "mish", mish, lambda x, z: mish_slope(x),
+MISH = unary("mish", "mish", with_limits(mish, 0.0, math.inf),
+             lambda x, z: _MISH_SLOPE(x),
              "tanh(softplus(x)) + x*sigmoid(x)*(1 - tanh(softplus(x))**2)", method="mish")
 SELU = unary("selu", "selu", lambda x: SELU_SCALE * elu(x, SELU_ALPHA),
              lambda x, z: SELU_SCALE * elu_slope(x, SELU_ALPHA),

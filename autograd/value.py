@@ -563,16 +563,59 @@ def describe(node: Value, sample: int | None = None) -> str:
 
 
 def _check_domain(op: Op, args: Sequence[Value]) -> None:
+    """Refuse inputs outside the op's domain; a nan input passes (nan propagates)."""
     for dom in op.domain:
-        ok = dom.ok(*[a.data for a in args])
+        xs = [a.data for a in args]
+        with np.errstate(invalid="ignore"):
+            ok = dom.ok(*xs)
         if ok is True or ok is np.True_:
             continue
-        sample = None
         if isinstance(ok, np.ndarray):
+            ok = ok | _any_nan(xs)
             if ok.all():
                 continue
-            sample = int(np.argmin(ok))
-        raise dom.error(f"{op.name}: needs {dom.needs}, got {_inputs(args, sample)}")
+            raise dom.error(f"{op.name}: needs {dom.needs}, got "
+                            f"{_inputs(args, int(np.argmin(ok)))}")
+        if any(x != x for x in xs):
+            continue
+        raise dom.error(f"{op.name}: needs {dom.needs}, got {_inputs(args)}")
+
+
+def _any_nan(xs: Sequence[Any]) -> Any:
+    """Per sample: does any of the inputs hold nan there."""
+    found: Any = False
+    for x in xs:
+        found = found | np.isnan(x)
+    return found
+
+
+# Rows whose forward is float arithmetic: inf - inf or 0 * inf give nan quietly, in
+# float mode as in numpy.  Every other row refuses a nan it makes from numbers.
+_ARITHMETIC = frozenset({"add", "sub", "mul", "div", "neg", "identity", "sum", "dot"})
+
+
+def _overflowed(op: Op, xs: Sequence[Any]) -> Any:
+    """The row's value where float arithmetic raised OverflowError: its forward on a
+    one-sample batch, so that an overflow is +-inf in float mode as in batch mode."""
+    with np.errstate(all="ignore"):
+        out = op.forward(*[np.array([x], dtype=np.float64) for x in xs])
+    return float(np.asarray(out)[0])
+
+
+def _refuse_new_nan(op: Op, args: Sequence[Value], data: Any) -> None:
+    """A batch result nan where no input is nan: the op is undefined there.
+
+    Float mode raises there (Python's math refuses, e.g. sin(inf)); so does a
+    batch, naming the first such sample.
+    """
+    if op.name in _ARITHMETIC or not isinstance(data, np.ndarray):
+        return
+    bad = np.isnan(data)
+    if not bad.any():
+        return
+    bad = bad & ~_any_nan([a.data for a in args])
+    if bad.any():
+        raise ValueError(f"{op.name}: undefined (not a number) for {_inputs(args, int(np.argmax(bad)))}")
 
 
 def _inputs(args: Sequence[Value], sample: int | None = None) -> str:
@@ -595,9 +638,12 @@ def apply1(op: Op, a: Value) -> Value:
         if x.__class__ is float:
             data = op.forward(x)
         else:
-            with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+            with np.errstate(all="ignore"):
                 data = op.forward(x)
-    except (ArithmeticError, ValueError) as err:  # e.g. sin(inf): math domain error
+            _refuse_new_nan(op, (a,), data)
+    except OverflowError:
+        data = _overflowed(op, (x,))
+    except (ArithmeticError, ValueError) as err:  # e.g. a math domain error
         raise _forward_failed(op, (a,), err) from None
     return _node(data, op, a, None)
 
@@ -624,8 +670,11 @@ def apply2(op: Op, a: Any, b: Any) -> Value:
         if x.__class__ is float and y.__class__ is float:
             data = op.forward(x, y)
         else:
-            with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+            with np.errstate(all="ignore"):
                 data = op.forward(x, y)
+            _refuse_new_nan(op, (a, b), data)
+    except OverflowError:
+        data = _overflowed(op, (x, y))
     except (ArithmeticError, ValueError) as err:
         raise _forward_failed(op, (a, b), err) from None
     return _node(data, op, a, b)
@@ -714,7 +763,11 @@ def apply_nary(op: Op, args: Sequence[Any]) -> Value:
     sizes = {v.data.shape[0] for v in nodes if v.data.__class__ is not float}  # type: ignore[union-attr]
     if len(sizes) > 1:
         raise ValueError(f"{op.name}: batches of different sizes {sorted(sizes)}")
-    data = op.forward([v.data for v in nodes])
+    if op.domain:
+        _check_domain(op, nodes)
+    with np.errstate(all="ignore"):
+        data = op.forward([v.data for v in nodes])
+    _refuse_new_nan(op, nodes, data)
     return _node(data, op, tuple(nodes), None)
 
 

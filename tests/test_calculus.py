@@ -99,10 +99,6 @@ DOMAIN_ERRORS = [
     (lambda v: v.log1p(), -1.0, ValueError, "log1p: needs an input > -1"),
     (lambda v: v.log2(), 0.0, ValueError, "log2: needs a positive input"),
     (lambda v: v.log10(), -3.0, ValueError, "log10: needs a positive input"),
-    (lambda v: v.sinh(), 800.0, OverflowError, "sinh: needs |x| <= 710.47"),
-    (lambda v: v.cosh(), -800.0, OverflowError, "cosh: needs"),
-    (lambda v: v.expm1(), 710.0, OverflowError, "expm1: needs x <= 709.78"),
-    (lambda v: v.exp2(), 1024.0, OverflowError, "exp2: needs x < 1024"),
     (lambda v: v % 0.0, 1.0, ZeroDivisionError, "mod: needs a nonzero divisor"),
     (lambda v: v // 0, 1.0, ZeroDivisionError, "floordiv: needs a nonzero divisor"),
 ]
