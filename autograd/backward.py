@@ -36,7 +36,8 @@ from typing import Any
 import numpy as np
 
 from autograd import modes
-from autograd.ops import Op
+from autograd.blocks import block_of, elementwise, matrix, rows, split
+from autograd.ops import DOT, Op
 from autograd.value import UNRECORDED, Value, describe, to_data, zeros_like
 
 __all__ = ["backward", "gradients", "local_derivatives", "run_general", "schedule"]
@@ -224,8 +225,12 @@ def run_general(order: Sequence[Value], seed: Any, create_graph: bool = False,
     dict; no ``.grad`` is touched.
 
     With ``create_graph`` the rules are evaluated on the Values themselves, so
-    the gradients are graphs.  Each observer sees every edge crossed.
+    the gradients are graphs.  Each observer sees every edge crossed.  Without
+    either, the pass is :func:`_run_data`: the same rules on the data, siblings
+    evaluated together.
     """
+    if not create_graph and not observers:
+        return _run_data(order, seed)
     if create_graph and not isinstance(seed, Value):
         seed = Value(seed)
     grads: dict[Value, Any] = {order[-1]: seed}
@@ -246,6 +251,289 @@ def run_general(order: Sequence[Value], seed: Any, create_graph: bool = False,
                 observe(n, i, p, g, d, c)
             prev = grads.get(p)
             grads[p] = c if prev is None else prev + c
+    return grads
+
+
+# ------------------------------------------------------------ the data loop
+# Gradients of batches are arrays.  The loop below owns the arrays it makes: an
+# array it made for one node alone (listed in ``mine``) is added into in place,
+# any other one (a node's gradient passed on unchanged, the seed) is never
+# written.  So no gradient the pass hands out aliases another or any data.
+
+_ndarray = np.ndarray
+
+
+def _add_float(grads: dict[Value, Any], p: Value, c: float) -> None:
+    prev = grads.get(p)
+    grads[p] = c if prev is None else prev + c
+
+
+def _add_array(grads: dict[Value, Any], mine: set[Value], p: Value, c: Any, own: bool) -> None:
+    """Add the batch contribution ``c`` into p's gradient (``own``: made for p alone)."""
+    prev = grads.get(p)
+    if prev is None:
+        grads[p] = c
+        if own and c.__class__ is _ndarray:
+            mine.add(p)
+    elif p in mine:
+        prev += c
+    else:
+        c = prev + c
+        grads[p] = c
+        if c.__class__ is _ndarray:
+            mine.add(p)
+
+
+def _add(grads: dict[Value, Any], mine: set[Value], p: Value, g: Any, d: Any) -> None:
+    """Add the contribution of one edge, ``g * d``, into p's gradient.
+
+    A float p that fed a batch gets the sum over the samples, taken in one pass
+    (a dot product) without the array of products.  A multiplication by exactly
+    1 is skipped.
+    """
+    if p.data.__class__ is float:
+        if g.__class__ is float:
+            c = g * d if d.__class__ is float else g * float(d.sum())
+        elif d.__class__ is float:
+            c = float(g.sum()) if d == 1.0 else d * float(g.sum())
+        else:
+            c = float(g @ d)
+        prev = grads.get(p)
+        grads[p] = c if prev is None else prev + c
+    elif d.__class__ is float and d == 1.0:
+        _add_array(grads, mine, p, g, False)
+    else:
+        _add_array(grads, mine, p, g * d, True)
+
+
+def _in_row_order(members: Sequence[Value]) -> list[Value] | None:
+    """The members ordered by the row their data hold in one block, when their data are
+    all the rows of one block (see :mod:`autograd.blocks`); else None."""
+    found = rows([m.data for m in members])
+    if found is None:
+        return None
+    block, index = found
+    if len(index) != block.shape[0]:
+        return None
+    ordered: list[Any] = [None] * len(index)
+    for m, j in zip(members, index):
+        if ordered[j] is not None:
+            return None
+        ordered[j] = m
+    return ordered
+
+
+def _dots(members: Sequence[Value], grads: dict[Value, Any], mine: set[Value]) -> bool:
+    """Evaluate ``dot`` nodes that read the same batch inputs x with float weights and
+    biases, in matrix form: with G the nodes' gradients (one row each), X the inputs'
+    data and W the weights, the table's rule (dz/dw_i = x_i, dz/dx_i = w_i, dz/db = 1)
+    gives G X^T for the weights, the row sums of G for the biases and W^T G for the
+    inputs.  Returns False (nothing done) when the nodes are not of that kind."""
+    first = members[0]._a
+    k = len(first) // 2
+    xs = first[k:2 * k]
+    if k == 0:
+        return False
+    for x in xs:
+        if x.data.__class__ is not _ndarray:
+            return False
+    if len(members) > 1:
+        members = _in_row_order(members) or members
+    weights = []
+    gs = []
+    for m in members:
+        a = m._a
+        row = [w.data for w in a[:k]]
+        for w in row:
+            if w.__class__ is not float:
+                return False
+        if a[-1].data.__class__ is not float:
+            return False
+        g = grads[m]
+        if g.__class__ is not _ndarray:
+            return False
+        weights.append(row)
+        gs.append(g)
+    G = matrix(gs)
+    X = matrix([x.data for x in xs])
+    dW = (G @ X.T).tolist()
+    db = G.sum(axis=1).tolist()
+    if len(members) == 1:
+        dX = np.multiply.outer(weights[0], gs[0])  # an outer product: no matrix product of depth 1
+    else:
+        dX = np.array(weights).T @ G
+    for m, dw, dbj in zip(members, dW, db):
+        a = m._a
+        for w, c in zip(a[:k], dw):
+            _add_float(grads, w, c)
+        _add_float(grads, a[-1], dbj)
+    for x, c in zip(xs, split(dX)):
+        _add_array(grads, mine, x, c, True)
+    return True
+
+
+def _maps(members: Sequence[Value], grads: dict[Value, Any], mine: set[Value]) -> bool:
+    """Evaluate one-input nodes of one elementwise op whose own data, and whose inputs'
+    data, are the rows of one block each (a layer's activations): the table's rule once
+    on the blocks.  Returns False (nothing done) when they are not."""
+    op = members[0]._row
+    if op is None or not elementwise(op):
+        return False
+    ordered = _in_row_order(members)
+    if ordered is None:
+        return False
+    parents = [m._a for m in ordered]
+    Z = block_of([p.data for p in parents])
+    if Z is None:
+        return False
+    A = ordered[0].data.base  # type: ignore[union-attr]
+    gs = [grads[m] for m in ordered]
+    for g in gs:
+        if g.__class__ is not _ndarray:
+            return False
+    G = matrix(gs)
+    L = op.local(Z, A)
+    if L.__class__ is float and L == 1.0:
+        for p, g in zip(parents, gs):  # passed on unchanged
+            _add_array(grads, mine, p, g, False)
+        return True
+    if (L.__class__ is _ndarray and L is not Z and L is not A and L.base is None
+            and L.shape == G.shape and L.flags.writeable):
+        C = np.multiply(L, G, out=L)  # the rule made L for this call: reuse it
+    else:
+        C = G * L
+    for p, c in zip(parents, split(C)):
+        _add_array(grads, mine, p, c, True)
+    return True
+
+
+def _siblings(order: Sequence[Value]) -> tuple[dict[Value, list[Value]], dict[Value, int]]:
+    """Sibling batch nodes that may be evaluated together, and the uses of each.
+
+    Siblings are ``dot`` nodes reading the same inputs x (a layer's neurons) and
+    one-input nodes of one op whose inputs' data are rows of one block (their
+    activations).  ``uses`` counts, for each candidate, the edges from the nodes
+    computed from it; the loop counts them down, so it knows when every sibling's
+    gradient is complete.
+    """
+    uses: dict[Value, int] = {}
+    groups: dict[Any, list[Value]] = {}
+    for n in order:
+        op = n._row
+        if op is None:
+            continue
+        a = n._a
+        if uses:
+            if a.__class__ is tuple:
+                for p in a:
+                    if p in uses:
+                        uses[p] += 1
+            else:
+                if a in uses:
+                    uses[a] += 1
+                b = n._b
+                if b is not None and b in uses:
+                    uses[b] += 1
+        if n.data.__class__ is float:
+            continue
+        if op is DOT:
+            k = len(a) // 2
+            if k == 0:
+                continue
+            key: Any = a[k:2 * k]
+        elif op.arity == 1:
+            base = a.data.base if a.data.__class__ is _ndarray else None
+            if base is None:
+                continue
+            key = (id(op), id(base))
+        else:
+            continue
+        found = groups.get(key)
+        if found is None:
+            groups[key] = [n]
+        else:
+            found.append(n)
+        uses[n] = 0
+    group_of = {m: members for members in groups.values() if len(members) > 1 for m in members}
+    return group_of, uses
+
+
+def _release(n: Value, uses: dict[Value, int]) -> None:
+    """n has passed its gradient on: one use fewer for each of its inputs."""
+    a = n._a
+    if a.__class__ is tuple:
+        for p in a:
+            if p in uses:
+                uses[p] -= 1
+    else:
+        if a in uses:
+            uses[a] -= 1
+        b = n._b
+        if b is not None and b in uses:
+            uses[b] -= 1
+
+
+def _run_data(order: Sequence[Value], seed: Any) -> dict[Value, Any]:
+    """:func:`run_general` on data: the table's rules, siblings evaluated together.
+
+    The nodes are visited in the one order.  When the first of a group of
+    siblings (see :func:`_siblings`) is reached and every sibling's gradient is
+    complete, the whole group is evaluated at once in matrix form (:func:`_dots`,
+    :func:`_maps`), which computes what the rule computes node by node; otherwise
+    each node is evaluated at its own turn.
+    """
+    grads: dict[Value, Any] = {order[-1]: seed}
+    mine: set[Value] = set()
+    group_of, uses = _siblings(order)
+    if not group_of:
+        uses = {}
+    done: set[Value] = set()
+    for n in reversed(order):
+        op = n._row
+        if op is None:
+            continue
+        if group_of:
+            if n in done:
+                continue
+            members = group_of.get(n)
+            if members is not None:
+                if all(uses[m] == 0 for m in members):
+                    if _dots(members, grads, mine) if op is DOT else _maps(members, grads, mine):
+                        for m in members:
+                            done.add(m)
+                            _release(m, uses)
+                        continue
+                    for m in members:  # not of a kind evaluated together: each at its turn
+                        del group_of[m]
+                else:  # a sibling is still waiting for a gradient: this one goes alone
+                    members.remove(n)
+                    del group_of[n]
+        g = grads[n]
+        a = n._a
+        arity = op.arity
+        if arity == 2:
+            b = n._b
+            shape = op.shape
+            if shape == "sum":
+                _add(grads, mine, a, g, 1.0)
+                _add(grads, mine, b, g, 1.0)
+            elif shape == "difference":
+                _add(grads, mine, a, g, 1.0)
+                _add(grads, mine, b, g, -1.0)
+            elif shape == "product":
+                _add(grads, mine, a, g, b.data)
+                _add(grads, mine, b, g, a.data)
+            else:
+                da, db = op.local(a.data, b.data, n.data)
+                _add(grads, mine, a, g, da)
+                _add(grads, mine, b, g, db)
+        elif arity == 1:
+            _add(grads, mine, a, g, op.local(a.data, n.data))
+        elif not (op is DOT and n.data.__class__ is _ndarray and _dots((n,), grads, mine)):
+            for p, d in zip(a, op.local([p.data for p in a], n.data)):
+                _add(grads, mine, p, g, d)
+        if uses:
+            _release(n, uses)
     return grads
 
 
@@ -279,12 +567,20 @@ def backward(root: Value, grad: Any = None, create_graph: bool = False) -> None:
         else:
             order, _, _, _, _ = schedule(root)
         grads = run_general(order, seed, create_graph, observers)
+    handed: set[int] = set()  # the arrays handed out: no two nodes get the same one
     for node, g in grads.items():
-        if node._row is not None:
-            node.grad = g
-        elif node._b is None:  # constants get no gradient
+        if node._row is None:
+            if node._b is not None:  # constants get no gradient
+                continue
             prev = node.grad
-            node.grad = g if _is_zero(prev) else prev + g
+            if not _is_zero(prev):
+                node.grad = prev + g
+                continue
+        if g.__class__ is np.ndarray:
+            if id(g) in handed:
+                g = g.copy()
+            handed.add(id(g))
+        node.grad = g
 
 
 def _finish_fast(order: list[Value], held: list[Any], leaves: list[Value],
@@ -335,8 +631,13 @@ def gradients(
         order, _, _, _, _ = schedule(output)
         grads = run_general(order, seed, create_graph, modes.current().edge_observers)
     result = []
+    handed: set[int] = set()  # no two results are the same array
     for k, w in enumerate(wanted):
         g = grads.get(w)
+        if g.__class__ is np.ndarray:
+            if id(g) in handed:
+                g = g.copy()
+            handed.add(id(g))
         if g is None:
             if not allow_unused:
                 raise ValueError(

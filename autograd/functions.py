@@ -9,8 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+import numpy as np
+
 from autograd import ops
-from autograd.value import Operand, Value, apply_nary
+from autograd.blocks import block_of, elementwise, matrix, split
+from autograd.ops import Op
+from autograd.value import Operand, Value, _block_nodes, apply1, apply_nary, lift
 
 
 def as_value(x: Operand, label: str = "") -> Value:
@@ -107,6 +111,90 @@ def dot(weights: Sequence[Operand], inputs: Sequence[Operand], bias: Operand = 0
     return apply_nary(ops.DOT, [*w, *x, bias])
 
 
+
+def dots(weights: Sequence[Sequence[Operand]], inputs: Sequence[Operand],
+         biases: Sequence[Operand]) -> list[Value]:
+    """The pre-activations of a layer: ``[dot(w, inputs, b) for w, b in zip(weights, biases)]``.
+
+    The nodes are the ones those calls make, one ``dot`` node per row of
+    ``weights``, all reading the same ``inputs``.  When the inputs are batches
+    and the weights and biases are numbers (float Values), the rows are
+    computed together, by one matrix product, and the nodes' data are the rows
+    of one block (see :mod:`autograd.blocks`): the backward pass then
+    evaluates them together too.
+    """
+    rows = [list(w) for w in weights]
+    bs = list(biases)
+    xs = list(inputs)
+    if len(rows) != len(bs):
+        raise ValueError(f"dots: {len(rows)} rows of weights but {len(bs)} biases")
+    together = _together(rows, xs, bs)
+    if together is None:
+        return [dot(w, xs, b) for w, b in zip(rows, bs)]
+    wv, vs, bv = together
+    block = np.array([[w.data for w in row] for row in wv]) @ matrix([x.data for x in vs])
+    block += np.array([b.data for b in bv])[:, None]
+    return _block_nodes(split(block), ops.DOT, [((*row, *vs, b), None) for row, b in zip(wv, bv)])
+
+
+def _together(rows: list[list[Operand]], xs: list[Operand], bs: list[Operand]
+              ) -> tuple[list[list[Value]], list[Value], list[Value]] | None:
+    """The weights and biases as float Values when the rows can be computed as one block:
+    every input a batch Value (of one size), every weight and bias a float; else None."""
+    if not xs or not rows:
+        return None
+    shape = None
+    for x in xs:
+        if x.__class__ is not Value or x.data.__class__ is float:
+            return None
+        if shape is None:
+            shape = x.data.shape  # type: ignore[union-attr]
+        elif x.data.shape != shape:  # type: ignore[union-attr]
+            return None  # dot() names the sizes
+    wv = []
+    for row in rows:
+        if len(row) != len(xs):
+            return None  # dot() says what is wrong
+        values = [lift(w) for w in row]
+        for w in values:
+            if w is None or w.data.__class__ is not float:
+                return None
+        wv.append(values)
+    bv = [lift(b) for b in bs]
+    for b in bv:
+        if b is None or b.data.__class__ is not float:
+            return None
+    return wv, xs, bv  # type: ignore[return-value]
+
+
+def apply_each(op: Op, values: Sequence[Value]) -> list[Value]:
+    """``[apply1(op, v) for v in values]`` for a one-input row of the table.
+
+    When the values' data are the rows of one block (a layer's pre-activations,
+    made by :func:`dots`) and the op is a built-in elementwise one without a
+    domain, its forward runs once on the block and the nodes' data are the rows
+    of the result.
+    """
+    values = list(values)
+    if values and not op.domain and elementwise(op):
+        block = block_of([v.data for v in values])
+        if block is not None:
+            with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+                out = op.forward(block)
+            if out.__class__ is np.ndarray and out.shape == block.shape:
+                return _block_nodes(split(out), op, [(v, None) for v in values])
+    return [apply1(op, v) for v in values]
+
+
+def unary_row(name: str) -> Op | None:
+    """The table's row of the one-input function ``name`` (``"tanh"``, ``"relu"``, ...;
+    ``"leaky_relu"`` and ``"elu"`` with the defaults of ``Value.leaky_relu`` and
+    ``Value.elu``), or None for a name that is not one."""
+    if name == "leaky_relu":
+        return ops.leaky_relu_op(0.01)
+    if name == "elu":
+        return ops.elu_op(1.0)
+    return ops.UNARY_FUNCTIONS.get(name)
 
 
 def zero_grad(*values: Value | Iterable[Value]) -> None:
