@@ -65,13 +65,15 @@ def sigmoid(x: Any) -> Any:
         e = math.exp(x)
         return e / (1.0 + e)
     if isinstance(x, ndarray):
-        # the same two quotients as on a float, written into one array: fewer passes
-        ea: np.ndarray = np.abs(x)
-        np.negative(ea, out=ea)
-        np.exp(ea, out=ea)
-        denominator = ea + 1.0
-        np.copyto(ea, 1.0, where=x >= 0.0)
-        return np.divide(ea, denominator, out=ea)
+        # the same two quotients as on a float, without a select: the numerator is
+        # e**min(x, 0), that is 1 for x >= 0 and e**-|x| itself for x < 0
+        denominator: np.ndarray = np.abs(x)
+        np.negative(denominator, out=denominator)
+        np.exp(denominator, out=denominator)
+        denominator += 1.0
+        numerator: np.ndarray = np.minimum(x, 0.0)
+        np.exp(numerator, out=numerator)
+        return np.divide(numerator, denominator, out=numerator)
     return x.sigmoid()
 
 
