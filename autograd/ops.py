@@ -221,9 +221,10 @@ def pow_const_op(n: float) -> Op:
     return _unary(
         "pow", f"**{n:g}", lambda x: x**n, lambda x, z: pow_base_slope(x, n),
         _power_rule_text(n),
-        Domain(lambda x: (x != 0.0) | (n >= 0.0), ZeroDivisionError,
+        # the exponent is a constant: a condition it meets is not tested per sample
+        Domain(lambda x: True if n >= 0.0 else x != 0.0, ZeroDivisionError,
                "a nonzero base when the exponent is negative"),
-        Domain(lambda x: (x >= 0.0) | (n == round(n)), ValueError,
+        Domain(lambda x: True if n == round(n) else x >= 0.0, ValueError,
                "a non-negative base when the exponent is not an integer"),
         param=n, notation=f"{{0}}**{n:g}", precedence=4,
     )
