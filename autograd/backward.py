@@ -11,7 +11,12 @@ every ``_n`` is zero again at the end.  Two loops run over that order:
   in the nodes' ``grad`` slots (the loop every training step runs);
 * :func:`run_general`, for batches, ``create_graph`` and observed passes, and
   for :func:`gradients`: gradients accumulate in a dict, so nothing stored is
-  touched until the pass has finished.
+  touched until the pass has finished.  On data (no ``create_graph``, no
+  observer) it is :func:`_run_data`, which walks the same order but evaluates
+  siblings together: the ``dot`` nodes of a layer's neurons as matrix products,
+  their activations as one call of the table's rule on a block (see
+  :mod:`autograd.blocks`), and adds into the arrays it made in place.  The
+  observed loop applies the rule edge by edge; the tests hold the two equal.
 
 Gradients accumulate like PyTorch's on leaves: a second ``backward()`` adds the
 same amount again, exactly (each pass collects from zero and adds once).  An
@@ -263,11 +268,6 @@ def run_general(order: Sequence[Value], seed: Any, create_graph: bool = False,
 _ndarray = np.ndarray
 
 
-def _add_float(grads: dict[Value, Any], p: Value, c: float) -> None:
-    prev = grads.get(p)
-    grads[p] = c if prev is None else prev + c
-
-
 def _add_array(grads: dict[Value, Any], mine: set[Value], p: Value, c: Any, own: bool) -> None:
     """Add the batch contribution ``c`` into p's gradient (``own``: made for p alone)."""
     prev = grads.get(p)
@@ -284,22 +284,27 @@ def _add_array(grads: dict[Value, Any], mine: set[Value], p: Value, c: Any, own:
             mine.add(p)
 
 
-def _add(grads: dict[Value, Any], mine: set[Value], p: Value, g: Any, d: Any) -> None:
+def _add(grads: dict[Value, Any], mine: set[Value], p: Value, g: Any, d: Any,
+         skip: set[Value]) -> None:
     """Add the contribution of one edge, ``g * d``, into p's gradient.
 
     A float p that fed a batch gets the sum over the samples, taken in one pass
     (a dot product) without the array of products.  A multiplication by exactly
-    1 is skipped.
+    1 is skipped, and so is any work on arrays for a node in ``skip``.
     """
     if p.data.__class__ is float:
         if g.__class__ is float:
             c = g * d if d.__class__ is float else g * float(d.sum())
+        elif skip and p in skip:
+            return
         elif d.__class__ is float:
             c = float(g.sum()) if d == 1.0 else d * float(g.sum())
         else:
             c = float(g @ d)
         prev = grads.get(p)
         grads[p] = c if prev is None else prev + c
+    elif skip and p in skip:
+        return
     elif d.__class__ is float and d == 1.0:
         _add_array(grads, mine, p, g, False)
     else:
@@ -323,7 +328,8 @@ def _in_row_order(members: Sequence[Value]) -> list[Value] | None:
     return ordered
 
 
-def _dots(members: Sequence[Value], grads: dict[Value, Any], mine: set[Value]) -> bool:
+def _dots(members: Sequence[Value], grads: dict[Value, Any], mine: set[Value],
+          skip: set[Value]) -> bool:
     """Evaluate ``dot`` nodes that read the same batch inputs x with float weights and
     biases, in matrix form: with G the nodes' gradients (one row each), X the inputs'
     data and W the weights, the table's rule (dz/dw_i = x_i, dz/dx_i = w_i, dz/db = 1)
@@ -343,12 +349,11 @@ def _dots(members: Sequence[Value], grads: dict[Value, Any], mine: set[Value]) -
     gs = []
     for m in members:
         a = m._a
-        row = [w.data for w in a[:k]]
+        row = [w.data for w in a]
+        del row[k:-1]  # the weights and the bias
         for w in row:
             if w.__class__ is not float:
                 return False
-        if a[-1].data.__class__ is not float:
-            return False
         g = grads[m]
         if g.__class__ is not _ndarray:
             return False
@@ -358,17 +363,22 @@ def _dots(members: Sequence[Value], grads: dict[Value, Any], mine: set[Value]) -
     X = matrix([x.data for x in xs])
     dW = (G @ X.T).tolist()
     db = G.sum(axis=1).tolist()
-    if len(members) == 1:
-        dX = np.multiply.outer(weights[0], gs[0])  # an outer product: no matrix product of depth 1
-    else:
-        dX = np.array(weights).T @ G
+    get = grads.get
     for m, dw, dbj in zip(members, dW, db):
         a = m._a
-        for w, c in zip(a[:k], dw):
-            _add_float(grads, w, c)
-        _add_float(grads, a[-1], dbj)
+        for w, c in zip(a, dw):
+            prev = get(w)
+            grads[w] = c if prev is None else prev + c
+        b = a[-1]
+        prev = get(b)
+        grads[b] = dbj if prev is None else prev + dbj
+    if skip and all(x in skip for x in xs):
+        return True  # constant inputs (data): their gradients are not wanted
+    W = np.array(weights)[:, :k]
+    dX = np.multiply.outer(W[0], gs[0]) if len(gs) == 1 else W.T @ G
     for x, c in zip(xs, split(dX)):
-        _add_array(grads, mine, x, c, True)
+        if not (skip and x in skip):
+            _add_array(grads, mine, x, c, True)
     return True
 
 
@@ -407,8 +417,10 @@ def _maps(members: Sequence[Value], grads: dict[Value, Any], mine: set[Value]) -
     return True
 
 
-def _siblings(order: Sequence[Value]) -> tuple[dict[Value, list[Value]], dict[Value, int]]:
-    """Sibling batch nodes that may be evaluated together, and the uses of each.
+def _siblings(order: Sequence[Value]
+              ) -> tuple[dict[Value, list[Value]], dict[Value, int], set[Value]]:
+    """Sibling batch nodes that may be evaluated together, the uses of each, and the
+    nodes that use them.
 
     Siblings are ``dot`` nodes reading the same inputs x (a layer's neurons) and
     one-input nodes of one op whose inputs' data are rows of one block (their
@@ -418,6 +430,7 @@ def _siblings(order: Sequence[Value]) -> tuple[dict[Value, list[Value]], dict[Va
     """
     uses: dict[Value, int] = {}
     groups: dict[Any, list[Value]] = {}
+    readers = set()
     for n in order:
         op = n._row
         if op is None:
@@ -428,12 +441,15 @@ def _siblings(order: Sequence[Value]) -> tuple[dict[Value, list[Value]], dict[Va
                 for p in a:
                     if p in uses:
                         uses[p] += 1
+                        readers.add(n)
             else:
                 if a in uses:
                     uses[a] += 1
+                    readers.add(n)
                 b = n._b
                 if b is not None and b in uses:
                     uses[b] += 1
+                    readers.add(n)
         if n.data.__class__ is float:
             continue
         if op is DOT:
@@ -455,7 +471,7 @@ def _siblings(order: Sequence[Value]) -> tuple[dict[Value, list[Value]], dict[Va
             found.append(n)
         uses[n] = 0
     group_of = {m: members for members in groups.values() if len(members) > 1 for m in members}
-    return group_of, uses
+    return group_of, uses, readers
 
 
 def _release(n: Value, uses: dict[Value, int]) -> None:
@@ -473,8 +489,12 @@ def _release(n: Value, uses: dict[Value, int]) -> None:
             uses[b] -= 1
 
 
-def _run_data(order: Sequence[Value], seed: Any) -> dict[Value, Any]:
+def _run_data(order: Sequence[Value], seed: Any, skip: set[Value] | None = None
+              ) -> dict[Value, Any]:
     """:func:`run_general` on data: the table's rules, siblings evaluated together.
+
+    No array is computed for the nodes in ``skip`` (backward passes the constants,
+    whose gradients it drops).
 
     The nodes are visited in the one order.  When the first of a group of
     siblings (see :func:`_siblings`) is reached and every sibling's gradient is
@@ -483,10 +503,13 @@ def _run_data(order: Sequence[Value], seed: Any) -> dict[Value, Any]:
     each node is evaluated at its own turn.
     """
     grads: dict[Value, Any] = {order[-1]: seed}
+    get = grads.get
     mine: set[Value] = set()
-    group_of, uses = _siblings(order)
+    if skip is None:
+        skip = set()
+    group_of, uses, readers = _siblings(order)
     if not group_of:
-        uses = {}
+        readers = set()
     done: set[Value] = set()
     for n in reversed(order):
         op = n._row
@@ -498,10 +521,12 @@ def _run_data(order: Sequence[Value], seed: Any) -> dict[Value, Any]:
             members = group_of.get(n)
             if members is not None:
                 if all(uses[m] == 0 for m in members):
-                    if _dots(members, grads, mine) if op is DOT else _maps(members, grads, mine):
+                    if (_dots(members, grads, mine, skip) if op is DOT
+                            else _maps(members, grads, mine)):
                         for m in members:
                             done.add(m)
-                            _release(m, uses)
+                            if m in readers:
+                                _release(m, uses)
                         continue
                     for m in members:  # not of a kind evaluated together: each at its turn
                         del group_of[m]
@@ -513,26 +538,45 @@ def _run_data(order: Sequence[Value], seed: Any) -> dict[Value, Any]:
         arity = op.arity
         if arity == 2:
             b = n._b
+            x = a.data
+            y = b.data
             shape = op.shape
-            if shape == "sum":
-                _add(grads, mine, a, g, 1.0)
-                _add(grads, mine, b, g, 1.0)
+            if g.__class__ is float and x.__class__ is float and y.__class__ is float:
+                if shape == "product":
+                    ca = g * y
+                    cb = g * x
+                elif shape == "sum":
+                    ca = cb = g
+                elif shape == "difference":
+                    ca = g
+                    cb = -g
+                else:
+                    da, db = op.local(x, y, n.data)
+                    ca = g * da
+                    cb = g * db
+                prev = get(a)
+                grads[a] = ca if prev is None else prev + ca
+                prev = get(b)
+                grads[b] = cb if prev is None else prev + cb
+            elif shape == "sum":
+                _add(grads, mine, a, g, 1.0, skip)
+                _add(grads, mine, b, g, 1.0, skip)
             elif shape == "difference":
-                _add(grads, mine, a, g, 1.0)
-                _add(grads, mine, b, g, -1.0)
+                _add(grads, mine, a, g, 1.0, skip)
+                _add(grads, mine, b, g, -1.0, skip)
             elif shape == "product":
-                _add(grads, mine, a, g, b.data)
-                _add(grads, mine, b, g, a.data)
+                _add(grads, mine, a, g, y, skip)
+                _add(grads, mine, b, g, x, skip)
             else:
-                da, db = op.local(a.data, b.data, n.data)
-                _add(grads, mine, a, g, da)
-                _add(grads, mine, b, g, db)
+                da, db = op.local(x, y, n.data)
+                _add(grads, mine, a, g, da, skip)
+                _add(grads, mine, b, g, db, skip)
         elif arity == 1:
-            _add(grads, mine, a, g, op.local(a.data, n.data))
-        elif not (op is DOT and n.data.__class__ is _ndarray and _dots((n,), grads, mine)):
+            _add(grads, mine, a, g, op.local(a.data, n.data), skip)
+        elif not (op is DOT and n.data.__class__ is _ndarray and _dots((n,), grads, mine, skip)):
             for p, d in zip(a, op.local([p.data for p in a], n.data)):
-                _add(grads, mine, p, g, d)
-        if uses:
+                _add(grads, mine, p, g, d, skip)
+        if n in readers:
             _release(n, uses)
     return grads
 
@@ -557,16 +601,21 @@ def backward(root: Value, grad: Any = None, create_graph: bool = False) -> None:
     seed = _seed(root, grad, create_graph)
     observers = modes.current().edge_observers
     with _one_pass():
-        if not create_graph and not observers and root.data.__class__ is float:
-            order, leaves, held, leaves_held, batched = schedule(root, hold=True)
-            if not batched:
-                _finish_fast(order, held, leaves, leaves_held, seed)
-                return
-            for n, before in zip(order, held):  # a batch leaf: the general loop instead
-                n.grad = before
+        if not create_graph and not observers:
+            if root.data.__class__ is float:
+                order, leaves, held, leaves_held, batched = schedule(root, hold=True)
+                if not batched:
+                    _finish_fast(order, held, leaves, leaves_held, seed)
+                    return
+                for n, before in zip(order, held):  # a batch leaf: the data loop instead
+                    n.grad = before
+            else:
+                order, leaves, _, _, _ = schedule(root)
+            # constants get no gradient: the data loop need not compute theirs
+            grads = _run_data(order, seed, {n for n in leaves if n._b is not None})
         else:
             order, _, _, _, _ = schedule(root)
-        grads = run_general(order, seed, create_graph, observers)
+            grads = run_general(order, seed, create_graph, observers)
     handed: set[int] = set()  # the arrays handed out: no two nodes get the same one
     for node, g in grads.items():
         if node._row is None:

@@ -102,8 +102,10 @@ def block_of(arrays: Sequence[Any]) -> np.ndarray | None:
 def matrix(arrays: Sequence[Any]) -> np.ndarray:
     """``arrays`` (1-D, of one length) as the rows of a matrix: their block, else a stacked
     copy.  The result is only read."""
+    if len(arrays) == 1:
+        return arrays[0][None]  # a view
     found = block_of(arrays)
-    return found if found is not None else np.stack(arrays)
+    return found if found is not None else np.array(arrays)
 
 
 def _builtin_unary() -> dict[int, Op]:

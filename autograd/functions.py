@@ -8,13 +8,14 @@ graph node.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import numpy as np
 
 from autograd import ops
 from autograd.blocks import block_of, elementwise, matrix, split
 from autograd.ops import Op
-from autograd.value import Operand, Value, _block_nodes, apply1, apply_nary, lift
+from autograd.value import Operand, Value, _block_nodes, apply1, apply_nary
 
 
 def as_value(x: Operand, label: str = "") -> Value:
@@ -117,54 +118,57 @@ def dots(weights: Sequence[Sequence[Operand]], inputs: Sequence[Operand],
     """The pre-activations of a layer: ``[dot(w, inputs, b) for w, b in zip(weights, biases)]``.
 
     The nodes are the ones those calls make, one ``dot`` node per row of
-    ``weights``, all reading the same ``inputs``.  When the inputs are batches
-    and the weights and biases are numbers (float Values), the rows are
-    computed together, by one matrix product, and the nodes' data are the rows
-    of one block (see :mod:`autograd.blocks`): the backward pass then
-    evaluates them together too.
+    ``weights``, all reading the same ``inputs``.  When the inputs are batch
+    Values and the weights and biases float Values, the rows are computed
+    together, by one matrix product, and the nodes' data are the rows of one
+    block (see :mod:`autograd.blocks`): the backward pass then evaluates them
+    together too.
     """
     rows = [list(w) for w in weights]
     bs = list(biases)
     xs = list(inputs)
     if len(rows) != len(bs):
         raise ValueError(f"dots: {len(rows)} rows of weights but {len(bs)} biases")
-    together = _together(rows, xs, bs)
-    if together is None:
+    if not rows:
+        return []
+    W = _floats(rows, len(xs))
+    B = _floats([bs], len(bs))
+    if W is None or B is None or not xs or not _batches(xs):
         return [dot(w, xs, b) for w, b in zip(rows, bs)]
-    wv, vs, bv = together
-    block = np.array([[w.data for w in row] for row in wv]) @ matrix([x.data for x in vs])
-    block += np.array([b.data for b in bv])[:, None]
-    return _block_nodes(split(block), ops.DOT, [((*row, *vs, b), None) for row, b in zip(wv, bv)])
+    block = W @ matrix([x.data for x in xs])  # type: ignore[union-attr]
+    block += B.T
+    return _block_nodes(split(block), ops.DOT, [((*row, *xs, b), None) for row, b in zip(rows, bs)])
 
 
-def _together(rows: list[list[Operand]], xs: list[Operand], bs: list[Operand]
-              ) -> tuple[list[list[Value]], list[Value], list[Value]] | None:
-    """The weights and biases as float Values when the rows can be computed as one block:
-    every input a batch Value (of one size), every weight and bias a float; else None."""
-    if not xs or not rows:
+def _floats(rows: list[list[Any]], width: int) -> np.ndarray | None:
+    """The data of rows of float Values as a matrix, or None (a number, a batch, a short row)."""
+    try:
+        data = [[v.data for v in row] for row in rows]
+    except AttributeError:  # a number: dot() lifts it
         return None
+    for row in data:
+        if len(row) != width:
+            return None  # dot() says what is wrong
+        for d in row:
+            if d.__class__ is not float:
+                return None
+    return np.array(data)
+
+
+def _batches(xs: list[Any]) -> bool:
+    """True when every input is a batch Value, all of one size (else dot() handles them)."""
     shape = None
     for x in xs:
-        if x.__class__ is not Value or x.data.__class__ is float:
-            return None
+        if x.__class__ is not Value:
+            return False
+        d = x.data
+        if d.__class__ is float:
+            return False
         if shape is None:
-            shape = x.data.shape  # type: ignore[union-attr]
-        elif x.data.shape != shape:  # type: ignore[union-attr]
-            return None  # dot() names the sizes
-    wv = []
-    for row in rows:
-        if len(row) != len(xs):
-            return None  # dot() says what is wrong
-        values = [lift(w) for w in row]
-        for w in values:
-            if w is None or w.data.__class__ is not float:
-                return None
-        wv.append(values)
-    bv = [lift(b) for b in bs]
-    for b in bv:
-        if b is None or b.data.__class__ is not float:
-            return None
-    return wv, xs, bv  # type: ignore[return-value]
+            shape = d.shape  # type: ignore[union-attr]
+        elif d.shape != shape:  # type: ignore[union-attr]
+            return False  # dot() names the sizes
+    return True
 
 
 def apply_each(op: Op, values: Sequence[Value]) -> list[Value]:

@@ -81,7 +81,7 @@ def to_data(data: Any, what: str = "Value") -> Data:
 
 def zeros_like(data: Data) -> Data:
     """0.0 for a float, zeros for a batch."""
-    return 0.0 if data.__class__ is float else np.zeros_like(data)
+    return 0.0 if data.__class__ is float else np.zeros(data.shape)  # type: ignore[union-attr]
 
 
 _ZERO = bytes(8)  # the one 0.0 that every unset batch grad reads
@@ -133,7 +133,10 @@ class Value:
         if not isinstance(requires_grad, bool):
             raise TypeError(f"Value: requires_grad must be True or False, not {requires_grad!r}")
         self.data = to_data(data)
-        self.grad = zeros_like(self.data)
+        if requires_grad or self.data.__class__ is float:
+            self.grad = zeros_like(self.data)
+        else:  # a constant's grad stays zero: no array of zeros is needed
+            self.grad = _unset_grad(self.data.shape)  # type: ignore[union-attr]
         self.label = label
         self._row = None
         self._a = None
