@@ -22,6 +22,7 @@ Cases
            ReLU, hinge + L2) and the seeds' network (2 -> 3 tanh -> 2 sigmoid ->
            1 relu, R2 loss), built the same way at batch size:
            * autograd batch              nn.MLP on one Value per input feature
+                                         (constants: data, like PyTorch's inputs)
            * PyTorch same scalar graph   scalar parameters (0-d tensors), one 1-D
                                          tensor of samples per input, each neuron
                                          b + w1*x1 + ... as in micrograd
@@ -237,7 +238,8 @@ def scale_autograd(net: str, n: int) -> Callable[[], float]:
     targets = np.array(ys)
 
     def step() -> float:
-        inputs = [Value(c) for c in columns]  # one Value per input feature, holding all samples
+        # one Value per input feature, holding all samples; data, as PyTorch's input tensors
+        inputs = [Value(c, requires_grad=False) for c in columns]
         out = model(inputs)
         if net == "demo":
             loss = (1 + -targets * out).relu().mean() + 1e-4 * sum(p * p for p in params)
