@@ -602,7 +602,7 @@ def backward(root: Value, grad: Any = None, create_graph: bool = False) -> None:
     observers = modes.current().edge_observers
     with _one_pass():
         if not create_graph and not observers:
-            if root.data.__class__ is float:
+            if root.data.__class__ is float and not _reads_a_batch(root):
                 order, leaves, held, leaves_held, batched = schedule(root, hold=True)
                 if not batched:
                     _finish_fast(order, held, leaves, leaves_held, seed)
@@ -622,7 +622,7 @@ def backward(root: Value, grad: Any = None, create_graph: bool = False) -> None:
             if node._b is not None:  # constants get no gradient
                 continue
             prev = node.grad
-            if not _is_zero(prev):
+            if not (prev is None or (prev.__class__ is float and prev == 0.0) or _is_zero(prev)):
                 node.grad = prev + g
                 continue
         if g.__class__ is np.ndarray:
@@ -630,6 +630,18 @@ def backward(root: Value, grad: Any = None, create_graph: bool = False) -> None:
                 g = g.copy()
             handed.add(id(g))
         node.grad = g
+
+
+def _reads_a_batch(root: Value) -> bool:
+    """True when an input of the root, or an input of one, holds a batch (a look two
+    ops deep, so a batch loss reduced by mean() skips the float loop's preparations)."""
+    for p in root.parents:
+        if p.data.__class__ is not float:
+            return True
+        for q in p.parents:
+            if q.data.__class__ is not float:
+                return True
+    return False
 
 
 def _finish_fast(order: list[Value], held: list[Any], leaves: list[Value],
