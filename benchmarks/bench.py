@@ -30,8 +30,11 @@ Cases
            float64 everywhere; one thread (torch.set_num_threads(1), and every
            case runs with OMP/OPENBLAS/MKL_NUM_THREADS=1, numpy's BLAS included).
            The PyTorch rows are skipped, with a note, when PyTorch is absent.
-           Repeats are interleaved: each round runs every case once in a fresh
-           process, and the table shows the median over all rounds' steps.
+           As in a training loop, a step's graph lives until the next step
+           has built its own.  Repeats are interleaved: each round runs every
+           case once in a fresh process (3 steps and at least 0.3 s of warm-up,
+           then the timed steps), and the table shows the median over all
+           rounds' steps, the minimum in brackets.
 """
 
 from __future__ import annotations
@@ -219,7 +222,7 @@ def _scale_data(net: str, n: int) -> tuple[list[list[float]], list[float]]:
     return xs, [rng.uniform(0.0, 0.5) for _ in range(n)]
 
 
-def scale_autograd(net: str, n: int) -> Callable[[], float]:
+def scale_autograd(net: str, n: int) -> Callable[[], Any]:
     import numpy as np
 
     from autograd import Value
@@ -248,7 +251,7 @@ def scale_autograd(net: str, n: int) -> Callable[[], float]:
         for p in params:
             p.grad = 0.0
         loss.backward()
-        return float(loss.data)
+        return loss
 
     return step
 
@@ -271,7 +274,7 @@ def _torch_loss(net: str, out: Any, targets: Any, l2: Any) -> Any:
     return (0.5 * (out - targets) ** 2).mean()
 
 
-def scale_torch_scalar(net: str, n: int) -> Callable[[], float]:
+def scale_torch_scalar(net: str, n: int) -> Callable[[], Any]:
     """PyTorch on the scalar graph: 0-d parameters, 1-D tensors of samples, neurons as b + w*x + ..."""
     torch = _torch()
     f64 = torch.float64
@@ -300,12 +303,12 @@ def scale_torch_scalar(net: str, n: int) -> Callable[[], float]:
         for p in params:
             p.grad = None
         loss.backward()
-        return float(loss.item())
+        return loss
 
     return step
 
 
-def scale_torch_matrices(net: str, n: int) -> Callable[[], float]:
+def scale_torch_matrices(net: str, n: int) -> Callable[[], Any]:
     """PyTorch as it is usually written: a weight matrix and a bias vector per layer."""
     torch = _torch()
     f64 = torch.float64
@@ -327,7 +330,7 @@ def scale_torch_matrices(net: str, n: int) -> Callable[[], float]:
         for p in params:
             p.grad = None
         loss.backward()
-        return float(loss.item())
+        return loss
 
     return step
 
@@ -342,12 +345,13 @@ SCALE = {
 def scale_peak(net: str, n: int) -> dict[str, Any]:
     """tracemalloc's peak over one step of the batch engine (its graph built and backpropagated)."""
     step = scale_autograd(net, n)
-    step()
+    step()  # warm up; its graph is dropped at once
     tracemalloc.start()
     before, _ = tracemalloc.get_traced_memory()
-    step()
+    loss = step()
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
+    del loss
     return {"peak_bytes": peak - before, "batch_bytes": 8 * n}
 
 
@@ -395,13 +399,21 @@ def run_scale(net: str, engine: str, n: int, repeats: int) -> dict[str, Any]:
     if engine == "memory":
         return scale_peak(net, n)
     step = SCALE[engine](net, n)
-    loss = step()  # warm up
+    # As in a training loop, a step's graph (its loss) lives until the next step has
+    # built its own: `loss = step()` releases the previous one after the call.
+    loss = step()
+    first = float(loss.item() if hasattr(loss, "item") else loss.data)
+    warm = time.perf_counter() + 0.3  # warm up (allocators settle over the first steps)
+    for _ in range(3):
+        loss = step()
+    while time.perf_counter() < warm:
+        loss = step()
     times = []
     for _ in range(repeats):
         t0 = time.perf_counter()
-        step()
+        loss = step()
         times.append(time.perf_counter() - t0)
-    return {"times": times, "loss": loss}
+    return {"times": times, "loss": first}
 
 
 def run_case(case: str, engine: str, collector: bool, repeats: int) -> dict[str, Any]:
