@@ -10,6 +10,7 @@ which applies the table's rule node by node (run_general with an observer).
 
 from __future__ import annotations
 
+import gc
 import math
 import tracemalloc
 from typing import Any
@@ -318,16 +319,21 @@ def test_a_batch_step_holds_data_and_gradients_only() -> None:
                     arrays[id(base)] = base.nbytes
         return sum(arrays.values())
 
+    gc.collect()  # no garbage of other tests may be freed inside the window
+    gc.disable()
     tracemalloc.start()
-    before = tracemalloc.get_traced_memory()[0]
-    xs = [Value(c) for c in columns]
-    out = net(xs)
-    loss = (1 + -targets * out).relu().mean()
-    forward = tracemalloc.get_traced_memory()[0] - before
-    held_forward = held(loss)
-    loss.backward()
-    after, peak = (m - before for m in tracemalloc.get_traced_memory())
-    tracemalloc.stop()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        xs = [Value(c) for c in columns]
+        out = net(xs)
+        loss = (1 + -targets * out).relu().mean()
+        forward = tracemalloc.get_traced_memory()[0] - before
+        held_forward = held(loss)
+        loss.backward()
+        after, peak = (m - before for m in tracemalloc.get_traced_memory())
+    finally:
+        tracemalloc.stop()
+        gc.enable()
     row = 8 * n
     objects = row // 2  # the nodes themselves and the small arrays of a step
     assert held_forward <= forward <= held_forward + objects
