@@ -88,8 +88,15 @@ def sigmoid(x: Any) -> Any:
         e = math.exp(x)
         return e / (1.0 + e)
     if isinstance(x, ndarray):
-        ea = np.exp(-np.abs(x))
-        return np.where(x >= 0.0, 1.0 / (1.0 + ea), ea / (1.0 + ea))
+        # the same two quotients as on a float, without a select: the numerator is
+        # e**min(x, 0), that is 1 for x >= 0 and e**-|x| itself for x < 0
+        denominator: np.ndarray = np.abs(x)
+        np.negative(denominator, out=denominator)
+        np.exp(denominator, out=denominator)
+        denominator += 1.0
+        numerator: np.ndarray = np.minimum(x, 0.0)
+        np.exp(numerator, out=numerator)
+        return np.divide(numerator, denominator, out=numerator)
     return x.sigmoid()
 
 
@@ -228,7 +235,9 @@ def relu(x: Any) -> Any:
     if x.__class__ is float:
         return 0.0 if x <= 0.0 else x
     if isinstance(x, ndarray):
-        return np.where(x <= 0.0, 0.0, x)
+        out: np.ndarray = np.maximum(x, 0.0)  # nan stays nan
+        out += 0.0  # max(-0.0, 0.0) may be -0.0; the float path gives 0.0
+        return out
     return x.relu()
 
 
@@ -355,7 +364,7 @@ def recip(x: Any) -> Any:
     if x.__class__ is float:
         return 1.0 / x if x != 0.0 else math.copysign(_INF, x)
     if isinstance(x, ndarray):
-        with np.errstate(divide="ignore"):
+        with np.errstate(divide="ignore", over="ignore"):
             return 1.0 / x
     if x.data.__class__ is float and x.data == 0.0:
         return _constant_like(x, recip(x.data))

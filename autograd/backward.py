@@ -11,7 +11,12 @@ every ``_n`` is zero again at the end.  Two loops run over that order:
   in the nodes' ``grad`` slots (the loop every training step runs);
 * :func:`run_general`, for batches, ``create_graph`` and observed passes, and
   for :func:`gradients`: gradients accumulate in a dict, so nothing stored is
-  touched until the pass has finished.
+  touched until the pass has finished.  On data (no ``create_graph``, no
+  observer) it is :func:`_run_data`, which walks the same order but evaluates
+  siblings together: the ``dot`` nodes of a layer's neurons as matrix products,
+  their activations as one call of the table's rule on a block (see
+  :mod:`autograd.blocks`), and adds into the arrays it made in place.  The
+  observed loop applies the rule edge by edge; the tests hold the two equal.
 
 Gradients accumulate like PyTorch's on leaves: a second ``backward()`` adds the
 same amount again, exactly (each pass collects from zero and adds once).  An
@@ -36,7 +41,8 @@ from typing import Any
 import numpy as np
 
 from autograd import modes
-from autograd.ops import Op
+from autograd.blocks import block_of, elementwise, matrix, rows, split
+from autograd.ops import DOT, Op
 from autograd.value import UNRECORDED, Value, describe, to_data, zeros_like
 
 __all__ = ["backward", "gradients", "local_derivatives", "masked", "run_general", "schedule"]
@@ -257,11 +263,15 @@ def run_general(order: Sequence[Value], seed: Any, create_graph: bool = False,
     dict; no ``.grad`` is touched.
 
     With ``create_graph`` the rules are evaluated on the Values themselves, so
-    the gradients are graphs.  Each observer sees every edge crossed.
+    the gradients are graphs.  Each observer sees every edge crossed.  Without
+    either, the pass is :func:`_run_data`: the same rules on the data, siblings
+    evaluated together.
     """
-    if create_graph and not isinstance(seed, Value):
-        seed = Value(seed)
     with np.errstate(all="ignore"):  # infinities and nans are results here, not warnings
+        if not create_graph and not observers:
+            return _run_data(order, seed)
+        if create_graph and not isinstance(seed, Value):
+            seed = Value(seed)
         return _sweep(order, seed, create_graph, observers)
 
 
@@ -290,6 +300,328 @@ def _sweep(order: Sequence[Value], seed: Any, create_graph: bool,
     return grads
 
 
+# ------------------------------------------------------------ the data loop
+# Gradients of batches are arrays.  The loop below owns the arrays it makes: an
+# array it made for one node alone (listed in ``mine``) is added into in place,
+# any other one (a node's gradient passed on unchanged, the seed) is never
+# written.  So no gradient the pass hands out aliases another or any data.
+
+_ndarray = np.ndarray
+
+
+def _add_array(grads: dict[Value, Any], mine: set[Value], p: Value, c: Any, own: bool) -> None:
+    """Add the batch contribution ``c`` into p's gradient (``own``: made for p alone)."""
+    prev = grads.get(p)
+    if prev is None:
+        grads[p] = c
+        if own and c.__class__ is _ndarray:
+            mine.add(p)
+    elif p in mine:
+        prev += c
+    else:
+        c = prev + c
+        grads[p] = c
+        if c.__class__ is _ndarray:
+            mine.add(p)
+
+
+def _add(grads: dict[Value, Any], mine: set[Value], p: Value, g: Any, d: Any,
+         skip: set[Value]) -> None:
+    """Add the contribution of one edge, ``g * d``, into p's gradient.
+
+    A float p that fed a batch gets the sum over the samples, taken in one pass
+    (a dot product) without the array of products.  A multiplication by exactly
+    1 is skipped, and so is any work on arrays for a node in ``skip``.
+    """
+    if p.data.__class__ is float:
+        if g.__class__ is float:
+            c = g * d if d.__class__ is float else g * float(d.sum())
+        elif skip and p in skip:
+            return
+        elif d.__class__ is float:
+            c = float(g.sum()) if d == 1.0 else d * float(g.sum())
+        else:
+            c = float(g @ d)
+        prev = grads.get(p)
+        grads[p] = c if prev is None else prev + c
+    elif skip and p in skip:
+        return
+    elif d.__class__ is float and d == 1.0:
+        _add_array(grads, mine, p, g, False)
+    else:
+        _add_array(grads, mine, p, g * d, True)
+
+
+def _in_row_order(members: Sequence[Value]) -> list[Value] | None:
+    """The members ordered by the row their data hold in one block, when their data are
+    all the rows of one block (see :mod:`autograd.blocks`); else None."""
+    found = rows([m.data for m in members])
+    if found is None:
+        return None
+    block, index = found
+    if len(index) != block.shape[0]:
+        return None
+    ordered: list[Any] = [None] * len(index)
+    for m, j in zip(members, index):
+        if ordered[j] is not None:
+            return None
+        ordered[j] = m
+    return ordered
+
+
+def _dots(members: Sequence[Value], grads: dict[Value, Any], mine: set[Value],
+          skip: set[Value]) -> bool:
+    """Evaluate ``dot`` nodes that read the same batch inputs x with float weights and
+    biases, in matrix form: with G the nodes' gradients (one row each), X the inputs'
+    data and W the weights, the table's rule (dz/dw_i = x_i, dz/dx_i = w_i, dz/db = 1)
+    gives G X^T for the weights, the row sums of G for the biases and W^T G for the
+    inputs.  Returns False (nothing done) when the nodes are not of that kind."""
+    first = members[0]._a
+    k = len(first) // 2
+    xs = first[k:2 * k]
+    if k == 0:
+        return False
+    for x in xs:
+        if x.data.__class__ is not _ndarray:
+            return False
+    if len(members) > 1:
+        members = _in_row_order(members) or members
+    weights = []
+    gs = []
+    for m in members:
+        a = m._a
+        row = [w.data for w in a]
+        del row[k:-1]  # the weights and the bias
+        for w in row:
+            if w.__class__ is not float:
+                return False
+        g = grads[m]
+        if g.__class__ is not _ndarray:
+            return False
+        weights.append(row)
+        gs.append(g)
+    G = matrix(gs)
+    X = matrix([x.data for x in xs])
+    dW = (G @ X.T).tolist()
+    db = G.sum(axis=1).tolist()
+    get = grads.get
+    for m, dw, dbj in zip(members, dW, db):
+        a = m._a
+        for w, c in zip(a, dw):
+            prev = get(w)
+            grads[w] = c if prev is None else prev + c
+        b = a[-1]
+        prev = get(b)
+        grads[b] = dbj if prev is None else prev + dbj
+    if skip and all(x in skip for x in xs):
+        return True  # constant inputs (data): their gradients are not wanted
+    W = np.array(weights)[:, :k]
+    dX = np.multiply.outer(W[0], gs[0]) if len(gs) == 1 else W.T @ G
+    for x, c in zip(xs, split(dX)):
+        if not (skip and x in skip):
+            _add_array(grads, mine, x, c, True)
+    return True
+
+
+def _maps(members: Sequence[Value], grads: dict[Value, Any], mine: set[Value]) -> bool:
+    """Evaluate one-input nodes of one elementwise op whose own data, and whose inputs'
+    data, are the rows of one block each (a layer's activations): the table's rule once
+    on the blocks.  Returns False (nothing done) when they are not."""
+    op = members[0]._row
+    if op is None or not elementwise(op):
+        return False
+    ordered = _in_row_order(members)
+    if ordered is None:
+        return False
+    parents = [m._a for m in ordered]
+    Z = block_of([p.data for p in parents])
+    if Z is None:
+        return False
+    A = ordered[0].data.base  # type: ignore[union-attr]
+    gs = [grads[m] for m in ordered]
+    for g in gs:
+        if g.__class__ is not _ndarray:
+            return False
+    G = matrix(gs)
+    L = op.local(Z, A)
+    if L.__class__ is float and L == 1.0:
+        for p, g in zip(parents, gs):  # passed on unchanged
+            _add_array(grads, mine, p, g, False)
+        return True
+    if (L.__class__ is _ndarray and L is not Z and L is not A and L.base is None
+            and L.shape == G.shape and L.flags.writeable):
+        C = np.multiply(L, G, out=L)  # the rule made L for this call: reuse it
+    else:
+        C = G * L
+    for p, c in zip(parents, split(C)):
+        _add_array(grads, mine, p, c, True)
+    return True
+
+
+def _siblings(order: Sequence[Value]
+              ) -> tuple[dict[Value, list[Value]], dict[Value, int], set[Value]]:
+    """Sibling batch nodes that may be evaluated together, the uses of each, and the
+    nodes that use them.
+
+    Siblings are ``dot`` nodes reading the same inputs x (a layer's neurons) and
+    one-input nodes of one op whose inputs' data are rows of one block (their
+    activations).  ``uses`` counts, for each candidate, the edges from the nodes
+    computed from it; the loop counts them down, so it knows when every sibling's
+    gradient is complete.
+    """
+    uses: dict[Value, int] = {}
+    groups: dict[Any, list[Value]] = {}
+    readers = set()
+    for n in order:
+        op = n._row
+        if op is None:
+            continue
+        a = n._a
+        if uses:
+            if a.__class__ is tuple:
+                for p in a:
+                    if p in uses:
+                        uses[p] += 1
+                        readers.add(n)
+            else:
+                if a in uses:
+                    uses[a] += 1
+                    readers.add(n)
+                b = n._b
+                if b is not None and b in uses:
+                    uses[b] += 1
+                    readers.add(n)
+        if n.data.__class__ is float:
+            continue
+        if op is DOT:
+            k = len(a) // 2
+            if k == 0:
+                continue
+            key: Any = a[k:2 * k]
+        elif op.arity == 1:
+            base = a.data.base if a.data.__class__ is _ndarray else None
+            if base is None:
+                continue
+            key = (id(op), id(base))
+        else:
+            continue
+        found = groups.get(key)
+        if found is None:
+            groups[key] = [n]
+        else:
+            found.append(n)
+        uses[n] = 0
+    group_of = {m: members for members in groups.values() if len(members) > 1 for m in members}
+    return group_of, uses, readers
+
+
+def _release(n: Value, uses: dict[Value, int]) -> None:
+    """n has passed its gradient on: one use fewer for each of its inputs."""
+    a = n._a
+    if a.__class__ is tuple:
+        for p in a:
+            if p in uses:
+                uses[p] -= 1
+    else:
+        if a in uses:
+            uses[a] -= 1
+        b = n._b
+        if b is not None and b in uses:
+            uses[b] -= 1
+
+
+def _run_data(order: Sequence[Value], seed: Any, skip: set[Value] | None = None
+              ) -> dict[Value, Any]:
+    """:func:`run_general` on data: the table's rules, siblings evaluated together.
+
+    No array is computed for the nodes in ``skip`` (backward passes the constants,
+    whose gradients it drops).
+
+    The nodes are visited in the one order.  When the first of a group of
+    siblings (see :func:`_siblings`) is reached and every sibling's gradient is
+    complete, the whole group is evaluated at once in matrix form (:func:`_dots`,
+    :func:`_maps`), which computes what the rule computes node by node; otherwise
+    each node is evaluated at its own turn.
+    """
+    grads: dict[Value, Any] = {order[-1]: seed}
+    get = grads.get
+    mine: set[Value] = set()
+    if skip is None:
+        skip = set()
+    group_of, uses, readers = _siblings(order)
+    if not group_of:
+        readers = set()
+    done: set[Value] = set()
+    for n in reversed(order):
+        op = n._row
+        if op is None:
+            continue
+        if group_of:
+            if n in done:
+                continue
+            members = group_of.get(n)
+            if members is not None:
+                if all(uses[m] == 0 for m in members):
+                    if (_dots(members, grads, mine, skip) if op is DOT
+                            else _maps(members, grads, mine)):
+                        for m in members:
+                            done.add(m)
+                            if m in readers:
+                                _release(m, uses)
+                        continue
+                    for m in members:  # not of a kind evaluated together: each at its turn
+                        del group_of[m]
+                else:  # a sibling is still waiting for a gradient: this one goes alone
+                    members.remove(n)
+                    del group_of[n]
+        g = grads[n]
+        a = n._a
+        arity = op.arity
+        if arity == 2:
+            b = n._b
+            x = a.data
+            y = b.data
+            shape = op.shape
+            if g.__class__ is float and x.__class__ is float and y.__class__ is float:
+                if shape == "product":
+                    ca = g * y
+                    cb = g * x
+                elif shape == "sum":
+                    ca = cb = g
+                elif shape == "difference":
+                    ca = g
+                    cb = -g
+                else:
+                    da, db = op.local(x, y, n.data)
+                    ca = g * da
+                    cb = g * db
+                prev = get(a)
+                grads[a] = ca if prev is None else prev + ca
+                prev = get(b)
+                grads[b] = cb if prev is None else prev + cb
+            elif shape == "sum":
+                _add(grads, mine, a, g, 1.0, skip)
+                _add(grads, mine, b, g, 1.0, skip)
+            elif shape == "difference":
+                _add(grads, mine, a, g, 1.0, skip)
+                _add(grads, mine, b, g, -1.0, skip)
+            elif shape == "product":
+                _add(grads, mine, a, g, y, skip)
+                _add(grads, mine, b, g, x, skip)
+            else:
+                da, db = op.local(x, y, n.data)
+                _add(grads, mine, a, g, da, skip)
+                _add(grads, mine, b, g, db, skip)
+        elif arity == 1:
+            _add(grads, mine, a, g, op.local(a.data, n.data), skip)
+        elif not (op is DOT and n.data.__class__ is _ndarray and _dots((n,), grads, mine, skip)):
+            for p, d in zip(a, op.local([p.data for p in a], n.data)):
+                _add(grads, mine, p, g, d, skip)
+        if n in readers:
+            _release(n, uses)
+    return grads
+
+
 def _check_root(root: Value, who: str) -> None:
     if not isinstance(root, Value):
         raise TypeError(f"{who}: the output must be a Value, not {type(root).__name__}")
@@ -310,22 +642,47 @@ def backward(root: Value, grad: Any = None, create_graph: bool = False) -> None:
     seed = _seed(root, grad, create_graph)
     observers = modes.current().edge_observers
     with _one_pass():
-        if not create_graph and not observers and root.data.__class__ is float:
-            order, leaves, held, leaves_held, batched = schedule(root, hold=True)
-            if not batched:
-                _finish_fast(order, held, leaves, leaves_held, seed)
-                return
-            for n, before in zip(order, held):  # a batch leaf: the general loop instead
-                n.grad = before
+        if not create_graph and not observers:
+            if root.data.__class__ is float and not _reads_a_batch(root):
+                order, leaves, held, leaves_held, batched = schedule(root, hold=True)
+                if not batched:
+                    _finish_fast(order, held, leaves, leaves_held, seed)
+                    return
+                for n, before in zip(order, held):  # a batch leaf: the data loop instead
+                    n.grad = before
+            else:
+                order, leaves, _, _, _ = schedule(root)
+            # constants get no gradient: the data loop need not compute theirs
+            grads = _run_data(order, seed, {n for n in leaves if n._b is not None})
         else:
             order, _, _, _, _ = schedule(root)
-        grads = run_general(order, seed, create_graph, observers)
+            grads = run_general(order, seed, create_graph, observers)
+    handed: set[int] = set()  # the arrays handed out: no two nodes get the same one
     for node, g in grads.items():
-        if node._row is not None:
-            node.grad = g
-        elif node._b is None:  # constants get no gradient
+        if node._row is None:
+            if node._b is not None:  # constants get no gradient
+                continue
             prev = node.grad
-            node.grad = g if _is_zero(prev) else prev + g
+            if not (prev is None or (prev.__class__ is float and prev == 0.0) or _is_zero(prev)):
+                node.grad = prev + g
+                continue
+        if g.__class__ is np.ndarray:
+            if id(g) in handed:
+                g = g.copy()
+            handed.add(id(g))
+        node.grad = g
+
+
+def _reads_a_batch(root: Value) -> bool:
+    """True when an input of the root, or an input of one, holds a batch (a look two
+    ops deep, so a batch loss reduced by mean() skips the float loop's preparations)."""
+    for p in root.parents:
+        if p.data.__class__ is not float:
+            return True
+        for q in p.parents:
+            if q.data.__class__ is not float:
+                return True
+    return False
 
 
 def _finish_fast(order: list[Value], held: list[Any], leaves: list[Value],
@@ -376,8 +733,13 @@ def gradients(
         order, _, _, _, _ = schedule(output)
         grads = run_general(order, seed, create_graph, modes.current().edge_observers)
     result = []
+    handed: set[int] = set()  # no two results are the same array
     for k, w in enumerate(wanted):
         g = grads.get(w)
+        if g.__class__ is np.ndarray:
+            if id(g) in handed:
+                g = g.copy()
+            handed.add(id(g))
         if g is None:
             if not allow_unused:
                 raise ValueError(

@@ -54,7 +54,7 @@ import numpy as np
 
 from autograd import modelfile
 from autograd.engine import Value
-from autograd.functions import dot
+from autograd.functions import apply_each, dot, dots, unary_row
 
 Activation = Callable[[Value], Value]
 ActivationSpec = Union[str, Activation, None]
@@ -365,6 +365,10 @@ class Layer(Module):
         rng = _rng(seed)
         self.neurons = [Neuron(nin, activation=spec, seed=rng) for _ in range(nout)]
         self.activation = self.neurons[0].activation
+        # A named activation is one row of the derivative table: on a batch, the
+        # layer applies it to all its neurons at once (see outputs).
+        self._named = isinstance(spec, str)
+        self._row = unary_row(spec) if isinstance(spec, str) else None
         self._label_parameters()
 
     def __call__(self, x: Sequence[Any] | Value | float) -> Any:
@@ -376,8 +380,24 @@ class Layer(Module):
         return out[0] if len(out) == 1 else out
 
     def outputs(self, x: Sequence[Any] | Value | float) -> list[Value]:
-        """One output per neuron, always as a list."""
+        """One output per neuron, always as a list.
+
+        On batch inputs the neurons are computed together: their ``dot`` nodes
+        by one matrix product (:func:`autograd.functions.dots`), then their
+        activations by one call (:func:`autograd.functions.apply_each`).  The
+        graph is the one the neurons make one by one.
+        """
         xs = _as_inputs(x, self.nin, "Layer")
+        first = xs[0]
+        if first.__class__ is Value and first.data.__class__ is not float:
+            neurons = self.neurons
+            if all(type(n) is Neuron for n in neurons):
+                pre = dots([n.w for n in neurons], xs, [n.b for n in neurons])
+                if self._named and self.activation == "linear":
+                    return pre
+                if self._row is not None:
+                    return apply_each(self._row, pre)
+                return [n._phi(a) for n, a in zip(neurons, pre)]
         return [n(xs) for n in self.neurons]
 
     def named_parameters(self) -> list[tuple[str, Value]]:

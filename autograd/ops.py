@@ -167,13 +167,17 @@ def _power_rule_text(n: float) -> str:
 @lru_cache(maxsize=256)
 def pow_const_op(n: float) -> Op:
     """x**n for a constant exponent n: d/dx = n * x**(n-1)."""
+    # The exponent is a constant, so what it allows is decided once, not per sample.
+    # A nan exponent gives nan (it propagates); an infinite one is defined on any base
+    # but 0 (IEEE pow: (-2)**inf = inf).
+    any_base = n != n or n - n != 0.0 or n == math.floor(n)
+    any_nonzero = n != n or n >= 0.0
     return _unary(
         "pow", f"**{n:g}", lambda x: x**n, lambda x, z: pow_base_slope(x, n),
         _power_rule_text(n),
-        Domain(lambda x: (x != 0.0) | (n >= 0.0), ZeroDivisionError,
+        Domain(lambda x: True if any_nonzero else x != 0.0, ZeroDivisionError,
                "a nonzero base when the exponent is negative"),
-        # an infinite exponent is defined on a negative base too (IEEE pow: (-2)**inf = inf)
-        Domain(lambda x: (x >= 0.0) | (n == np.floor(n)) | (n != n), ValueError,
+        Domain(lambda x: True if any_base else x >= 0.0, ValueError,
                "a non-negative base when the exponent is not an integer"),
         param=n, notation=f"{{0}}**{n:g}", precedence=4,
     )

@@ -82,7 +82,18 @@ def to_data(data: Any, what: str = "Value") -> Data:
 
 def zeros_like(data: Data) -> Data:
     """0.0 for a float, zeros for a batch."""
-    return 0.0 if data.__class__ is float else np.zeros_like(data)
+    return 0.0 if data.__class__ is float else np.zeros(data.shape)  # type: ignore[union-attr]
+
+
+_ZERO = bytes(8)  # the one 0.0 that every unset batch grad reads
+
+
+def _unset_grad(shape: tuple[int, ...]) -> np.ndarray:
+    """The grad of an op's batch node before a backward pass sets it: zeros in the
+    shape of its data, read-only and without memory of their own (a pass replaces an
+    op node's grad, it never adds to it, so filling an array of zeros would be
+    wasted; a leaf's grad, which passes add to, is a real array)."""
+    return np.ndarray(shape, np.float64, _ZERO, 0, (0,) * len(shape))
 
 
 class Value:
@@ -123,7 +134,10 @@ class Value:
         if not isinstance(requires_grad, bool):
             raise TypeError(f"Value: requires_grad must be True or False, not {requires_grad!r}")
         self.data = to_data(data)
-        self.grad = zeros_like(self.data)
+        if requires_grad or self.data.__class__ is float:
+            self.grad = zeros_like(self.data)
+        else:  # a constant's grad stays zero: no array of zeros is needed
+            self.grad = _unset_grad(self.data.shape)  # type: ignore[union-attr]
         self.label = label
         self._row = None
         self._a = None
@@ -516,7 +530,7 @@ def lift(x: Any) -> Value | None:
 def _node(data: Data, op: Op, a: Any, b: Value | None) -> Value:
     v = _new(Value)
     v.data = data
-    v.grad = 0.0 if data.__class__ is float else np.zeros_like(data)
+    v.grad = 0.0 if data.__class__ is float else _unset_grad(data.shape)  # type: ignore[union-attr]
     v.label = ""
     v._n = 0
     if _plain:
@@ -536,6 +550,29 @@ def _node(data: Data, op: Op, a: Any, b: Value | None) -> Value:
     for observe in mode.node_observers:
         observe(v if mode.grad_enabled else _node_for_report(data, op, a, b))
     return v
+
+
+def _block_nodes(data: Sequence[np.ndarray], op: Op, inputs: Sequence[tuple[Any, Value | None]]
+                 ) -> list[Value]:
+    """One node of ``op`` per array of ``data`` (1-D, of one size), node j made from
+    ``inputs[j]`` (the ``a, b`` of :func:`_node`): the nodes of ops evaluated together,
+    whose data are the rows of one block (see :mod:`autograd.blocks`).  In a mode, each
+    node is built by :func:`_node`."""
+    if not _plain:
+        return [_node(d, op, a, b) for d, (a, b) in zip(data, inputs)]
+    grads = _unset_grad((len(data), data[0].shape[0]))
+    nodes = []
+    for d, g, (a, b) in zip(data, grads, inputs):
+        v = _new(Value)
+        v.data = d
+        v.grad = g
+        v.label = ""
+        v._n = 0
+        v._row = op
+        v._a = a
+        v._b = b
+        nodes.append(v)
+    return nodes
 
 
 def _node_for_report(data: Data, op: Op, a: Any, b: Value | None) -> Value:
