@@ -337,7 +337,7 @@ class Graph:
             if index == len(parents) - 1:
                 return "1"
             return self.name(parents[index + n] if index < n else parents[index - n])
-        return notation.substitute(self._formula(op, index), self._words(node))
+        return notation.substitute(self._formula(op, index), self._words(node, index))
 
     def rule_latex(self, node: Value, index: int) -> str:
         """:meth:`rule` typeset as LaTeX (σ, ·, fractions; names as :func:`notation.latex_name`)."""
@@ -351,25 +351,35 @@ class Graph:
                 return "1"
             return notation.latex_name(
                 self.name(parents[index + n] if index < n else parents[index - n]))
-        words = {w: self.name(v) for w, v in self._word_nodes(node).items()}
+        words = {w: self.name(v) for w, v in self._word_nodes(node, index).items()}
         return notation.latex_formula(self._formula(op, index), notation.latex_names(words))
 
     @staticmethod
     def _formula(op: Op, index: int) -> str:
         return op.formula[min(index, len(op.formula) - 1)]
 
-    def _word_nodes(self, node: Value) -> dict[str, Value]:
+    def _word_nodes(self, node: Value, index: int) -> dict[str, Value]:
+        """The nodes the words of the formula for input ``index`` stand for: z the
+        output; x and y the inputs (or the row's own words for them, clamp's
+        x, lo, hi); for an n-ary row, x_i the input the formula is for."""
         parents = node.parents
+        op = node._row
         words = {"z": node}
-        if len(parents) in (1, 2):
-            words["x"] = parents[0]
-        if len(parents) == 2:
-            words["y"] = parents[1]
+        if op is not None and op.inputs:
+            words.update(zip(op.inputs, parents))
+        elif op is not None and op.arity == NARY:
+            words["x_i"] = parents[index]
+        else:
+            if len(parents) in (1, 2):
+                words["x"] = parents[0]
+            if len(parents) == 2:
+                words["y"] = parents[1]
         return words
 
-    def _words(self, node: Value) -> dict[str, tuple[str, int]]:
+    def _words(self, node: Value, index: int) -> dict[str, tuple[str, int]]:
         """The words of a formula (x, y: the inputs; z: the output) as (name, precedence)."""
-        return {w: (self.name(v), self.precedence(v)) for w, v in self._word_nodes(node).items()}
+        return {w: (self.name(v), self.precedence(v))
+                for w, v in self._word_nodes(node, index).items()}
 
 
 def display_name(node: Value) -> str:

@@ -161,7 +161,7 @@ def _parse(text: str) -> ast.expr | None:
                                  ast.unaryop, ast.cmpop)):
             return None
         if isinstance(node, ast.BinOp) and not isinstance(
-                node.op, (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow)):
+                node.op, (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow, ast.FloorDiv, ast.Mod)):
             return None
         if isinstance(node, ast.UnaryOp) and not isinstance(node.op, (ast.USub, ast.UAdd)):
             return None
@@ -256,10 +256,15 @@ class _Writer:
             return f"{base}**{exponent}", POW
         if isinstance(op, ast.Div) and self.latex:
             return rf"\frac{{{left[0]}}}{{{right[0]}}}", ATOM
+        if isinstance(op, ast.FloorDiv) and self.latex:
+            return rf"\left\lfloor \frac{{{left[0]}}}{{{right[0]}}} \right\rfloor", ATOM
         prec = ADD if isinstance(op, (ast.Add, ast.Sub)) else MUL
         # a negative right operand is parenthesised: 2*(-0.3), a + (-0.3)
         need_right = prec + 1 if right[1] != UNARY else UNARY + 1
-        symbol = {ast.Add: " + ", ast.Sub: " - ", ast.Mult: "*", ast.Div: "/"}[type(op)]
+        symbol = {ast.Add: " + ", ast.Sub: " - ", ast.Mult: "*", ast.Div: "/", ast.FloorDiv: " // ",
+                  ast.Mod: " % "}[type(op)]
+        if self.latex and symbol == " % ":
+            symbol = r" \bmod "
         if self.latex and symbol == "*":
             symbol = r" \cdot "
         return f"{self.wrap(left, prec)}{symbol}{self.wrap(right, need_right)}", prec
@@ -324,7 +329,12 @@ def latex_formula(formula: str, names: Names | None = None) -> str:
             return _Writer(formula.strip(), names, latex=True).write(tree)[0]
         except _UnwritableError:
             pass
-    return _latex_text(formula)
+    if not names:
+        return _latex_text(formula)
+    # free text (max's "1 if x_i is the largest ..."): upright, its words' names typeset
+    pattern = r"(?<![\w'])(" + "|".join(re.escape(w) for w in names) + r")(?![\w'])"
+    parts = re.split(pattern, formula)
+    return "".join(names[p][0] if k % 2 else _latex_text(p) for k, p in enumerate(parts) if p)
 
 
 # ------------------------------------------------------------------ LaTeX names

@@ -22,15 +22,17 @@ not try a proof); the others raise an ImportError naming the extra.
 **The table in SymPy.**  :data:`SYMPY_FORMS` maps each row of the derivative
 table (:mod:`autograd.ops`) to SymPy, keyed by the op's name; the rows with
 a constant (leaky_relu's slope, elu's alpha, ``x**n``, ``c**x``) read it from
-the row.  Kinks are ``Piecewise`` expressions written the way the table
+the row, hardtanh its bounds (``row.bounds``).  Kinks are ``Piecewise`` expressions written the way the table
 defines them, so that SymPy's derivative takes the table's value at the kink:
 relu is ``x`` for ``x > 0`` and ``0`` otherwise, so relu'(0) = 0;
 leaky_relu'(0) = slope, elu'(0) = alpha, abs'(0) = sign(0) = 0.  ``sigmoid``
 and ``softplus`` are SymPy functions of their own whose derivatives are
 σ(1 − σ) and σ, so results read like the seeds' formulas,
 ``sigmoid(a)*(1 - sigmoid(a))``, rather than as exponentials
-(``.rewrite(sympy.exp)`` gives those).  Names that other rows may take
-(tan ... logsumexp) are mapped ahead, following PyTorch at their kinks.
+(``.rewrite(sympy.exp)`` gives those).  The piecewise rows and the
+activations follow PyTorch at their kinks and ties: clamp is one Piecewise of
+its inputs [x, lo, hi]; ``max`` and ``min`` are functions of their own whose
+derivative ``max_slope(i, ...)`` shares 1 evenly among the tied inputs.
 
 Custom ops (:func:`autograd.op`) have no symbolic form: :func:`to_sympy`
 writes one as an undefined function of its inputs (``sympy.Function(name)``),
@@ -47,6 +49,7 @@ from __future__ import annotations
 
 import ast
 import inspect
+import itertools
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -60,7 +63,7 @@ from autograd import ops
 from autograd.expr import _PARAMETRIC, CONSTANTS, Expression, parse_formula
 from autograd.graph import Graph, forward_data
 from autograd.notation import ATOM, Latex, latex_name, precedence_of
-from autograd.ops import UNARY_FUNCTIONS, Op
+from autograd.ops import BINARY_FUNCTIONS, UNARY_FUNCTIONS, Op
 from autograd.text import clean, fmt
 from autograd.value import Value
 
@@ -175,6 +178,40 @@ def _functions() -> SimpleNamespace:
             "_eval_is_real": lambda self: self.args[0].is_real,
         })
 
+    def extreme(name: str, pick: Any) -> Any:
+        """max or min of any number of inputs, whose derivative along input i is
+        ``max_slope(i, inputs...)``: 1 for the extreme input, 1/k to each of k inputs tied
+        for it, counted by position (the table's rule, PyTorch's max): max(x, x, y) at
+        x = y gives x 2/3.  (SymPy's Max merges equal inputs and gives 1/2 at a tie.)"""
+
+        def share(cls: Any, i: Any, *args: Any) -> Any:
+            if not (i.is_Integer and all(a.is_Number for a in args)):
+                return None
+            best = pick(*args)
+            hits = [bool(sp.Eq(a, best)) for a in args]
+            return sp.Rational(1, sum(hits)) if hits[int(i)] else sp.S.Zero
+
+        slope = type(f"{name}_slope", (sp.Function,), {
+            "eval": classmethod(share),
+            "fdiff": lambda self, argindex=1: sp.S.Zero,
+            "_eval_is_real": lambda self: True,
+        })
+
+        def eval_(cls: Any, *args: Any) -> Any:
+            if len(set(args)) == 1:
+                return args[0]
+            return pick(*args) if all(a.is_Number for a in args) else None
+
+        def fdiff(self: Any, argindex: int = 1) -> Any:
+            return slope(argindex - 1, *self.args)
+
+        return type(name, (sp.Function,), {
+            "eval": classmethod(eval_),
+            "fdiff": fdiff,
+            "_eval_is_real": lambda self: all(a.is_real for a in self.args) or None,
+            "_eval_evalf": lambda self, prec: pick(*self.args)._eval_evalf(prec),
+        })
+
     class Label(symbol):
         """A node's symbol: named by its display name, printed in LaTeX as explanations print it."""
 
@@ -186,6 +223,10 @@ def _functions() -> SimpleNamespace:
         floor=flat("floor", sp.floor), ceil=flat("ceil", sp.ceiling),
         round=flat("round", lambda x: sp.Integer(round(float(x)))),
         trunc=flat("trunc", lambda x: sp.Integer(int(float(x)))),
+        # its input's value, with derivative 0 (PyTorch's detach): where clamp's bounds
+        # meet above x, z = lo = hi takes no gradient
+        detach=flat("detach", lambda x: x),
+        max=extreme("max", sp.Max), min=extreme("min", sp.Min),
     )
 
 
@@ -229,13 +270,30 @@ def _clamp(f: SimpleNamespace, x: Any, low: Any, high: Any, inclusive: bool) -> 
     return sp.Piecewise(*pieces, (x, True))
 
 
+def _clamp_form(f: SimpleNamespace, a: Sequence[Any], p: Any) -> Any:
+    """The clamp row, one node of inputs [x, lo, hi], as the table defines its slopes
+    (PyTorch's for tensor bounds): z = hi when lo > hi; x when lo <= x <= hi (the bounds
+    pass the gradient to x); lo when x < lo < hi; hi when x > hi; and when x < lo = hi,
+    z = lo takes no gradient.  With one input, the bounds are the constant ``p``
+    (PyTorch's clamp(x, lo, hi) for numbers: slope 1 at the bounds)."""
+    if len(a) != 3:
+        return _clamp(f, a[0], *_pair(p, (None, None)), inclusive=True)
+    sp = f.sp
+    x, lo, hi = a
+    return sp.Piecewise((hi, lo > hi), (x, (lo <= x) & (x <= hi)), (lo, (x < lo) & (lo < hi)),
+                        (hi, x > hi), (f.detach(lo), True))
+
+
 def _kinked(f: SimpleNamespace, x: Any, negative: Any) -> Any:
     """x for x > 0, ``negative`` otherwise: the table's relu, leaky_relu and elu."""
     return f.sp.Piecewise((x, x > 0), (negative, True))
 
 
-_SELU_ALPHA = 1.6732632423543772848170429916717
-_SELU_SCALE = 1.0507009873554804934193349852946
+def _selu(f: SimpleNamespace, x: Any) -> Any:
+    """scale*x for x > 0, scale*alpha*(e**x - 1) otherwise, with the constants the
+    table's formula writes (scale*alpha as the float the product rounds to)."""
+    return f.sp.Piecewise((_number(f, ops.SELU_SCALE) * x, x > 0),
+                          (_number(f, ops.SELU_SCALE * ops.SELU_ALPHA) * (f.sp.exp(x) - 1), True))
 
 Form = Callable[[SimpleNamespace, Sequence[Any], Any], Any]
 
@@ -299,7 +357,7 @@ SYMPY_FORMS: dict[str, Form] = {
     "ceil": lambda f, a, p: f.ceil(a[0]),
     "round": lambda f, a, p: f.round(a[0]),
     "trunc": lambda f, a, p: f.trunc(a[0]),
-    "clamp": lambda f, a, p: _clamp(f, a[0], *_pair(p, (None, None)), inclusive=True),
+    "clamp": _clamp_form,
     # a tie splits the gradient evenly between the two inputs
     "maximum": lambda f, a, p: f.sp.Piecewise((a[0], a[0] > a[1]), (a[1], a[0] < a[1]),
                                               ((a[0] + a[1]) / 2, True)),
@@ -308,10 +366,10 @@ SYMPY_FORMS: dict[str, Form] = {
     "mod": lambda f, a, p: a[0] - f.floor(a[0] / a[1]) * a[1],  # Python's %, torch.remainder
     "floordiv": lambda f, a, p: f.floor(a[0] / a[1]),
     "mish": lambda f, a, p: a[0] * f.sp.tanh(f.softplus(a[0])),
-    "selu": lambda f, a, p: _number(f, _SELU_SCALE) * _kinked(
-        f, a[0], _number(f, _SELU_ALPHA) * (f.sp.exp(a[0]) - 1)),
+    "selu": lambda f, a, p: _selu(f, a[0]),
     "celu": lambda f, a, p: _kinked(f, a[0], _number(f, 1.0 if p is None else p) * (
         f.sp.exp(a[0] / _number(f, 1.0 if p is None else p)) - 1)),
+    # p: the row's bounds (hardtanh_op(lo, hi)), a number (±it) or None ([-1, 1])
     "hardtanh": lambda f, a, p: _clamp(f, a[0], *_pair(p, (-1.0, 1.0)), inclusive=False),
     "relu6": lambda f, a, p: _clamp(f, a[0], 0.0, 6.0, inclusive=False),
     "softsign": lambda f, a, p: a[0] / (1 + f.sp.Abs(a[0])),
@@ -321,8 +379,8 @@ SYMPY_FORMS: dict[str, Form] = {
     # slope 0 at -3 and 1 at 3, as PyTorch's hardswish
     "hardswish": lambda f, a, p: f.sp.Piecewise((0, a[0] <= -3), (a[0] * (a[0] + 3) / 6, a[0] < 3),
                                                 (a[0], True)),
-    "max": lambda f, a, p: f.sp.Max(*a),
-    "min": lambda f, a, p: f.sp.Min(*a),
+    "max": lambda f, a, p: f.max(*a),
+    "min": lambda f, a, p: f.min(*a),
     "logsumexp": lambda f, a, p: f.sp.log(f.sp.Add(*[f.sp.exp(x) for x in a])),
 }
 """Each row of the derivative table as SymPy: name -> form(functions, inputs, constant)."""
@@ -343,8 +401,10 @@ def _refuse_batches(graph: Graph, who: str) -> None:
 class _Symbols:
     """The nodes of one graph as SymPy expressions; the nodes of ``cut`` as their own symbol."""
 
-    def __init__(self, graph: Graph, cut: Iterable[Value] = (), who: str = "to_sympy") -> None:
+    def __init__(self, graph: Graph, cut: Iterable[Value] = (), who: str = "to_sympy",
+                 assume: Mapping[Value, Mapping[str, bool]] | None = None) -> None:
         self.f = _functions()
+        self.assume = assume or {}  # node -> SymPy assumptions of its symbol (positive=True)
         self.graph = graph
         self.cut = set(cut)
         self.who = who
@@ -366,7 +426,8 @@ class _Symbols:
             if other is not node:
                 raise ValueError(f"{self.who}: two nodes of the graph are called {clean(name)!r}; "
                                  "give them different labels")
-            found = self._symbols[node] = self.f.Label(name, real=True)
+            found = self._symbols[node] = self.f.Label(name, real=True,
+                                                       **self.assume.get(node, {}))
         return found
 
     def expr(self, node: Value) -> Any:
@@ -395,7 +456,7 @@ class _Symbols:
             if row.name not in self.custom:
                 self.custom.append(row.name)
             return self.f.sp.Function(row.name)(*args)
-        return form(self.f, args, row.param)
+        return form(self.f, args, row.bounds if row.bounds is not None else row.param)
 
 
 def _resolve(graph: Graph, key: Value | str, who: str) -> Value:
@@ -476,16 +537,29 @@ def latex(x: Any) -> Latex:
 
 
 # ------------------------------------------------------------------ formulas
-def _row_of_call(name: str, args: Sequence[ast.expr]) -> Op:
-    """The table row that the expression language's function ``name`` calls."""
+_FACTORIES: dict[str, Callable[..., Op]] = {
+    "leaky_relu": ops.leaky_relu_op, "elu": ops.elu_op, "celu": ops.celu_op,
+    "hardtanh": ops.hardtanh_op,
+}
+_MANY: dict[str, Op] = {"clamp": ops.CLAMP, "max": ops.MAX, "min": ops.MIN,
+                        "logsumexp": ops.LOGSUMEXP}
+
+
+def _row_of_call(name: str, args: Sequence[ast.expr]) -> tuple[Op, Sequence[ast.expr]]:
+    """The table row that the expression language's function ``name`` calls, and the
+    arguments that are its inputs (a parametric function's numbers are the row's)."""
     if name == "abs":
-        return ops.ABS
+        return ops.ABS, args[:1]
     if name in _PARAMETRIC:
-        factory = {"leaky_relu": ops.leaky_relu_op, "elu": ops.elu_op}[name]
-        param = _PARAMETRIC[name][1] if len(args) < 2 else _constant(args[1])
-        return factory(param)
+        given = [_constant(a) for a in args[1:]]
+        defaults = [d for _, d in _PARAMETRIC[name]]
+        return _FACTORIES[name](*given, *defaults[len(given):]), args[:1]
     if name in UNARY_FUNCTIONS:
-        return UNARY_FUNCTIONS[name]
+        return UNARY_FUNCTIONS[name], args[:1]
+    if name in BINARY_FUNCTIONS:
+        return BINARY_FUNCTIONS[name], args
+    if name in _MANY:
+        return _MANY[name], args
     raise ValueError(f"check_formula: the function {name} has no row in the derivative table")
 
 
@@ -500,6 +574,7 @@ def _constant(node: ast.expr) -> float:
 
 _BINARY_ROWS: dict[type[ast.operator], Op] = {
     ast.Add: ops.ADD, ast.Sub: ops.SUB, ast.Mult: ops.MUL, ast.Div: ops.DIV, ast.Pow: ops.POW,
+    ast.Mod: ops.MOD, ast.FloorDiv: ops.FLOORDIV,
 }
 _COMPARE: dict[type[ast.cmpop], Callable[[float, float], bool]] = {
     ast.Lt: lambda a, b: a < b, ast.LtE: lambda a, b: a <= b, ast.Gt: lambda a, b: a > b,
@@ -639,8 +714,8 @@ def _evaluate(node: ast.expr, env: Mapping[str, Any]) -> Any:
             left = right
         return True
     assert isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-    row = _row_of_call(node.func.id, node.args)
-    return forward_data(row, [_evaluate(node.args[0], env)])
+    row, inputs = _row_of_call(node.func.id, node.args)
+    return forward_data(row, [_evaluate(a, env) for a in inputs])
 
 
 def _to_sympy(node: ast.expr, env: Mapping[str, Any], symbols: _Symbols) -> Any:
@@ -674,8 +749,8 @@ def _to_sympy(node: ast.expr, env: Mapping[str, Any], symbols: _Symbols) -> Any:
             left = right
         return sp.And(*parts)
     assert isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-    row = _row_of_call(node.func.id, node.args)
-    return symbols.apply(row, [_to_sympy(node.args[0], env, symbols)])
+    row, inputs = _row_of_call(node.func.id, node.args)
+    return symbols.apply(row, [_to_sympy(a, env, symbols) for a in inputs])
 
 
 def _sympy_value(expr: Any, values: Mapping[Any, Any]) -> float:
@@ -694,10 +769,11 @@ def _sympy_value(expr: Any, values: Mapping[Any, Any]) -> float:
 def _zero(f: SimpleNamespace, difference: Any) -> tuple[bool, str]:
     """Whether SymPy shows ``difference`` to be 0; if not, why.
 
-    Kinks first: each condition of a Piecewise (``a > 0``) is taken true and
-    false in turn, every Piecewise replaced by its branch, and each case
-    shown to be 0 on its own (cases that cannot happen are checked too,
-    which can only make a proof fail, never pass wrongly).  A case is 0 when,
+    Kinks first: the conditions of the Piecewise (``a > 0``, ``-1 < x < 1``,
+    also those of sign, abs and Heaviside) are split into the cases where
+    they hold or not (:func:`_cases`: each kink negative, zero or positive),
+    every Piecewise replaced by its branch, and each case shown to be 0 on its
+    own.  A case is 0 when,
     with every function application (σ(a), tanh(…), x**y, …) taken as an
     independent symbol, it cancels as a rational function (powers of one base
     combined), or does so once σ, tanh, ... are written with exponentials.
@@ -716,13 +792,25 @@ def _zero(f: SimpleNamespace, difference: Any) -> tuple[bool, str]:
     return True, ""
 
 
-MAX_KINKS = 6  # distinct Piecewise conditions a proof splits on (2**6 cases)
+MAX_KINKS = 6  # distinct kinks a proof splits on (each negative, zero, positive: 3**6 cases)
 PROOF_NODES = 2_000  # larger graphs are checked at random points only
 
 
 def _cases(f: SimpleNamespace, expr: Any) -> list[Any] | None:
-    """``expr`` without Piecewise, once per truth assignment of its conditions."""
+    """``expr`` without Piecewise, once for each way its kink conditions can hold.
+
+    ``sign``, ``Abs`` and ``Heaviside`` are written as the Piecewise they are.  Each
+    condition compares two expressions; their difference is, up to a constant
+    factor, one of a few *kinks* (``x - 1`` for ``x > 1``, ``-1 < x`` and ``x <= 1``
+    alike), and each kink is taken negative, zero and positive in turn.  Cases that
+    cannot happen are left out when the kinks are linear in the symbols (``x < -1``
+    with ``x > 1``, ``x < lo`` with ``lo < hi`` and ``x > hi``); the others are
+    checked too, which can only make a proof fail, never pass wrongly.
+    """
     sp = f.sp
+    kinked = (sp.sign, sp.Abs, sp.Heaviside)
+    if expr.has(*kinked):
+        expr = expr.replace(lambda e: isinstance(e, kinked), lambda e: e.rewrite(sp.Piecewise))
     pieces = expr.atoms(sp.Piecewise)
     if not pieces:
         return [expr]
@@ -730,18 +818,39 @@ def _cases(f: SimpleNamespace, expr: Any) -> list[Any] | None:
     for pw in pieces:
         for _, cond in pw.args:
             for r in cond.atoms(sp.core.relational.Relational):
-                if r.canonical not in relations:
-                    relations.append(r.canonical)
-    if len(relations) > MAX_KINKS:
+                if r not in relations:
+                    relations.append(r)
+    kinks: list[Any] = []
+    sides: dict[Any, tuple[int, int]] = {}  # relation -> (its kink, the sign of lhs - rhs over it)
+    for r in relations:
+        factor, kink = (r.lhs - r.rhs).as_content_primitive()
+        if kink.could_extract_minus_sign():
+            factor, kink = -factor, -kink
+        if not factor.is_nonzero or not factor.is_extended_real:
+            return None
+        if kink not in kinks:
+            kinks.append(kink)
+        sides[r] = (kinks.index(kink), 1 if factor > 0 else -1)
+    if len(kinks) > MAX_KINKS:
         return None
+    linear = [_linear(f, k) for k in kinks]
+    holds = {sp.Lt: lambda s: s < 0, sp.Le: lambda s: s <= 0, sp.Gt: lambda s: s > 0,
+             sp.Ge: lambda s: s >= 0, sp.Eq: lambda s: s == 0, sp.Ne: lambda s: s != 0}
     cases = []
-    for k in range(2 ** len(relations)):
-        truth = {r: sp.true if (k >> i) & 1 else sp.false for i, r in enumerate(relations)}
+    for signs in itertools.product((-1, 0, 1), repeat=len(kinks)):
+        at = _feasible(f, linear, signs)
+        if at is None:
+            continue
+        truth = {}
+        for r, (k, side) in sides.items():
+            test = holds.get(type(r))
+            if test is None:
+                return None
+            truth[r] = sp.true if test(side * signs[k]) else sp.false
 
         def branch(*args: Any, truth: Mapping[Any, Any] = truth) -> Any:
             for value, cond in args:
-                known = cond.xreplace({r: r.canonical for r in
-                                       cond.atoms(sp.core.relational.Relational)}).xreplace(truth)
+                known = cond.xreplace(truth)
                 if known is sp.true:
                     return value
                 if known is not sp.false:
@@ -749,10 +858,85 @@ def _cases(f: SimpleNamespace, expr: Any) -> list[Any] | None:
             return sp.nan
 
         try:
-            cases.append(expr.replace(sp.Piecewise, branch))
+            case = expr.replace(sp.Piecewise, branch)
         except _Undecided:
             return None
+        cases.append(case.xreplace(at) if at else case)  # on a kink: x = 0 there
     return cases
+
+
+def _linear(f: SimpleNamespace, expr: Any) -> dict[Any, Any] | None:
+    """``expr`` as {symbol: coefficient, 1: constant} when it is linear in its symbols with
+    rational coefficients; None otherwise."""
+    sp = f.sp
+    out: dict[Any, Any] = {}
+    for term, coeff in expr.as_coefficients_dict().items():
+        if not coeff.is_Rational or not (term is sp.S.One or term.is_Symbol):
+            return None
+        out[term] = out.get(term, 0) + coeff
+    return out
+
+
+def _feasible(f: SimpleNamespace, linear: Sequence[dict[Any, Any] | None],
+              signs: Sequence[int]) -> dict[Any, Any] | None:
+    """Whether the linear kinks can have ``signs`` (-1, 0, 1) at once: the equalities
+    solved and substituted, then Fourier-Motzkin elimination of the strict
+    inequalities.  Kinks that are not linear are free (they never make a case
+    impossible).  None when the case cannot happen, else what the equalities give
+    ({symbol: its value}, empty when no kink is 0)."""
+    one = f.sp.S.One
+    solved: dict[Any, dict[Any, Any]] = {}
+    equal: list[dict[Any, Any]] = []
+    strict: list[dict[Any, Any]] = []  # each: sum coefficient*symbol + constant > 0
+    for form, s in zip(linear, signs):
+        if form is None:
+            continue
+        if s == 0:
+            equal.append(dict(form))
+        else:
+            strict.append({k: s * v for k, v in form.items()})
+
+    def put(row: dict[Any, Any], var: Any, value: dict[Any, Any]) -> dict[Any, Any]:
+        c = row.pop(var, 0)
+        for k, v in value.items():
+            row[k] = row.get(k, 0) + c * v
+        return {k: v for k, v in row.items() if v != 0}
+
+    while equal:
+        row = {k: v for k, v in equal.pop().items() if v != 0}
+        variables = [k for k in row if k is not one]
+        if not variables:
+            if row.get(one, 0) != 0:
+                return None
+            continue
+        var = variables[0]
+        c = row.pop(var)
+        value = {k: -v / c for k, v in row.items()}  # var = value
+        equal = [put(e, var, value) for e in equal]
+        strict = [put(e, var, value) for e in strict]
+        solved = {k: put(e, var, value) for k, e in solved.items()}
+        solved[var] = value
+    at = {var: f.sp.Add(*[v * k for k, v in value.items()]) for var, value in solved.items()}
+    while True:
+        for row in strict:
+            if all(k is one for k in row) and row.get(one, 0) <= 0:
+                return None
+        free = {k for row in strict for k in row if k is not one}
+        if not free:
+            return at
+        var = min(free, key=str)
+        above = [r for r in strict if r.get(var, 0) > 0]
+        below = [r for r in strict if r.get(var, 0) < 0]
+        rest = [r for r in strict if r.get(var, 0) == 0]
+        for a in above:
+            for b in below:
+                ca, cb = a[var], -b[var]
+                combined: dict[Any, Any] = {}
+                for k in set(a) | set(b):
+                    if k is not var:
+                        combined[k] = cb * a.get(k, 0) + ca * b.get(k, 0)
+                rest.append({k: v for k, v in combined.items() if v != 0})
+        strict = rest
 
 
 class _Undecided(Exception):  # noqa: N818 - internal signal, never raised to the user
@@ -790,16 +974,16 @@ def _exponential(f: SimpleNamespace, expr: Any) -> Any:
     if not exps:
         return rewritten
     # exp(c*v): one base exp(v/q) per v, q the common denominator of its coefficients
+    # (the number e is exp(1): a case on a kink, y = -1, has exp(-1) and e side by side)
+    powers = [(e, *e.args[0].as_coeff_Mul()) for e in exps]
+    if rewritten.has(sp.E):
+        powers.append((sp.E, sp.S.One, sp.S.One))
     coeffs: dict[Any, list[Any]] = {}
-    for e in exps:
-        c, v = e.args[0].as_coeff_Mul()
+    for _, c, v in powers:
         coeffs.setdefault(v, []).append(sp.Rational(c))
     bases = {v: math.lcm(*[int(c.q) for c in cs]) for v, cs in coeffs.items()}
     symbols = {v: sp.Dummy() for v in bases}
-    swap = {}
-    for e in exps:
-        c, v = e.args[0].as_coeff_Mul()
-        swap[e] = symbols[v] ** int(sp.Rational(c) * bases[v])
+    swap = {e: symbols[v] ** int(sp.Rational(c) * bases[v]) for e, c, v in powers}
     return rewritten.xreplace(swap)
 
 
@@ -1101,7 +1285,8 @@ def _prove(graph: Graph, node: Value, hand: _Formula, result: FormulaCheck) -> t
         return False, f"SymPy is not installed: {INSTALL}"
     if len(graph) > PROOF_NODES:
         return False, f"the graph has {len(graph):,} nodes, too many to write out in symbols"
-    cut = _Symbols(graph, [node], "check_formula")
+    assume = _domain_assumptions(graph)
+    cut = _Symbols(graph, [node], "check_formula", assume)
     grad = f.sp.diff(cut.expr(graph.root), cut.symbol(node))
     mine = hand.sympy(cut)
     if cut.custom:
@@ -1112,11 +1297,53 @@ def _prove(graph: Graph, node: Value, hand: _Formula, result: FormulaCheck) -> t
     proved, why = _zero(f, difference)
     if not proved and not node.is_leaf:
         # the node's own symbol may stand for its expression in the leaves: substitute it
-        full = _Symbols(graph, (), "check_formula")
+        full = _Symbols(graph, (), "check_formula", assume)
         difference = difference.xreplace({cut.symbol(node): full.expr(node)})
         proved, why = _zero(f, difference)
     result.difference = difference
     return proved, why
+
+
+def _domain_assumptions(graph: Graph) -> dict[Value, dict[str, bool]]:
+    """What the domains of the graph's ops say of their inputs, as SymPy assumptions:
+    acosh's input (x >= 1) and log's (x > 0) are positive, sqrt's non-negative, a
+    divisor nonzero.  They hold wherever the graph is defined, which is where the
+    formula is checked; a proof may need them (1/sqrt(x**2 - 1) is acosh' for x >= 1)."""
+    out: dict[Value, dict[str, bool]] = {}
+    for node in graph.nodes:
+        row = node._row
+        if row is None or is_custom(row):
+            continue
+        for domain in row.domain:
+            said = _assumption(domain.condition) if domain.condition else None
+            if said is None or said[0] >= len(node.parents):
+                continue
+            index, assumption = said
+            out.setdefault(node.parents[index], {})[assumption] = True
+    return out
+
+
+@lru_cache(maxsize=64)
+def _assumption(condition: str) -> tuple[int, str] | None:
+    """(input index, assumption) that a domain's condition ``x > 0`` or ``y != 0`` gives."""
+    tree = parse_formula(condition).tree.body
+    if not (isinstance(tree, ast.Compare) and len(tree.ops) == 1 and isinstance(tree.left, ast.Name)
+            and tree.left.id in ("x", "y")):
+        return None
+    bound = tree.comparators[0]
+    try:
+        c = _constant(bound)
+    except AssertionError:
+        return None
+    op = tree.ops[0]
+    index = 0 if tree.left.id == "x" else 1
+    if (isinstance(op, ast.Gt) and c >= 0) or (isinstance(op, ast.GtE) and c > 0):
+        return index, "positive"
+    if isinstance(op, ast.GtE) and c == 0:
+        return index, "nonnegative"
+    if isinstance(op, ast.NotEq) and c == 0:
+        return index, "nonzero"
+    return None
 
 
 def _draw(rng: np.random.Generator, recorded: float) -> float:

@@ -53,10 +53,26 @@ def check_latex(source: str) -> None:
     ("1 if x > 0 else 0", {"x": ("a - b", 1)}, "1 if a - b > 0 else 0"),
     ("t'(z)", {"z": ("t(x)", ATOM)}, "t'(t(x))"),  # not Python: words replaced as they stand
     ("x_i", {"x": ("a", ATOM)}, "x_i"),  # only whole words
+    ("-(x // y)", {"x": ("a + b", 1), "y": ("c", ATOM)}, "-((a + b) // c)"),  # mod's d/dy
+    ("x % y*2", {"x": ("a*b", 2), "y": ("c", ATOM)}, "a*b % c*2"),
 ])
 def test_substitute_puts_the_names_in_with_the_parentheses_needed(
         formula: str, names: dict[str, tuple[str, int]], expected: str) -> None:
     assert substitute(formula, names) == expected
+
+
+def test_the_rules_of_clamp_and_max_name_their_inputs_in_text_and_latex() -> None:
+    x, lo, hi = Value(0.3, label="x"), Value(-1.0, label="lo1"), Value(1.0, label="hi")
+    g = autograd.Graph(x.clamp(lo, hi))
+    assert [g.rule(g.root, i) for i in range(3)] == [
+        "1 if lo1 <= x <= hi else 0", "1 if x < lo1 < hi else 0",
+        "1 if x > hi else 1 if lo1 > hi else 0"]
+    m = autograd.max([x, lo, hi])
+    g = autograd.Graph(m)
+    assert g.rule(m, 1) == "1 if lo1 is the largest (1/k for a k-way tie) else 0"
+    assert g.rule_latex(m, 1).startswith(r"\mathrm{1\ if\ }\mathrm{lo}_{1}\mathrm{\ is\ the")
+    s = autograd.logsumexp([x, hi])
+    assert autograd.Graph(s).rule(s, 0) == "exp(x - logsumexp(x, hi))"
 
 
 def test_a_substituted_formula_parses_to_the_formula_with_the_names_put_in() -> None:

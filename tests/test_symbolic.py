@@ -140,6 +140,59 @@ def test_symbolic_grad_agrees_with_the_engine_on_random_graphs(recipe: Recipe) -
         assert mine == pytest.approx(engine[i], rel=1e-8, abs=1e-10), str(recipe)
 
 
+@pytest.mark.parametrize(("xs", "slopes"), [
+    ((0.3, -1.0, 1.0), (1, 0, 0)), ((-1.0, -1.0, 1.0), (1, 0, 0)), ((1.0, -1.0, 1.0), (1, 0, 0)),
+    ((-2.0, -1.0, 1.0), (0, 1, 0)), ((2.0, -1.0, 1.0), (0, 0, 1)), ((0.0, 1.0, -1.0), (0, 0, 1)),
+    ((0.5, 0.5, 0.5), (1, 0, 0)), ((-2.0, 0.5, 0.5), (0, 0, 0)),  # x < lo = hi: no gradient
+])
+def test_clamp_s_form_takes_the_table_s_slopes_at_its_bounds_and_ties(
+        xs: tuple[float, float, float], slopes: tuple[int, int, int]) -> None:
+    leaves = [Value(v, label=n) for v, n in zip(xs, ("x", "lo", "hi"))]
+    z = leaves[0].clamp(leaves[1], leaves[2])
+    point = dict(zip(("x", "lo", "hi"), xs))
+    assert _point_value(to_sympy(z), point) == z.data
+    assert autograd.gradients(z, leaves) == list(slopes)
+    assert [_point_value(symbolic_grad(z, v, simplify=False), point) for v in leaves] == list(slopes)
+
+
+def test_max_and_min_share_the_slope_among_ties_counted_by_position() -> None:
+    x, y = Value(1.0, label="x"), Value(1.0, label="y")
+    for f in (autograd.max, autograd.min):
+        z = f([x, x, y])
+        assert autograd.gradients(z, [x, y]) == pytest.approx([2 / 3, 1 / 3])
+        assert _point_value(symbolic_grad(z, x), {"x": 1.0, "y": 1.0}) == pytest.approx(2 / 3)
+        assert _point_value(symbolic_grad(z, x), {"x": 1.0, "y": 0.5 if f is autograd.max
+                                                  else 1.5}) == 1.0
+
+
+def test_formulas_with_floor_division_remainder_and_many_input_functions_are_proved() -> None:
+    x, y = Value(2.7, label="x"), Value(0.8, label="y")
+    assert check_formula(x % y, y, "-(x // y)").proved
+    assert check_formula(x % y, y, "x // y").verdict == "wrong"
+    z = x.maximum(y) + autograd.logsumexp([x, y]) + x.clamp(-1.0, y)
+    dy = "(1 if y > x else (0.5 if x == y else 0)) + sigmoid(y - x) + (1 if x > y else (1 if -1 > y else 0))"
+    assert check_formula(z, y, dy).proved
+    dx = "(1 if x > y else (0.5 if x == y else 0)) + exp(x - logsumexp(x, y)) + (1 if -1 <= x <= y else 0)"
+    assert check_formula(z, x, dx).proved
+    assert check_formula(z, x, dx.replace("-1 <= x", "-1 < x")).verdict != "proved"
+
+
+def test_a_kink_is_split_into_its_signs_and_impossible_cases_are_left_out() -> None:
+    x = Value(0.3, label="x")
+    h = x.hardtanh(-2.0, 0.5)
+    assert check_formula(h, x, "1 if -2 < x < 0.5 else 0").proved
+    assert check_formula(h, x, "0 if x <= -2 else (0 if x >= 0.5 else 1)").proved
+    assert check_formula(h, x, "1 if -2 <= x < 0.5 else 0").verdict != "proved"  # wrong at -2
+    assert check_formula(abs(x), x, "sign(x)").proved  # abs'(0) = sign(0) = 0 on both sides
+    assert check_formula(abs(x), x, "1 if x >= 0 else -1").verdict != "proved"
+
+
+def test_a_domain_makes_its_input_positive_in_a_proof() -> None:
+    x = Value(1.7, label="x")
+    assert check_formula(x.acosh(), x, "1/sqrt(x**2 - 1)").proved
+    assert check_formula(x.log() + x.acosh(), x, "1/x + 1/sqrt(x**2 - 1)").proved
+
+
 # ------------------------------------------------------------ to_sympy
 def test_leaves_are_symbols_named_by_their_labels_and_constants_are_numbers() -> None:
     w, x = Value(0.5, label="w"), Value(2.0, label="x")
@@ -402,8 +455,10 @@ def test_each_call_builds_one_graph(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 # ------------------------------------------------------------ the table's own rule texts
-# rules written with words the expression language does not have (Phi: the normal CDF)
-RULES_NOT_IN_THE_LANGUAGE = {"gelu", "abs"}
+# rules written with words the expression language does not have: gelu's Phi and phi (the
+# normal CDF and density); max's and min's tie rule (1/k to each of k tied inputs) needs a
+# count of the tied inputs, which the language has no word for (their rules are prose)
+RULES_NOT_IN_THE_LANGUAGE = {"gelu", "max", "min"}
 
 
 # the table writes a row's constant with 6 digits: rows whose constant that writes exactly
