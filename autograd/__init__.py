@@ -77,6 +77,7 @@ from autograd.gradchecks import GradcheckError, GradcheckResult, gradcheck, grad
 from autograd.graph import Graph, topological_order
 from autograd.locating import LocateResult, locate
 from autograd.modes import enable_grad, is_grad_enabled, no_grad
+from autograd.symbolic import FormulaCheck, check_formula, symbolic_grad, to_sympy
 from autograd.transforms import hessian, hvp, jacfwd, jacobian, jacrev, jvp
 from autograd.value import Value
 from autograd.verify import CheckResult, check, reevaluate
@@ -102,6 +103,7 @@ __all__ = [
     "Drawing",
     "Explanation",
     "Explorer",
+    "FormulaCheck",
     "GradcheckError",
     "GradcheckResult",
     "Graph",
@@ -121,6 +123,7 @@ __all__ = [
     "ceil",
     "celu",
     "check",
+    "check_formula",
     "clamp",
     "cos",
     "cosh",
@@ -187,8 +190,10 @@ __all__ = [
     "softplus",
     "softsign",
     "sqrt",
+    "symbolic_grad",
     "tan",
     "tanh",
+    "to_sympy",
     "topological_order",
     "trace_backward",
     "tree",

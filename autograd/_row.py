@@ -26,6 +26,10 @@ class Domain:
     ok: Callable[..., Any]
     error: type[Exception]
     needs: str
+    # The condition in the expression language, over the inputs x (and y), when it
+    # bounds one input by a number ("x >= 1"): the symbolic tools read it (a proof
+    # may take acosh's input as positive).  "" when it is not written so.
+    condition: str = ""
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,12 @@ class Op:
     # its local derivative is 0 the contribution is exactly 0, even when the
     # upstream gradient is inf or nan (PyTorch computes these with where()).
     masks: bool = False
+    # The words the formulas call the inputs by, when they are not x and y (clamp's
+    # "x", "lo", "hi"); an n-ary row's formula names the input it is for "x_i".
+    inputs: tuple[str, ...] = ()
+    # (lo, hi) of a row clipped to bounds that its factory was given (hardtanh's),
+    # for the symbolic tools; None for the others.
+    bounds: tuple[float, float] | None = None
 
     def __reduce__(self) -> tuple[Any, ...]:
         from autograd.persist import reduce_row  # pickling is not the table's business
@@ -87,10 +97,11 @@ def unary(name: str, symbol: str, forward: Callable[..., Any], local: Callable[.
           formula: str, *domain: Domain, param: float | None = None,
           kink: Callable[..., Any] | None = None, notation: str = "",
           precedence: int = 9, method: str = "", piece: Callable[..., Any] | None = None,
-          masks: bool = False) -> Op:
+          masks: bool = False, bounds: tuple[float, float] | None = None) -> Op:
     """A one-input row: ``local(x, z)`` is dz/dx."""
     return Op(name, symbol, 1, forward, local, (formula,), tuple(domain), param, kink,
-              notation=notation, precedence=precedence, method=method, piece=piece, masks=masks)
+              notation=notation, precedence=precedence, method=method, piece=piece, masks=masks,
+              bounds=bounds)
 
 
 def binary(name: str, symbol: str, forward: Callable[..., Any], local: Callable[..., Any],

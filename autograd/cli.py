@@ -168,6 +168,8 @@ def cmd_grad(args: argparse.Namespace) -> int:
                       for p in explanation.paths],
         }
         text += ["", str(explanation)]
+    if args.expect is not None or args.latex:
+        status = max(status, _formula_options(args, out, leaves, report, text))
     for path in outputs.values():
         if path is not None:
             _save_drawing(out, path)
@@ -192,6 +194,45 @@ MAX_WORK = 2e9
 # inputs are shared across many levels; the error then says what to do).
 DRAW_MAX_NODES = 300
 RENDER_SECONDS = 5.0
+
+
+def _formula_options(args: argparse.Namespace, out: Any, leaves: dict[str, Any],
+                     report: dict[str, Any], text: list[str]) -> int:
+    """--expect FORMULA (for --wrt NAME) checked as a formula; --latex: the chain rule in LaTeX."""
+    from autograd.chain import explain
+    from autograd.symbolic import check_formula
+
+    for name in (args.wrt, args.explain if args.latex else None):
+        if name is not None and name not in leaves:
+            raise UsageError(f"--wrt: the expression has no variable {name} "
+                             f"(its variables: {', '.join(leaves) or 'none'})")
+    wrt = args.wrt
+    if wrt is None and args.expect is not None:
+        if len(leaves) != 1:
+            raise UsageError("--expect: say which derivative the formula is with --wrt NAME "
+                             f"(the variables: {', '.join(leaves) or 'none'})")
+        wrt = next(iter(leaves))
+    status = 0
+    if args.expect is not None:
+        result = check_formula(out, leaves[wrt], args.expect)
+        c = result.counterexample
+        report["expect"] = {
+            "wrt": wrt, "formula": result.formula, "verdict": result.verdict, "ok": result.ok,
+            "points": result.points, "reason": result.reason,
+            "counterexample": None if c is None else {
+                "where": c.where, "point": c.point, "formula": c.formula, "engine": c.engine,
+                "finite_difference": c.numeric},
+        }
+        text += ["", str(result)]
+        status = 0 if result.ok else 1
+    if args.latex:
+        names = [n for n in (wrt, args.explain) if n is not None] or list(leaves)
+        report["latex"] = {}
+        for name in dict.fromkeys(names):
+            source = str(explain(out, leaves[name]).latex())
+            report["latex"][name] = source
+            text += ["", source]
+    return status
 
 
 def _save_drawing(root: Any, path: Path) -> None:
@@ -473,6 +514,14 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--check", action="store_true",
                    help="compare every derivative with a central finite difference")
     g.add_argument("--explain", metavar="NAME", help="chain-rule breakdown of df/dNAME")
+    g.add_argument("--wrt", metavar="NAME", help="the variable of --expect and --latex")
+    g.add_argument("--expect", metavar="FORMULA",
+                   help="your df/dNAME as a formula in the same language (1 if x > 0 else 0 for "
+                        "a kink): proved equal, wrong with a counterexample (exit status 1), or "
+                        "equal at random points")
+    g.add_argument("--latex", action="store_true",
+                   help="the chain rule of df/dNAME in LaTeX (for --wrt or --explain NAME, "
+                        "else every variable)")
     g.add_argument("--svg", metavar="FILE", help="write the graph (with chain-rule labels) as SVG")
     g.add_argument("--png", metavar="FILE", help="write the graph as PNG")
     g.add_argument("--dot", metavar="FILE", help="write the graph's DOT source")
@@ -529,7 +578,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 _GRAD_OPTIONS = ("-h", "--help", "--at", "--check", "--explain", "--svg", "--png", "--dot", "--html",
-                 "--json")
+                 "--json", "--wrt", "--expect", "--latex")
 
 
 def _looks_negative(text: str) -> bool:

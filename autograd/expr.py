@@ -12,6 +12,11 @@ by name: those of one expression (``tanh(x)``, with numeric parameters for
 attribute access, subscripts, other calls, keywords, lambdas,
 comprehensions, strings and anything else are refused with an
 :class:`ExpressionError` that points at the offending part.
+
+:func:`parse_formula` reads a *derivative formula* for
+:func:`autograd.check_formula`: the same language plus the notation the
+derivative table writes kinks with, ``a if x > 0 else b`` and comparisons.
+A formula is only read (by autograd.symbolic), never built into a graph.
 """
 
 from __future__ import annotations
@@ -58,6 +63,7 @@ _BINARY: dict[type[ast.operator], Callable[[Value, Value], Value]] = {
     ast.Mod: lambda a, b: a % b,
     ast.FloorDiv: lambda a, b: a // b,
 }
+_COMPARISONS = (ast.Lt, ast.LtE, ast.Gt, ast.GtE, ast.Eq, ast.NotEq)
 _DESCRIBE: dict[type[ast.AST], str] = {
     ast.Attribute: "attribute access", ast.Subscript: "indexing", ast.Lambda: "lambda",
     ast.ListComp: "comprehension", ast.SetComp: "comprehension", ast.DictComp: "comprehension",
@@ -96,6 +102,7 @@ class Expression:
     text: str
     tree: ast.Expression
     variables: list[str] = field(default_factory=list)
+    formula: bool = False  # parsed by parse_formula: may hold if/else and comparisons
 
     def build(self, values: Mapping[str, float]) -> tuple[Value, dict[str, Value]]:
         """The expression's graph at ``values``: (output, {name: leaf Value}).
@@ -104,6 +111,9 @@ class Expression:
         Raises ExpressionError for a variable without a value, and the engine's
         ValueError / ZeroDivisionError / OverflowError for math that fails.
         """
+        if self.formula:
+            raise ExpressionError("a formula (parsed with parse_formula) is checked, not built "
+                                  "into a graph")
         missing = [v for v in self.variables if v not in values]
         if missing:
             raise ExpressionError(
@@ -117,7 +127,16 @@ class Expression:
         return out, leaves
 
 
-def parse(text: str) -> Expression:
+def parse_formula(text: str) -> Expression:
+    """Parse a derivative formula: :func:`parse`'s language plus ``a if test else b``
+    and the comparisons ``< <= > >= == !=`` (the table's ``1 if x > 0 else 0``).
+
+    Nothing is evaluated; the result is read by :func:`autograd.check_formula`.
+    """
+    return parse(text, formula=True)
+
+
+def parse(text: str, *, formula: bool = False) -> Expression:
     """Parse ``text`` without evaluating anything; raise ExpressionError if refused."""
     if not isinstance(text, str):
         raise ExpressionError(f"an expression must be text, not {type(text).__name__}")
@@ -160,8 +179,8 @@ def parse(text: str) -> Expression:
             chained = (isinstance(node, ast.BinOp) and child is node.left
                        and isinstance(child, ast.BinOp) and type(child.op) is type(node.op))
             stack.append((child, depth if chained else depth + 1))
-    expression = Expression(text, tree)
-    _Checker(text, expression.variables).visit(tree.body)
+    expression = Expression(text, tree, formula=formula)
+    _Checker(text, expression.variables, formula).visit(tree.body)
     return expression
 
 
@@ -180,9 +199,10 @@ def _refuse(reason: str, text: str, node: ast.AST) -> ExpressionError:
 class _Checker:
     """Walks the tree once and refuses anything outside the allow-list."""
 
-    def __init__(self, text: str, variables: list[str]) -> None:
+    def __init__(self, text: str, variables: list[str], formula: bool = False) -> None:
         self.text = text
         self.variables = variables
+        self.formula = formula  # if/else and comparisons allowed
 
     def visit(self, node: ast.AST) -> None:
         if isinstance(node, ast.Constant):
@@ -220,6 +240,16 @@ class _Checker:
             self.visit(node.operand)
         elif isinstance(node, ast.Call):
             self._check_call(node)
+        elif self.formula and isinstance(node, ast.IfExp):
+            for part in (node.test, node.body, node.orelse):
+                self.visit(part)
+        elif self.formula and isinstance(node, ast.Compare):
+            for op in node.ops:
+                if not isinstance(op, _COMPARISONS):
+                    raise _refuse(f"comparison {_op_text(op)} is not allowed (use < <= > >= == !=)",
+                                  self.text, node)
+            for part in (node.left, *node.comparators):
+                self.visit(part)
         else:
             what = _DESCRIBE.get(type(node), type(node).__name__)
             raise _refuse(f"{what} is not allowed in an expression", self.text, node)

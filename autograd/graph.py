@@ -11,7 +11,10 @@ and then answers every question a tool asks without walking it again:
 * ``reevaluate(overrides)``: the forward values again, with some nodes' data
   replaced (what finite differences need);
 * ``name(node)``: the node's display name, the same in drawings, trees,
-  explanations, checks and error messages.
+  explanations, checks and error messages;
+* ``rule(node, i)``: the local derivative ∂node/∂input as a formula in those
+  names (``sigmoid(w*x)*(1 - sigmoid(w*x))``, not the table's
+  ``sigmoid(x)*(1 - sigmoid(x))``), and ``rule_latex`` the same typeset.
 
 Display names.  A labelled node is called by its label; a constant by its
 number; an unlabelled op node by the expression it computes from its inputs'
@@ -32,8 +35,8 @@ from typing import Any
 
 import numpy as np
 
-from autograd import ops
-from autograd.backward import _seed, local_derivatives, run_general
+from autograd import notation, ops
+from autograd.backward import _locals, _seed, local_derivatives, run_general
 from autograd.ops import NARY, Op
 from autograd.text import fmt
 from autograd.value import Value
@@ -153,6 +156,8 @@ class Graph:
         self._start, self._users, self._slots = start, users, slots
         self._locals: dict[Value, tuple[Any, ...]] = {}
         self._names: list[str] | None = None
+        self._precs: list[int] = []
+        self._rules: dict[tuple[Value, int], str] = {}  # rule(node, i), written once
         self._grads: dict[Value, Any] | None = None
 
     # ------------------------------------------------------------ structure
@@ -232,6 +237,30 @@ class Graph:
             self._grads = grads
         return grads
 
+    def gradients_at(self, values: Mapping[Value, Any], seed: Any = None) -> dict[Value, Any]:
+        """∂root/∂node for every node at other data, such as :meth:`reevaluate`'s.
+
+        ``values`` gives every node's data (a consistent point of the graph);
+        the rules of the table are evaluated there, in one reverse sweep.
+        Nothing is modified: no ``.data`` and no ``.grad``.
+        """
+        root = self.root
+        grads: dict[Value, Any] = {root: _seed(root, seed, False)}
+        for n in reversed(self.nodes):
+            op = n._row
+            if op is None or n not in grads:
+                continue
+            g = grads[n]
+            parents = n.parents
+            with np.errstate(all="ignore"):
+                local = _locals(op, [values[p] for p in parents], values[n])
+                for p, d in zip(parents, local):
+                    c = g * d
+                    if isinstance(values[p], float) and isinstance(c, np.ndarray):
+                        c = float(np.sum(c))
+                    grads[p] = c if p not in grads else grads[p] + c
+        return grads
+
     def reevaluate(self, overrides: Mapping[Value, Any] | None = None) -> dict[Value, Any]:
         """The data of every node with some nodes' data replaced; nothing is modified.
 
@@ -260,13 +289,20 @@ class Graph:
     def name(self, node: Value) -> str:
         """The node's display name (its label, its number, or the expression it computes)."""
         if self._names is None:
-            self._names = _names(self.nodes, self._index)
+            self._names, self._precs = _names(self.nodes, self._index)
         return self._names[self._index[node]]
 
-    def symbol(self, node: Value) -> str:
-        """The name as it reads inside ∂: parenthesised unless it is one word."""
+    def precedence(self, node: Value) -> int:
+        """How tightly the node's name binds as an operand (see :mod:`autograd.notation`)."""
         name = self.name(node)
-        return name if is_word(name) or _is_number(name) or _is_call(name) else f"({name})"
+        automatic = None if node.label else self._precs[self._index[node]]
+        return notation.precedence_of(name, automatic)
+
+    def symbol(self, node: Value) -> str:
+        """The name as it reads inside ∂: parenthesised unless it is one symbol
+        (a word, a number, or a call such as ``sigmoid(w*x)``)."""
+        name = self.name(node)
+        return name if self.precedence(node) == notation.ATOM else f"({name})"
 
     def partial(self, num: Value, den: Value) -> str:
         """``∂num/∂den`` with the nodes' names."""
@@ -277,7 +313,21 @@ class Graph:
         return not node.requires_grad
 
     def rule(self, node: Value, index: int) -> str:
-        """The rule of the edge ``node`` <- input ``index`` as text (the op's formula)."""
+        """The local derivative ∂node/∂(input ``index``) as a formula in the graph's names.
+
+        The op's formula from the table, its whole words ``x``, ``y`` (the
+        inputs) and ``z`` (the output) replaced by the nodes' display names,
+        parenthesised where precedence needs it: for ``o = sigmoid(a)`` the
+        rule is ``sigmoid(a)*(1 - sigmoid(a))``; for ``w*x`` and the input
+        ``w`` it is ``x``, the other factor.  It uses the expression language's
+        notation, so it can be typed back into :func:`autograd.check_formula`.
+        """
+        found = self._rules.get((node, index))
+        if found is None:
+            found = self._rules[(node, index)] = self._rule(node, index)
+        return found
+
+    def _rule(self, node: Value, index: int) -> str:
         op = node._row
         if op is None:
             return ""
@@ -287,9 +337,49 @@ class Graph:
             if index == len(parents) - 1:
                 return "1"
             return self.name(parents[index + n] if index < n else parents[index - n])
-        if op is ops.MUL:  # dz/dx = y, dz/dy = x: name the other factor
-            return self.name(parents[1 - index])
+        return notation.substitute(self._formula(op, index), self._words(node, index))
+
+    def rule_latex(self, node: Value, index: int) -> str:
+        """:meth:`rule` typeset as LaTeX (σ, ·, fractions; names as :func:`notation.latex_name`)."""
+        op = node._row
+        if op is None:
+            return ""
+        parents = node.parents
+        if op is ops.DOT:
+            n = len(parents) // 2
+            if index == len(parents) - 1:
+                return "1"
+            return notation.latex_name(
+                self.name(parents[index + n] if index < n else parents[index - n]))
+        words = {w: self.name(v) for w, v in self._word_nodes(node, index).items()}
+        return notation.latex_formula(self._formula(op, index), notation.latex_names(words))
+
+    @staticmethod
+    def _formula(op: Op, index: int) -> str:
         return op.formula[min(index, len(op.formula) - 1)]
+
+    def _word_nodes(self, node: Value, index: int) -> dict[str, Value]:
+        """The nodes the words of the formula for input ``index`` stand for: z the
+        output; x and y the inputs (or the row's own words for them, clamp's
+        x, lo, hi); for an n-ary row, x_i the input the formula is for."""
+        parents = node.parents
+        op = node._row
+        words = {"z": node}
+        if op is not None and op.inputs:
+            words.update(zip(op.inputs, parents))
+        elif op is not None and op.arity == NARY:
+            words["x_i"] = parents[index]
+        else:
+            if len(parents) in (1, 2):
+                words["x"] = parents[0]
+            if len(parents) == 2:
+                words["y"] = parents[1]
+        return words
+
+    def _words(self, node: Value, index: int) -> dict[str, tuple[str, int]]:
+        """The words of a formula (x, y: the inputs; z: the output) as (name, precedence)."""
+        return {w: (self.name(v), self.precedence(v))
+                for w, v in self._word_nodes(node, index).items()}
 
 
 def display_name(node: Value) -> str:
@@ -304,19 +394,6 @@ def _is_number(name: str) -> bool:
     except ValueError:
         return False
     return True
-
-
-def _is_call(name: str) -> bool:
-    """True for ``f(...)`` whose first "(" closes at the end (tanh(w*x), not f(a)*g(b))."""
-    head, sep, _ = name.partition("(")
-    if not sep or not is_word(head) or not name.endswith(")"):
-        return False
-    depth = 0
-    for k, c in enumerate(name):
-        depth += (c == "(") - (c == ")")
-        if depth == 0 and c == ")":
-            return k == len(name) - 1
-    return False
 
 
 def _leaf_name(node: Value) -> str:
@@ -379,8 +456,9 @@ def _join_terms(terms: list[str]) -> str:
     return " + ".join([*(kept or terms[:1]), "…", last])
 
 
-def _names(nodes: Sequence[Value], index: Mapping[Value, int]) -> list[str]:
-    """The display name of every node (see the module's text), in one forward sweep.
+def _names(nodes: Sequence[Value], index: Mapping[Value, int]) -> tuple[list[str], list[int]]:
+    """The display name of every node (see the module's text), in one forward sweep,
+    and how tightly each binds (the precedence of its outermost op).
 
     Each unlabelled op node is written out one level deeper at a time
     (``tanh(…)``, ``tanh(w*… + b)``, ``tanh(w*x + b)``), keeping the deepest
@@ -432,7 +510,7 @@ def _names(nodes: Sequence[Value], index: Mapping[Value, int]) -> list[str]:
         forms.append(mine)
         prec.append(q)
         names.append(_unique(mine[-1], labels, taken))
-    return names
+    return names, prec
 
 
 def _unique(base: str, labels: set[str], taken: dict[str, int]) -> str:

@@ -80,7 +80,7 @@ DIV = _binary(
     "div", "/", operator.truediv,
     lambda x, y, z: (recip(y), -z * recip(y)),  # d(x/y)/dy = -x/y**2 = -z/y
     ("1/y", "-x/y**2"),
-    Domain(lambda x, y: y != 0.0, ZeroDivisionError, "a nonzero denominator"),
+    Domain(lambda x, y: y != 0.0, ZeroDivisionError, "a nonzero denominator", "y != 0"),
     notation="{0}/{1}", precedence=2,
 )
 POW = _binary(
@@ -103,9 +103,9 @@ IDENTITY = _unary("identity", "id", lambda x: x, lambda x, z: 1.0, "1", notation
 ABS = _unary("abs", "abs", abs, lambda x, z: sign(x), "sign(x)", kink=_at_zero)
 EXP = _unary("exp", "exp", exp, lambda x, z: z, "exp(x)")  # inf above 709.78 (IEEE overflow)
 LOG = _unary("log", "log", log, lambda x, z: recip(x), "1/x",
-             Domain(lambda x: x > 0.0, ValueError, "a positive input"))
+             Domain(lambda x: x > 0.0, ValueError, "a positive input", "x > 0"))
 SQRT = _unary("sqrt", "sqrt", sqrt, lambda x, z: 0.5 * recip(z), "1/(2*sqrt(x))",
-              Domain(lambda x: x >= 0.0, ValueError, "a non-negative input"))
+              Domain(lambda x: x >= 0.0, ValueError, "a non-negative input", "x >= 0"))
 SIN = _unary("sin", "sin", sin, lambda x, z: cos(x), "cos(x)", FINITE)
 COS = _unary("cos", "cos", cos, lambda x, z: -sin(x), "-sin(x)", FINITE)
 ERF = _unary("erf", "erf", erf, lambda x, z: erf_slope(x), "2/sqrt(pi)*exp(-x**2)")

@@ -45,6 +45,12 @@ SELU_ALPHA = 1.6732632423543772848170429916717
 SELU_SCALE = 1.0507009873554804934193349852946
 
 
+def _number(v: float) -> str:
+    """``v`` as a formula writes it: short (``-1``, ``0.5``), and exactly."""
+    short = f"{v:g}"
+    return short if float(short) == v else repr(v)
+
+
 def _bounds(lo: float, hi: float) -> tuple[Any, Any]:
     """kink and piece of a function with corners at lo and hi."""
     return ((lambda x: (x == lo) | (x == hi)),
@@ -57,7 +63,8 @@ MISH = unary("mish", "mish", with_limits(mish, 0.0, math.inf),
              "tanh(softplus(x)) + x*sigmoid(x)*(1 - tanh(softplus(x))**2)", method="mish")
 SELU = unary("selu", "selu", lambda x: SELU_SCALE * elu(x, SELU_ALPHA),
              lambda x, z: SELU_SCALE * elu_slope(x, SELU_ALPHA),
-             "1.0507 if x > 0 else 1.7581*exp(x)", kink=at_zero, method="selu")
+             f"{SELU_SCALE!r} if x > 0 else {SELU_SCALE * SELU_ALPHA!r}*exp(x)", kink=at_zero,
+             method="selu")
 SOFTSIGN = unary("softsign", "softsign", softsign, lambda x, z: softsign_slope(x),
                  "1/(1 + abs(x))**2", method="softsign")
 # logsigmoid(x) = -softplus(-x); its slope is the other side's sigmoid
@@ -82,8 +89,9 @@ def hardtanh_op(lo: float = -1.0, hi: float = 1.0) -> Op:
     default = lo == -1.0 and hi == 1.0
     return unary("hardtanh", "hardtanh" if default else f"hardtanh({lo:g}, {hi:g})",
                  lambda x: clip(x, lo, hi), lambda x, z: interior(x, lo, hi),
-                 f"1 if {lo:g} < x < {hi:g} else 0", kink=kink, piece=piece,
-                 notation="" if default else f"hardtanh({{0}}, {lo:g}, {hi:g})", masks=True)
+                 f"1 if {_number(lo)} < x < {_number(hi)} else 0", kink=kink, piece=piece,
+                 notation="" if default else f"hardtanh({{0}}, {lo:g}, {hi:g})", masks=True,
+                 bounds=(lo, hi))
 
 
 @lru_cache(maxsize=256)

@@ -55,11 +55,13 @@ _LN10 = math.log(10.0)
 TAN = unary("tan", "tan", tan, lambda x, z: 1.0 + z * z, "1 + z**2", FINITE, method="tan")
 ASIN = unary("asin", "asin", asin, lambda x, z: recip(sqrt((1.0 - x) * (1.0 + x))),
              "1/sqrt(1 - x**2)",
-             Domain(lambda x: (x >= -1.0) & (x <= 1.0), ValueError, "an input in [-1, 1]"),
+             Domain(lambda x: (x >= -1.0) & (x <= 1.0), ValueError, "an input in [-1, 1]",
+                    "-1 <= x <= 1"),
              method="asin")
 ACOS = unary("acos", "acos", acos, lambda x, z: -recip(sqrt((1.0 - x) * (1.0 + x))),
              "-1/sqrt(1 - x**2)",
-             Domain(lambda x: (x >= -1.0) & (x <= 1.0), ValueError, "an input in [-1, 1]"),
+             Domain(lambda x: (x >= -1.0) & (x <= 1.0), ValueError, "an input in [-1, 1]",
+                    "-1 <= x <= 1"),
              method="acos")
 ATAN = unary("atan", "atan", atan, lambda x, z: recip(1.0 + x * x), "1/(1 + x**2)", method="atan")
 # atan2(x, y) is the angle of the point (y, x): math.atan2's argument order.
@@ -79,20 +81,21 @@ COSH = unary("cosh", "cosh", cosh, lambda x, z: sinh(x), "sinh(x)", method="cosh
 ASINH = unary("asinh", "asinh", asinh, lambda x, z: recip(hypot(1.0, x)), "1/sqrt(1 + x**2)",
               method="asinh")
 ACOSH = unary("acosh", "acosh", acosh, lambda x, z: recip(sqrt((x - 1.0) * (x + 1.0))),
-              "1/sqrt(x**2 - 1)", Domain(lambda x: x >= 1.0, ValueError, "an input >= 1"),
+              "1/sqrt(x**2 - 1)", Domain(lambda x: x >= 1.0, ValueError, "an input >= 1", "x >= 1"),
               method="acosh")
 ATANH = unary("atanh", "atanh", atanh, lambda x, z: recip((1.0 - x) * (1.0 + x)), "1/(1 - x**2)",
-              Domain(lambda x: (x > -1.0) & (x < 1.0), ValueError, "an input in (-1, 1)"),
+              Domain(lambda x: (x > -1.0) & (x < 1.0), ValueError, "an input in (-1, 1)",
+                     "-1 < x < 1"),
               method="atanh")
 
 # ------------------------------------------------ exponential and logarithmic
 LOG1P = unary("log1p", "log1p", log1p, lambda x, z: recip(1.0 + x), "1/(1 + x)",
-              Domain(lambda x: x > -1.0, ValueError, "an input > -1"), method="log1p")
+              Domain(lambda x: x > -1.0, ValueError, "an input > -1", "x > -1"), method="log1p")
 EXPM1 = unary("expm1", "expm1", expm1, lambda x, z: exp(x), "exp(x)", method="expm1")
 LOG2 = unary("log2", "log2", log2, lambda x, z: recip(x * _LN2), "1/(x*log(2))",
-             Domain(lambda x: x > 0.0, ValueError, "a positive input"), method="log2")
+             Domain(lambda x: x > 0.0, ValueError, "a positive input", "x > 0"), method="log2")
 LOG10 = unary("log10", "log10", log10, lambda x, z: recip(x * _LN10), "1/(x*log(10))",
-              Domain(lambda x: x > 0.0, ValueError, "a positive input"), method="log10")
+              Domain(lambda x: x > 0.0, ValueError, "a positive input", "x > 0"), method="log10")
 EXP2 = unary("exp2", "exp2", exp2, lambda x, z: z * _LN2, "z*log(2)", method="exp2")
 # cbrt'(0) is inf, like sqrt'(0)
 CBRT = unary("cbrt", "cbrt", cbrt, lambda x, z: recip(3.0 * (z * z)), "1/(3*z**2)", method="cbrt")

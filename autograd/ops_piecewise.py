@@ -35,7 +35,7 @@ __all__ = [
 ]
 
 
-_NONZERO = Domain(lambda x, y: y != 0.0, ZeroDivisionError, "a nonzero divisor")
+_NONZERO = Domain(lambda x, y: y != 0.0, ZeroDivisionError, "a nonzero divisor", "y != 0")
 
 
 def _zero(x: Any, z: Any) -> Any:
@@ -82,10 +82,12 @@ FLOORDIV = binary("floordiv", "//", floor_quotient,
                   _NONZERO, notation="{0} // {1}", precedence=2,
                   kink=lambda x, y: remainder(x, y) == 0.0, piece=floor_quotient, masks=True)
 
-# clamp(x, lo, hi) = min(max(x, lo), hi), one node with inputs [x, lo, hi]
+# clamp(x, lo, hi) = min(max(x, lo), hi), one node with inputs [x, lo, hi]; its formulas
+# call them so (dz/dhi: 1 if x > hi or lo > hi, then z = hi)
 CLAMP = Op("clamp", "clamp", NARY, clamp, clamp_slopes,
-           ("1 if lo <= x <= hi else 0", "1 if x < lo < hi else 0", "1 if x > hi or lo > hi else 0"),
+           ("1 if lo <= x <= hi else 0", "1 if x < lo < hi else 0",
+            "1 if x > hi else (1 if lo > hi else 0)"),
            kink=lambda xs: (xs[0] == xs[1]) | (xs[0] == xs[2]) | (xs[1] == xs[2]), piece=clamp_piece,
-           masks=True)
+           masks=True, inputs=("x", "lo", "hi"))
 
 ROWS = (SIGN, FLOOR, CEIL, ROUND, TRUNC, MAXIMUM, MINIMUM, MOD, FLOORDIV, CLAMP)

@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from autograd.graph import Graph
+from autograd.notation import equation
 from autograd.render import (
     Drawing,
     Renderer,
@@ -175,17 +176,20 @@ def _cell(name: str, x: Any, fmt: str) -> str:
     return _text(f"{name} {number(x, fmt)}")
 
 
-def _chain_label(graph: Graph, node: Value, parent: Value, local: Any, upstream: Any,
+def _chain_label(graph: Graph, node: Value, index: int, local: Any, upstream: Any,
                  fmt: str) -> str:
     """The chain rule on one edge: d(node)/d(parent), d(root)/d(node) and their product.
 
-    Nodes are named as every tool names them, and the first two lines say
-    "local" and "upstream" so that a local partial is not mistaken for the
-    node's total gradient shown in its box.
+    Nodes are named as every tool names them, the local derivative is written
+    with its rule in those names as ``explain`` writes it
+    (``local ∂o/∂a = sigmoid(a)*(1 - sigmoid(a)) = 0.25``), and the first two
+    lines say "local" and "upstream" so that a local partial is not mistaken
+    for the node's total gradient shown in its box.
     """
     product = upstream * local
+    parent = node.parents[index]
     lines = [
-        f"local {graph.partial(node, parent)} = {_short(local, fmt)}",
+        f"local {equation(graph.partial(node, parent), graph.rule(node, index), _short(local, fmt))}",
         f"upstream {graph.partial(graph.root, node)} = {_short(upstream, fmt)}",
     ]
     product_line = f"<B>{_text(f'product = {_short(product, fmt)}')}</B>"
@@ -286,7 +290,7 @@ def draw(
         for i, parent in enumerate(node.parents):
             style = _edge_style(on and parent in lit)
             if chain:
-                style["label"] = _chain_label(graph, node, parent, locals_[i], upstream[node], fmt)
+                style["label"] = _chain_label(graph, node, i, locals_[i], upstream[node], fmt)
             g.edge(ids[parent], op_id, **style)
     return g
 

@@ -98,7 +98,7 @@ def test_trace_follows_the_chain_rule_step_by_step() -> None:
     lines = text.splitlines()
     assert lines[0].split()[:4] == ["step", "node", "op", "input"]
     assert len(lines) == 2 + len(t) == 2 + 5  # add: 2 edges, tanh: 1, mul: 2
-    assert "1 - tanh(x)**2" in text
+    assert "1 - tanh(m)**2" in text  # the rule in the graph's names, as explain writes it
 
 
 def test_trace_of_the_seeds_network_matches_the_hand_derivation() -> None:

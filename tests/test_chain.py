@@ -34,8 +34,10 @@ def test_a_first_layer_weight_matches_the_seed_formula_term_by_term(label: str) 
     assert e.upstream == pytest.approx(hand.dE_do[neuron], rel=1e-12)
     assert e.chain[0].value == pytest.approx(hand.do_da[neuron], rel=1e-12)
     assert e.chain[1].value == pytest.approx(hand.da_dw[label], rel=1e-12)
-    assert e.chain[0].op == "tanh" and e.chain[0].formula == "1 - tanh(x)**2"
+    # each rule in the graph's own names: the seed's ∂o/∂a = φ'(a) and ∂a/∂w = o_i
+    assert e.chain[0].op == "tanh" and e.chain[0].formula == f"1 - tanh(a{neuron[1:]})**2"
     assert e.chain[1].op == "dot"
+    assert e.chain[1].formula == ("1" if label.startswith("b") else f"o0_{label[3]}")
     assert e.total == pytest.approx(hand.gradients[label], rel=1e-12)
     text = e.factored()
     assert text.startswith(f"∂E/∂{label} = ∂E/∂{neuron} · ∂{neuron}/∂a{neuron[1:]} · ")
@@ -47,15 +49,15 @@ def test_mixed_activations_show_their_own_derivative_factor() -> None:
     e = explain(net.loss, net.weights["w1_11"])
     factors = {f.name: f for p in e.paths for f in p.factors}
     sig = factors["∂o2_1/∂a2_1"]
-    assert sig.op == "sigmoid" and sig.formula == "sigmoid(x)*(1 - sigmoid(x))"
+    assert sig.op == "sigmoid" and sig.formula == "sigmoid(a2_1)*(1 - sigmoid(a2_1))"
     assert sig.value == pytest.approx(hand.do_da["o2_1"], rel=1e-12)
     relu = factors["∂o3_1/∂a3_1"]
-    assert relu.op == "relu" and relu.formula == "1 if x > 0 else 0" and relu.value == 1.0
+    assert relu.op == "relu" and relu.formula == "1 if a3_1 > 0 else 0" and relu.value == 1.0
     tanh = factors["∂o1_1/∂a1_1"]
     assert tanh.value == pytest.approx(hand.do_da["o1_1"], rel=1e-12)
     # o1_1 feeds two sigmoid neurons, which both feed the output: 2 paths
     assert e.n_paths == len(e.paths) == 2
-    assert "[sigmoid: sigmoid(x)*(1 - sigmoid(x))]" in str(e)
+    assert "∂o2_1/∂a2_1 = sigmoid(a2_1)*(1 - sigmoid(a2_1)) = 0.248556   [sigmoid]" in str(e)
     assert e.gradient == pytest.approx(hand.gradients["w1_11"], rel=1e-12)
 
 
@@ -187,3 +189,102 @@ def test_repeated_uses_are_told_apart_and_single_factors_are_not_restated() -> N
     y = Value(3.0, label="y")
     single = explain(x * y, y)
     assert str(single.paths[0]).count("=") == 1
+
+
+# ------------------------------------------------ the learner's notation
+def test_sigmoid_of_w_x_reads_in_the_graph_s_own_names() -> None:
+    w, x = Value(0.5, label="w"), Value(2.0, label="x")
+    e = explain((w * x).sigmoid(), w)
+    s = 1 / (1 + math.exp(-1.0))
+    assert str(e).splitlines() == [
+        f"∂sigmoid(w*x)/∂w = {s * (1 - s) * 2:.6g}   (engine: {s * (1 - s) * 2:.6g})",
+        f"∂sigmoid(w*x)/∂w = ∂sigmoid(w*x)/∂(w*x) · ∂(w*x)/∂w = {s * (1 - s):.6g} · 2 = "
+        f"{s * (1 - s) * 2:.6g}",
+        f"  ∂sigmoid(w*x)/∂(w*x) = sigmoid(w*x)*(1 - sigmoid(w*x)) = {s * (1 - s):.6g}   [sigmoid]",
+        "  ∂(w*x)/∂w = x = 2   [mul]",
+    ]
+
+
+def test_the_seeds_weight_reads_like_the_seed_answer_with_each_factor_once() -> None:
+    net = seeds.build()
+    text = str(explain(net.loss, net.weights["w1_11"]))
+    lines = text.splitlines()
+    assert lines[1].startswith("∂E/∂w1_11 = ∂E/∂o1_1 · ∂o1_1/∂a1_1 · ∂a1_1/∂w1_11 = ")
+    assert "  ∂o1_1/∂a1_1 = 1 - tanh(a1_1)**2 = 0.486917   [tanh]" in lines
+    assert "  ∂a1_1/∂w1_11 = o0_1 = 0.5   [dot]" in lines
+    # each local derivative is defined on one line, and the chain is not repeated in the paths
+    definitions = [line.split(" = ")[0] for line in lines if line.startswith("  ∂")]
+    assert len(definitions) == len(set(definitions))
+    assert text.count("∂a1_1/∂w1_11") == 2  # in the factored chain and its definition
+    assert "2 paths from o1_1 to E:" in lines
+
+
+def _reaches(node: Value, target: Value) -> bool:
+    """Brute force: is ``target`` among the nodes ``node`` was computed from (or node itself)?"""
+    return node is target or any(_reaches(p, target) for p in node.parents)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 10**6), st.integers(1, 3), st.integers(1, 10))
+def test_an_unmarked_factor_is_the_total_derivative_and_a_marked_one_is_local(
+        seed: int, n_leaves: int, n_ops: int) -> None:
+    out, leaves = _random_graph(seed, n_leaves, n_ops)
+    for x in leaves:
+        e = explain(out, x, max_paths=10**6)
+        for f in {id(f): f for p in e.paths for f in p.factors}.values():
+            others = [q for k, q in enumerate(f.node.parents) if k != f.index]
+            other_route = any(_reaches(q, f.parent) for q in others)
+            marked = "held fixed]" in f.name or "[use " in f.name
+            assert marked == other_route, f.name
+            if not marked:  # then ∂node/∂parent is also the total derivative: same symbol, same number
+                total = gradients(f.node, f.parent)
+                assert f.value == pytest.approx(total, rel=1e-12, abs=1e-300)
+
+
+def test_a_local_factor_is_never_written_with_the_total_s_symbol() -> None:
+    x = Value(2.0, label="x")
+    sq = x * x
+    sq.label = "x*x"
+    f = sq * x
+    f.label = "f"
+    e = explain(f, x)
+    lines = str(e).splitlines()
+    assert lines[0] == "∂f/∂x = 12   (engine: 12)"
+    assert "  3. ∂f/∂x [x*x held fixed] = 4" in lines
+    assert "  ∂f/∂x [x*x held fixed] = x*x = 4   [mul]" in lines
+    # the total's symbol appears only where the total is meant
+    assert [line for line in lines if "∂f/∂x =" in line] == [lines[0]]
+
+
+def test_graph_rule_substitutes_the_names_with_the_parentheses_precedence_needs() -> None:
+    from autograd.graph import Graph
+
+    y, t = Value(0.7, label="y"), Value(0.25, label="t")
+    d = y - t
+    d.label = "y - t"
+    sq = d**2
+    a = Value(0.3, label="a")
+    o = (a * y).sigmoid()
+    q = (y + t) ** 3
+    r = y / (a + t)
+    g = Graph(autograd.sum([sq, o, q, r]))
+    assert g.rule(sq, 0) == "2*(y - t)"  # a label that is not one word is parenthesised
+    assert g.rule(o, 0) == "sigmoid(a*y)*(1 - sigmoid(a*y))"  # not inside a call
+    assert g.rule(q, 0) == "3*(y + t)**2"
+    assert g.rule(r, 1) == "-y/(a + t)**2"
+    assert g.rule(r, 0) == "1/(a + t)"
+    assert g.partial(o, o.parents[0]) == "∂sigmoid(a*y)/∂(a*y)"  # a call is one symbol
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 10**6), st.integers(1, 4), st.integers(1, 14))
+def test_a_name_reads_the_same_inside_every_partial(seed: int, n_leaves: int, n_ops: int) -> None:
+    """The headline (which knows only names) and the factors (which know the nodes) agree
+    on when a name needs parentheses inside ∂."""
+    from autograd.chain import _sym
+    from autograd.graph import Graph
+
+    out, _ = _random_graph(seed, n_leaves, n_ops)
+    graph = Graph(out)
+    for node in graph.nodes:
+        assert _sym(graph.name(node)) == graph.symbol(node), graph.name(node)

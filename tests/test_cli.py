@@ -354,3 +354,56 @@ def test_plot_writes_a_figure_with_the_boundary_and_the_curves(
     pixels = imread(picture)
     assert pixels.shape[0] >= 500 and pixels.shape[1] >= 1000  # 12 x 5.5 inches at 100 dpi
     assert len(np.unique(pixels.reshape(-1, pixels.shape[-1]), axis=0)) > 50  # not a blank image
+
+
+# ------------------------------------------------ --expect, --latex (formula checks)
+def test_expect_proves_a_formula_and_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "grad", "sigmoid(w*x)", "--at", "w=0.5", "x=2", "--wrt", "w",
+                       "--expect", "sigmoid(w*x)*(1 - sigmoid(w*x))*x")
+    assert code == 0
+    assert "∂f/∂w = sigmoid(w*x)*(1 - sigmoid(w*x))*x: proved equal" in out
+
+
+def test_expect_a_wrong_formula_exits_1_with_a_counterexample(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # σ' fed the pre-activation: the seed's classic mistake
+    code, out, _ = run(capsys, "grad", "sigmoid(w*x)", "--at", "w=0.5", "x=2", "--wrt", "w",
+                       "--expect", "w*x*(1 - w*x)*x", "--json")
+    assert code == 1
+    report = json.loads(out)["expect"]
+    assert report["verdict"] == "wrong" and report["ok"] is False
+    c = report["counterexample"]
+    s = 1 / (1 + math.exp(-1.0))
+    assert c["point"] == {"w": 0.5, "x": 2.0}
+    assert c["formula"] == pytest.approx(1.0 * 0.0 * 2.0, abs=1e-15)
+    assert c["engine"] == pytest.approx(s * (1 - s) * 2, rel=1e-12)
+    assert c["finite_difference"] == pytest.approx(s * (1 - s) * 2, rel=1e-6)
+
+
+def test_expect_takes_the_table_s_kink_notation(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "grad", "relu(w*x)", "--at", "w=0.5", "x=2", "--wrt", "x",
+                       "--expect", "(1 if w*x > 0 else 0)*w")
+    assert code == 0 and "proved equal" in out
+
+
+def test_expect_needs_wrt_when_there_are_several_variables(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "grad", "x*y", "--at", "x=1", "y=2", "--expect", "y")
+    assert code == 2 and "--wrt NAME" in err
+    code, out, _ = run(capsys, "grad", "x**3", "--at", "x=2", "--expect", "3*x**2")
+    assert code == 0 and "proved equal" in out  # one variable: it is the one
+    code, _, err = run(capsys, "grad", "x*y", "--at", "x=1", "y=2", "--wrt", "q", "--expect", "y")
+    assert code == 2 and "no variable q" in err
+    code, _, err = run(capsys, "grad", "x*y", "--at", "x=1", "y=2", "--wrt", "x",
+                       "--expect", "y.real")
+    assert code == 2 and "attribute access is not allowed" in err
+
+
+def test_latex_prints_the_chain_rule(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "grad", "tanh(w*x)", "--at", "w=0.5", "x=2", "--wrt", "w", "--latex")
+    assert code == 0
+    assert (r"\frac{\partial f}{\partial w} = \frac{\partial f}{\partial \left(w \cdot x\right)}"
+            r" \cdot \frac{\partial \left(w \cdot x\right)}{\partial w}") in out
+    assert r"1 - \tanh\left(w \cdot x\right)^{2}" in out
+    code, out, _ = run(capsys, "grad", "x*y", "--at", "x=1", "y=2", "--latex", "--json")
+    assert code == 0 and set(json.loads(out)["latex"]) == {"x", "y"}  # every variable

@@ -121,7 +121,7 @@ def test_formula_and_kink_options() -> None:
     x = Value(0.2, label="x")
     explained = explain(default(x), x)
     (factor,) = explained.paths[0].factors
-    assert factor.op == "t" and factor.formula == "t'(z)"
+    assert factor.op == "t" and factor.formula == "t'(t(x))"  # z: the op's output, by its name
     assert factor.value == pytest.approx(1 - math.tanh(0.2) ** 2, rel=1e-15)
 
 

@@ -100,8 +100,9 @@ class Parsed:
 
 
 def number_after(text: str, name: str) -> float:
-    """The number written after ``name = `` in an edge label."""
-    found = re.search(re.escape(name) + r" = (\S+)", text)
+    """The number that ends the line ``name = ... = number`` of an edge label
+    (a local derivative's line holds its rule between the name and the number)."""
+    found = re.search(re.escape(name) + r" = (?:.* = )?(\S+)$", text, flags=re.M)
     assert found, f"{name!r} not in {text!r}"
     return float(found.group(1))
 
