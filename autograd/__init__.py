@@ -70,6 +70,7 @@ from autograd.functions import (
     zero_grad,
 )
 from autograd.functions import max as max  # autograd.max(values): one node
+from autograd.functions import mean as mean
 from autograd.functions import min as min
 from autograd.functions import round as round
 from autograd.functions import sum as sum  # autograd.sum(values): one node

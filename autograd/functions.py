@@ -88,13 +88,33 @@ def cos(x: Operand) -> Value:
     return as_value(x).cos()
 
 
+def mean(values: Sequence[Operand] | Value) -> Value:
+    """The mean of ``values``: their sum (one node) divided by how many there are.
+
+    A single Value is averaged over its samples, as ``torch.mean(t)`` averages
+    a tensor: ``mean(batch)`` is ``batch.mean()``.
+    """
+    if isinstance(values, Value):
+        return values.mean()
+    items = list(values)
+    if not items:
+        raise ValueError("mean: needs at least one input")
+    return sum(items) / len(items)
+
+
 def erf(x: Operand) -> Value:
     """Error function."""
     return as_value(x).erf()
 
 
-def sum(values: Sequence[Operand]) -> Value:
-    """One node adding all ``values`` (left to right), instead of a chain of ``+``."""
+def sum(values: Sequence[Operand] | Value) -> Value:
+    """One node adding all ``values`` (left to right), instead of a chain of ``+``.
+
+    A single Value is summed over its samples, as ``torch.sum(t)`` sums a
+    tensor: ``sum(batch)`` is ``batch.sum()`` (a float Value is returned as is).
+    """
+    if isinstance(values, Value):
+        return values.sum()
     return apply_nary(ops.SUM, list(values))
 
 
