@@ -278,6 +278,8 @@ def _some(names: Sequence[str], limit: int = 5) -> str:
 
 
 def _as_inputs(x: Any, nin: int, who: str) -> list[Any]:
+    if x.__class__ is list and len(x) == nin:  # the common case, checked first
+        return x
     if isinstance(x, (Value, int, float, np.number)):
         xs = [x]  # one input given alone, e.g. the output of a one-neuron Layer
     else:

@@ -790,21 +790,31 @@ for _row in ops.ROWS:
 def apply_nary(op: Op, args: Sequence[Any]) -> Value:
     """Build an op of many inputs (``sum``, ``dot``); numbers become constants."""
     nodes = []
+    datas = []
+    batch = False
     for x in args:
-        v = lift(x)
+        v = x if x.__class__ is Value else lift(x)  # a neuron's inputs: no call per Value
         if v is None:
             raise TypeError(f"{op.name}: inputs must be Values or numbers, not {type(x).__name__}")
         nodes.append(v)
+        d = v.data
+        datas.append(d)
+        if d.__class__ is not float:
+            batch = True
     if not nodes:
         raise ValueError(f"{op.name}: needs at least one input")
-    sizes = {v.data.shape[0] for v in nodes if v.data.__class__ is not float}  # type: ignore[union-attr]
-    if len(sizes) > 1:
-        raise ValueError(f"{op.name}: batches of different sizes {sorted(sizes)}")
+    if batch:
+        sizes = {d.shape[0] for d in datas if d.__class__ is not float}  # type: ignore[union-attr]
+        if len(sizes) > 1:
+            raise ValueError(f"{op.name}: batches of different sizes {sorted(sizes)}")
     if op.domain:
         _check_domain(op, nodes)
-    with np.errstate(all="ignore"):
-        data = op.forward([v.data for v in nodes])
-    _refuse_new_nan(op, nodes, data)
+    if batch:
+        with np.errstate(all="ignore"):
+            data = op.forward(datas)
+        _refuse_new_nan(op, nodes, data)
+    else:  # floats: Python's arithmetic warns about nothing, and a nan is refused by math
+        data = op.forward(datas)
     return _node(data, op, tuple(nodes), None)
 
 
