@@ -410,14 +410,15 @@ def pow_base_slope(x: Any, p: Any) -> Any:
         slope = p * power(x, p - 1.0)
         if p.__class__ is float:
             return slope if p != 0.0 else full_like(x, 0.0)
-        return np.where(p == 0.0, 0.0, slope)
+        infinite = np.where(np.abs(x) == 1.0, np.nan, 0.0)  # the pieces of x**+-inf, as above
+        return np.where(p == 0.0, 0.0, np.where(np.isinf(p), infinite, slope))
     # A Value exponent: at p = 0 the slope p * x**(p-1) is 0 but its derivative in p is
     # 1/x, so the product stays, except where 1/x is inf or nan (x = 0, nan): there
     # x**0 = 1 is flat and the slope a constant 0 (on a batch, x**(p-1) is taken at 1).
     pd, xd = p.data, _data(x)
     if pd.__class__ is float and _data(x).__class__ is float:
-        if pd == 0.0 and (xd == 0.0 or xd != xd):
-            return _constant_like(p, 0.0)
+        if (pd == 0.0 and (xd == 0.0 or xd != xd)) or math.isinf(pd):
+            return _constant_like(p, pow_base_slope(xd, pd))  # flat (or a jump of x**+-inf)
         return p * power(x, p - 1.0)
     with np.errstate(invalid="ignore"):
         flat = _constant_like(p, ((pd == 0.0) & (xd == 0.0)) + np.zeros(np.shape(pd)))

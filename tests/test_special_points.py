@@ -363,3 +363,133 @@ def test_zero_to_a_non_negative_power_is_allowed_and_to_a_negative_one_refused(m
             for make in (lambda v: v**-0.5, lambda v: v ** Value(-1.0)):
                 with pytest.raises(ZeroDivisionError, match=r"pow: needs a nonzero base.*0\.0.*'x'"):
                     make(leaf(x, mode))
+
+
+# ------------------------------------------- random graphs through the special points
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+
+from tests.graphs import (  # noqa: E402
+    SPECIAL_OPS,
+    SPECIAL_VALUES,
+    TORCH_SPECIAL,
+    Recipe,
+    build,
+    engine_special_table,
+    special_recipes,
+    torch_special_table,
+)
+
+SPECIAL_SETTINGS = settings(max_examples=400, deadline=None,
+                            suppress_health_check=[HealthCheck.too_slow])
+
+
+def run_recipe(recipe: Recipe, mode: str) -> tuple[Any, ...]:
+    """The recipe's outcome in ``mode``: ("error", type) or ("value", z, dz/dleaf..., and
+    in a graph mode the second derivatives d/dleaf_j dz/dleaf_i).  A batch holds each leaf
+    twice (both samples are compared with the float outcome)."""
+    batch = "batch" in mode
+    graph = mode in GRAPH_MODES
+    with no_warnings():
+        try:
+            leaves, root = build(recipe, lambda i, v: Value(np.array([v, v]) if batch else v),
+                                 engine_special_table())
+            seed: Any = np.ones(2) if batch else None
+            if graph and batch:
+                seed = Value(seed, requires_grad=False)
+            first = autograd.gradients(root, leaves, grad=seed, create_graph=graph, allow_unused=True)
+            out: list[Any] = [root.data, *[g.data if isinstance(g, Value) else g for g in first]]
+            if graph:
+                for g in first:
+                    out += autograd.gradients(g, leaves, grad=np.ones(2) if batch else None,
+                                              allow_unused=True)
+        except (ArithmeticError, ValueError) as err:
+            return ("error", type(err))
+    if batch:
+        for sample in (0, 1):
+            column = [float(np.asarray(v)[sample]) for v in out]
+            if sample == 0:
+                first_column = column
+            assert [repr(v) for v in column] == [repr(v) for v in first_column] or all(
+                same(a, b) for a, b in zip(column, first_column))
+        return ("value", *first_column)
+    return ("value", *[float(v) for v in out])
+
+
+def agree(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:
+    """The same error type, or the same numbers (nan equal to nan, infinities signed)."""
+    if a[0] != b[0] or len(a) != len(b):
+        return False
+    if a[0] == "error":
+        return a[1] == b[1]
+    return all(same(x, y, rel=1e-12) for x, y in zip(a[1:], b[1:]))
+
+
+# Left out until the engine agrees (issue 17, reported): an infinite leaf or node on a
+# batch under create_graph (elu's mask gives inf * 0 = nan) and relu after a pole (the data loop gives
+# nan where create_graph's masked constant gives 0: sqrt(relu(0))).
+MODE_VALUES = tuple(v for v in SPECIAL_VALUES if not math.isinf(v))
+MODE_OPS = tuple(op for op in SPECIAL_OPS if op != "relu")
+
+
+@SPECIAL_SETTINGS
+@given(special_recipes(ops=MODE_OPS, values=MODE_VALUES))
+def test_special_graphs_give_one_outcome_in_every_mode(recipe: Recipe) -> None:
+    """Through kinks, exact exponents, zero and negative bases, overflow, inf and nan:
+    float mode, batch mode (elementwise) and create_graph mode on floats and on batches
+    give the same error type, or the same value and first derivatives; the two
+    create_graph modes the same second derivatives.  The float outcome at each point
+    is pinned against mathematics by the tests above; here no mode may differ."""
+    plain, batch = run_recipe(recipe, "float"), run_recipe(recipe, "batch")
+    graph, graph_batch = run_recipe(recipe, "graph"), run_recipe(recipe, "graph batch")
+    n = 2 + len(recipe.leaves)  # the value and the first derivatives
+    assert agree(plain, batch), f"batch {batch} vs float {plain}; {recipe}"
+    assert agree(plain, graph[:n]), f"create_graph {graph} vs float {plain}; {recipe}"
+    # (a Value exponent at a zero base is left out of the second derivatives on batches:
+    # there the rule's masked-out samples turn an infinite slope into 0 * inf = nan)
+    same_order = n if any(op == "powv" for op, _ in recipe.steps) else len(graph)
+    if not infinite_inside(recipe):
+        assert agree(graph[:n], graph_batch[:n]) and all(
+            kind(a) == kind(b) for a, b in zip(graph[n:same_order], graph_batch[n:same_order])), (
+            f"create_graph batch {graph_batch} vs float {graph}; {recipe}")
+
+
+def kind(x: float) -> str:
+    """nan, +inf, -inf or finite: second derivatives through deep cancellations (d2/dx2
+    of sqrt(x**2) at 1e-44 adds terms of 1e87) are compared by kind, not digits."""
+    return "nan" if x != x else (repr(x) if math.isinf(x) else "finite")
+
+
+def infinite_inside(recipe: Recipe) -> bool:
+    """Does some node of the recipe's float graph hold +-inf (an overflow: elu's and the
+    piecewise rules' batch create_graph masks give inf * 0 = nan there, reported)."""
+    try:
+        _, root = build(recipe, lambda i, v: Value(v), engine_special_table())
+    except (ArithmeticError, ValueError):
+        return False
+    return any(math.isinf(node.data) for node in autograd.topological_order(root))
+
+
+# without nan leaves: at nan PyTorch's relu' is 1 and abs' 0, conventions the engine does
+# not share (it keeps nan a point of no slope: step(nan) = 0, sign(nan) = nan)
+@SPECIAL_SETTINGS
+@given(special_recipes(ops=TORCH_SPECIAL, values=tuple(v for v in SPECIAL_VALUES if v == v)))
+def test_special_graphs_match_torch_where_both_are_finite(recipe: Recipe) -> None:
+    """Float mode's value and first derivatives are PyTorch's (float64) wherever both
+    are finite numbers (at infinities the fixed tests above pin the signs; PyTorch
+    masks some 0 * inf products the engine keeps as nan)."""
+    torch = pytest.importorskip("torch")
+    ours = run_recipe(recipe, "float")
+    if ours[0] == "error":
+        return
+    tleaves, troot = build(recipe, lambda i, v: torch.tensor(v, dtype=torch.float64, requires_grad=True),
+                           torch_special_table(torch))
+    grads = torch.autograd.grad(troot, tleaves, allow_unused=True)
+    theirs = [float(troot.detach()), *[0.0 if g is None else float(g) for g in grads]]
+    for a, b in zip(ours[1:], theirs):
+        if math.isfinite(a) and math.isfinite(b):
+            assert math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-300), f"{ours} vs torch {theirs}; {recipe}"
+
+
+def test_the_special_ops_cover_every_branchy_rule() -> None:
+    """Every op of the special table is drawn by the strategy (a name typo would drop one)."""
+    assert set(SPECIAL_OPS) == set(engine_special_table())
