@@ -275,7 +275,8 @@ def elu(x: Any, alpha: float) -> Any:
     if x.__class__ is float:
         return x if x > 0.0 else alpha * math.expm1(x)
     if isinstance(x, ndarray):
-        return np.where(x > 0.0, x, alpha * np.expm1(np.minimum(x, 0.0)))
+        # the left piece at min(x, 0), written so as to keep -0.0 (float mode's elu(-0.0))
+        return np.where(x > 0.0, x, alpha * np.expm1(np.where(x > 0.0, 0.0, x)))
     return x.elu(alpha)
 
 

@@ -446,7 +446,10 @@ def test_special_graphs_give_one_outcome_in_every_mode(recipe: Recipe) -> None:
     assert agree(plain, graph[:n]), f"create_graph {graph} vs float {plain}; {recipe}"
     # (a Value exponent at a zero base is left out of the second derivatives on batches:
     # there the rule's masked-out samples turn an infinite slope into 0 * inf = nan)
-    same_order = n if any(op == "powv" for op, _ in recipe.steps) else len(graph)
+    # (left out, reported: second derivatives behind an infinite first derivative, which
+    # elu's batch mask also turns into 0 * inf = nan)
+    infinite_slope = graph[0] == "value" and not all(math.isfinite(g) for g in graph[2:n])
+    same_order = n if infinite_slope or any(op == "powv" for op, _ in recipe.steps) else len(graph)
     if not infinite_inside(recipe):
         assert agree(graph[:n], graph_batch[:n]) and all(
             kind(a) == kind(b) for a, b in zip(graph[n:same_order], graph_batch[n:same_order])), (
@@ -487,7 +490,9 @@ def test_special_graphs_match_torch_where_both_are_finite(recipe: Recipe) -> Non
     theirs = [float(troot.detach()), *[0.0 if g is None else float(g) for g in grads]]
     for a, b in zip(ours[1:], theirs):
         if math.isfinite(a) and math.isfinite(b):
-            assert math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-300), f"{ours} vs torch {theirs}; {recipe}"
+            # (an absolute 1e-12 as in test_oracles: a slope that cancels to 0, such as that of
+            # log(sqrt(x)) / log(x), is 0 here and 2e-16 in PyTorch's rounding)
+            assert math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-12), f"{ours} vs torch {theirs}; {recipe}"
 
 
 def test_the_special_ops_cover_every_branchy_rule() -> None:
