@@ -498,3 +498,15 @@ def test_special_graphs_match_torch_where_both_are_finite(recipe: Recipe) -> Non
 def test_the_special_ops_cover_every_branchy_rule() -> None:
     """Every op of the special table is drawn by the strategy (a name typo would drop one)."""
     assert set(SPECIAL_OPS) == set(engine_special_table())
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize(("name", "x"), [("log", 0.0), ("log", -0.0), ("log", -1.0), ("log2", 0.0),
+                                         ("log10", 0.0), ("log1p", -1.0), ("sqrt", -1e-300)])
+def test_a_logarithm_outside_its_domain_raises_in_every_mode(name: str, x: float, mode: str) -> None:
+    """log(0) has no value (its limit -inf is not attained): every mode raises ValueError
+    naming the op, the value, the label and (on a batch) the sample, and no numpy
+    RuntimeWarning escapes; numpy alone would give -inf or nan and warn."""
+    sample = " at sample 1" if "batch" in mode else ""
+    with no_warnings(), pytest.raises(ValueError, match=rf"{name}: needs .*{sample} \(label 'x'\)"):
+        slope(lambda v: getattr(v, name)(), x, mode)
