@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from contextvars import ContextVar
 from typing import Any
 
 import numpy as np
@@ -26,6 +27,34 @@ _2_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 _INV_SQRT_PI = 1.0 / math.sqrt(math.pi)
 _erf_array = np.frompyfunc(math.erf, 1, 1)
 _erfc_array = np.frompyfunc(math.erfc, 1, 1)
+
+
+_IEEE: ContextVar[bool] = ContextVar("autograd.ieee", default=False)
+
+
+def ieee_arithmetic() -> bool:
+    """True while :func:`_ieee` rebuilds a rule: ops on Values then give IEEE results
+    outside their domain (1/0 = inf, log(0) = -inf, log(-1) = nan) instead of raising.
+    autograd.value reads it only where a domain check or a forward has failed."""
+    return _IEEE.get()
+
+
+def _ieee(build: Callable[[], Any]) -> Any:
+    """``build()``, a rule's arithmetic on Values; where one of its ops refuses its input
+    (a pole, the log of 0), built again with IEEE results.
+
+    At a pole the rule's value is then a node holding the infinity, not a constant, so
+    its own derivatives are IEEE's too: sqrt''(0) = d/dx 0.5/sqrt(x) = -inf, and a
+    rule that is nan (the slope in y of (-2)**y) has nan derivatives, not 0.
+    """
+    try:
+        return build()
+    except (ArithmeticError, ValueError):
+        token = _IEEE.set(True)
+        try:
+            return build()
+        finally:
+            _IEEE.reset(token)
 
 
 def _elementwise(name: str, scalar: Callable[[float], float],
@@ -246,7 +275,8 @@ def elu(x: Any, alpha: float) -> Any:
     if x.__class__ is float:
         return x if x > 0.0 else alpha * math.expm1(x)
     if isinstance(x, ndarray):
-        return np.where(x > 0.0, x, alpha * np.expm1(np.minimum(x, 0.0)))
+        # the left piece at min(x, 0), written so as to keep -0.0 (float mode's elu(-0.0))
+        return np.where(x > 0.0, x, alpha * np.expm1(np.where(x > 0.0, 0.0, x)))
     return x.elu(alpha)
 
 
@@ -336,7 +366,7 @@ def power(x: Any, p: Any) -> Any:
 
     0**negative and overflow give inf (signed like the power), a negative base
     with a non-integer exponent gives nan (never a complex number).  On a Value
-    at such a point the result is a constant: there is no derivative to carry.
+    at such a point the result is a node holding that inf or nan (:func:`_ieee`).
     """
     if x.__class__ is float and p.__class__ is float:
         if x == 0.0 and p < 0.0:
@@ -350,13 +380,7 @@ def power(x: Any, p: Any) -> Any:
     if isinstance(x, ndarray) or isinstance(p, ndarray):
         with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
             return np.power(x, p)
-    xd = x.data if hasattr(x, "data") else x
-    pd = p.data if hasattr(p, "data") else p
-    if xd.__class__ is float and pd.__class__ is float and (
-        (xd == 0.0 and pd < 0.0) or (xd < 0.0 and math.isfinite(pd) and pd != math.floor(pd))
-    ):
-        return _constant_like(x, power(xd, pd))
-    return x**p
+    return _ieee(lambda: x**p)
 
 
 def recip(x: Any) -> Any:
@@ -366,9 +390,7 @@ def recip(x: Any) -> Any:
     if isinstance(x, ndarray):
         with np.errstate(divide="ignore", over="ignore"):
             return 1.0 / x
-    if x.data.__class__ is float and x.data == 0.0:
-        return _constant_like(x, recip(x.data))
-    return 1.0 / x
+    return _ieee(lambda: 1.0 / x)  # at 0 a node holding inf: (1/x)' = -1/x**2 = -inf there
 
 
 def pow_base_slope(x: Any, p: Any) -> Any:
@@ -385,14 +407,23 @@ def pow_base_slope(x: Any, p: Any) -> Any:
         if isinstance(x, ndarray):
             return np.where(np.abs(x) == 1.0, jump if isinstance(jump, ndarray) else np.nan, 0.0)
         return jump if abs(x) == 1.0 else flat
-    slope = p * power(x, p - 1.0)
-    if p.__class__ is float:
-        return slope if p != 0.0 else full_like(x, 0.0)
-    if isinstance(p, ndarray):
-        return np.where(p == 0.0, 0.0, slope)
-    if p.data.__class__ is float and p.data == 0.0:
-        return full_like(x, 0.0) if not hasattr(x, "data") else _constant_like(x, 0.0)
-    return slope
+    if not _is_value(p):
+        slope = p * power(x, p - 1.0)
+        if p.__class__ is float:
+            return slope if p != 0.0 else full_like(x, 0.0)
+        infinite = np.where(np.abs(x) == 1.0, np.nan, 0.0)  # the pieces of x**+-inf, as above
+        return np.where(p == 0.0, 0.0, np.where(np.isinf(p), infinite, slope))
+    # A Value exponent: at p = 0 the slope p * x**(p-1) is 0 but its derivative in p is
+    # 1/x, so the product stays, except where 1/x is inf or nan (x = 0, nan): there
+    # x**0 = 1 is flat and the slope a constant 0 (on a batch, x**(p-1) is taken at 1).
+    pd, xd = p.data, _data(x)
+    if pd.__class__ is float and _data(x).__class__ is float:
+        if (pd == 0.0 and (xd == 0.0 or xd != xd)) or math.isinf(pd):
+            return _constant_like(p, pow_base_slope(xd, pd))  # flat (or a jump of x**+-inf)
+        return p * power(x, p - 1.0)
+    with np.errstate(invalid="ignore"):
+        flat = _constant_like(p, ((pd == 0.0) & (xd == 0.0)) + np.zeros(np.shape(pd)))
+    return p * power(x + flat, p - 1.0)
 
 
 def pow_slope(x: Any, y: Any, z: Any) -> Any:
@@ -417,21 +448,31 @@ def pow_slope(x: Any, y: Any, z: Any) -> Any:
 def pow_exponent_slope(x: Any, out: Any) -> Any:
     """d(x**y)/dy = x**y * log(x).
 
-    At x = 0 the limit is 0 (for y > 0, the only case the forward allows);
-    for x < 0 the real power exists only at integer y and has no derivative in
-    y, so the result is nan (anomaly mode reports it).
+    At x = 0 the limit of x**y log(x) as x -> 0+: 0 for y > 0 (out = 0: 0 log 0 = 0),
+    -inf for y = 0 (out = 1: 0**y falls from 1 to 0, and log(x) -> -inf).  For x < 0
+    the real power exists only at integer y and has no derivative in y, so the result
+    is nan (anomaly mode reports it), and on Values so are its own derivatives.
     """
     if x.__class__ is float:
         if x > 0.0:
             return out * math.log(x)
-        return 0.0 if x == 0.0 else math.nan
+        return (0.0 if out == 0.0 else out * -_INF) if x == 0.0 else math.nan
     if isinstance(x, ndarray):
         with np.errstate(divide="ignore", invalid="ignore"):
             slope = out * np.log(x)
-        return np.where(x > 0.0, slope, np.where(x == 0.0, 0.0, np.nan))
-    if x.data.__class__ is float and x.data <= 0.0:
-        return _constant_like(x, pow_exponent_slope(x.data, 0.0))
-    return out * log(x)
+            at_zero = np.where(out == 0.0, 0.0, out * -_INF)
+        return np.where(x > 0.0, slope, np.where(x == 0.0, at_zero, np.nan))
+    xd = x.data
+    if xd.__class__ is float:
+        if xd == 0.0:
+            return _constant_like(x, pow_exponent_slope(0.0, out.data))
+        return _ieee(lambda: out * log(x))  # x < 0: a nan node (nan derivatives too)
+    if not (xd == 0.0).any():
+        return _ieee(lambda: out * log(x))
+    # the samples at x = 0 get the limit, a constant: log(0 + 1) = 0 keeps 0 * -inf out
+    zero = _constant_like(x, (xd == 0.0).astype(np.float64))
+    limit = _constant_like(x, np.where(xd == 0.0, pow_exponent_slope(np.zeros_like(xd), out.data), 0.0))
+    return _ieee(lambda: out * log(x + zero) * (1.0 - zero) + limit)
 
 
 def batch_size(x: Any) -> int:

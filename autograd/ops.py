@@ -172,8 +172,10 @@ def pow_const_op(n: float) -> Op:
     # but 0 (IEEE pow: (-2)**inf = inf).
     any_base = n != n or n - n != 0.0 or n == math.floor(n)
     any_nonzero = n != n or n >= 0.0
+    # numpy takes x**0.5 as sqrt(x), which is -0.0 at -0.0; IEEE pow (float mode) gives +0
+    forward = (lambda x: x**n + 0.0) if n == 0.5 else (lambda x: x**n)
     return _unary(
-        "pow", f"**{n:g}", lambda x: x**n, lambda x, z: pow_base_slope(x, n),
+        "pow", f"**{n:g}", forward, lambda x, z: pow_base_slope(x, n),
         _power_rule_text(n),
         Domain(lambda x: True if any_nonzero else x != 0.0, ZeroDivisionError,
                "a nonzero base when the exponent is negative"),

@@ -25,6 +25,7 @@ from typing import Any, ClassVar, Union
 import numpy as np
 
 from autograd import modes, ops
+from autograd._math import ieee_arithmetic
 from autograd.ops import Op
 
 Data = Union[float, np.ndarray]
@@ -599,8 +600,12 @@ def describe(node: Value, sample: int | None = None) -> str:
     return text
 
 
-def _check_domain(op: Op, args: Sequence[Value]) -> None:
-    """Refuse inputs outside the op's domain; a nan input passes (nan propagates)."""
+def _check_domain(op: Op, args: Sequence[Value]) -> bool:
+    """Refuse inputs outside the op's domain; a nan input passes (nan propagates).
+
+    Inside a rule rebuilt with IEEE results (``_math._ieee``) they pass too, and
+    the answer is True: the forward is then numpy's (inf at a pole, nan outside).
+    """
     for dom in op.domain:
         xs = [a.data for a in args]
         with np.errstate(invalid="ignore"):
@@ -611,11 +616,16 @@ def _check_domain(op: Op, args: Sequence[Value]) -> None:
             ok = ok | _any_nan(xs)
             if ok.all():
                 continue
+            if ieee_arithmetic():
+                return True
             raise dom.error(f"{op.name}: needs {dom.needs}, got "
                             f"{_inputs(args, int(np.argmin(ok)))}")
         if any(x != x for x in xs):
             continue
+        if ieee_arithmetic():
+            return True
         raise dom.error(f"{op.name}: needs {dom.needs}, got {_inputs(args)}")
+    return False
 
 
 def _any_nan(xs: Sequence[Any]) -> Any:
@@ -632,8 +642,9 @@ _ARITHMETIC = frozenset({"add", "sub", "mul", "div", "neg", "identity", "sum", "
 
 
 def _overflowed(op: Op, xs: Sequence[Any]) -> Any:
-    """The row's value where float arithmetic raised OverflowError: its forward on a
-    one-sample batch, so that an overflow is +-inf in float mode as in batch mode."""
+    """The row's value where float arithmetic raised OverflowError (or where an IEEE
+    result is asked for outside the domain): its forward on a one-sample batch, so
+    that an overflow is +-inf in float mode as in batch mode."""
     with np.errstate(all="ignore"):
         out = op.forward(*[np.array([x], dtype=np.float64) for x in xs])
     return float(np.asarray(out)[0])
@@ -668,16 +679,16 @@ def _forward_failed(op: Op, args: Sequence[Value], err: Exception) -> Exception:
 
 def apply1(op: Op, a: Value) -> Value:
     """Build a node of the one-input row ``op`` on the Value ``a``."""
-    if op.domain:
-        _check_domain(op, (a,))
+    outside = bool(op.domain) and _check_domain(op, (a,))
     x = a.data
     try:
         if x.__class__ is float:
-            data = op.forward(x)
+            data = op.forward(x) if not outside else _overflowed(op, (x,))
         else:
             with np.errstate(all="ignore"):
                 data = op.forward(x)
-            _refuse_new_nan(op, (a,), data)
+            if not outside:
+                _refuse_new_nan(op, (a,), data)
     except OverflowError:
         data = _overflowed(op, (x,))
     except (ArithmeticError, ValueError) as err:  # e.g. a math domain error
@@ -701,15 +712,15 @@ def apply2(op: Op, a: Any, b: Any) -> Value:
     if x.__class__ is not float and y.__class__ is not float and x.shape != y.shape:
         labels = f" (labels {a.label!r} and {b.label!r})" if a.label or b.label else ""
         raise ValueError(f"{op.name}: batches of different sizes, {x.shape[0]} and {y.shape[0]}{labels}")
-    if op.domain:
-        _check_domain(op, (a, b))
+    outside = bool(op.domain) and _check_domain(op, (a, b))
     try:
         if x.__class__ is float and y.__class__ is float:
-            data = op.forward(x, y)
+            data = op.forward(x, y) if not outside else _overflowed(op, (x, y))
         else:
             with np.errstate(all="ignore"):
                 data = op.forward(x, y)
-            _refuse_new_nan(op, (a, b), data)
+            if not outside:
+                _refuse_new_nan(op, (a, b), data)
     except OverflowError:
         data = _overflowed(op, (x, y))
     except (ArithmeticError, ValueError) as err:

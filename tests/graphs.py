@@ -298,3 +298,66 @@ def torch_table(torch: Any) -> dict[str, Callable[..., Any]]:
 def finite(x: float, limit: float = 1e6) -> bool:
     """Small enough that float64 arithmetic on the graph stays well conditioned."""
     return math.isfinite(x) and abs(x) < limit
+
+
+# ------------------------------------------------------- special points on purpose
+# The points where rules have branches: kinks (0 and -0), exact exponents, bases 0, -0
+# and negative, the edges of float64 (tiny, huge: overflow), +-inf and nan.
+SPECIAL_EXPONENTS = (0.0, 1.0, 2.0, 0.5, -1.0, -2.0)
+SPECIAL_VALUES = (0.0, -0.0, 1.0, -1.0, 0.5, -0.5, 2.0, -2.0, 1e-150, -1e-150, 1e200, -1e200,
+                  math.inf, -math.inf, math.nan)
+# name -> arity; "pow<i>" is x ** SPECIAL_EXPONENTS[i], "powv" a Value exponent
+SPECIAL_OPS: dict[str, int] = {
+    "relu": 1, "leaky_relu": 1, "elu": 1, "selu": 1, "abs": 1, "sqrt": 1, "log": 1,
+    **{f"pow{i}": 1 for i in range(len(SPECIAL_EXPONENTS))},
+    "powv": 2, "add": 2, "mul": 2, "div": 2, "neg": 1,
+}
+# the ops whose conventions PyTorch shares at every one of these points (a Value
+# exponent differs at 0**0: its d/dy is -inf here, 0 there)
+TORCH_SPECIAL = tuple(op for op in SPECIAL_OPS if op != "powv")
+
+
+def special_table() -> dict[str, Callable[..., Any]]:
+    """The special ops for the engine and for PyTorch alike (both spell them so)."""
+    table: dict[str, Callable[..., Any]] = {
+        "relu": lambda a: a.relu(), "abs": abs, "sqrt": lambda a: a.sqrt(), "log": lambda a: a.log(),
+        "powv": lambda a, b: a**b, "add": lambda a, b: a + b, "mul": lambda a, b: a * b,
+        "div": lambda a, b: a / b, "neg": lambda a: -a,
+    }
+    for i, n in enumerate(SPECIAL_EXPONENTS):
+        table[f"pow{i}"] = lambda a, n=n: a**n
+    return table
+
+
+def engine_special_table() -> dict[str, Callable[..., Any]]:
+    table = special_table()
+    table.update({"leaky_relu": lambda a: a.leaky_relu(0.2), "elu": lambda a: a.elu(0.5),
+                  "selu": lambda a: a.selu()})
+    return table
+
+
+def torch_special_table(torch: Any) -> dict[str, Callable[..., Any]]:
+    f = torch.nn.functional
+    table = special_table()
+    table.update({"leaky_relu": lambda a: f.leaky_relu(a, 0.2), "elu": lambda a: f.elu(a, 0.5),
+                  "selu": f.selu, "sqrt": torch.sqrt, "log": torch.log})
+    return table
+
+
+@st.composite
+def special_recipes(draw: Any, max_leaves: int = 2, max_steps: int = 5,
+                    ops: tuple[str, ...] = tuple(SPECIAL_OPS),
+                    values: tuple[float, ...] = SPECIAL_VALUES) -> Recipe:
+    """A small random graph whose leaves are mostly special points and whose ops are
+    the rules with branches at them (interpreted with :func:`engine_special_table`)."""
+    n_leaves = draw(st.integers(1, max_leaves))
+    leaves = tuple(draw(st.one_of(st.sampled_from(values), st.sampled_from(values),
+                                  st.floats(-3.0, 3.0))) for _ in range(n_leaves))
+    steps = []
+    for k in range(draw(st.integers(1, max_steps))):
+        pool = n_leaves + k
+        op = draw(st.sampled_from(ops))
+        args = tuple(draw(st.integers(max(0, pool - 2), pool - 1) | st.integers(0, pool - 1))
+                     for _ in range(SPECIAL_OPS[op]))
+        steps.append((op, args))
+    return Recipe(leaves, tuple(steps))
