@@ -40,241 +40,41 @@ neuron, weights then bias.
 
 Networks work on any Values: per-sample floats, or batch Values (one Value
 per input feature holding a whole column), since every op broadcasts.
+
+The activations and the draws of initial weights are in
+:mod:`autograd.nn_activations`, the base class :class:`Module` (parameters,
+state, model files) in :mod:`autograd.nn_module`.
 """
 
 from __future__ import annotations
 
 import math
-import os
-import random
-from collections.abc import Callable, Iterator, Sequence
-from typing import Any, Protocol, Union
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 import numpy as np
 
 from autograd import modelfile
 from autograd.engine import Value
 from autograd.functions import apply_each, dot, dots, unary_row
-
-Activation = Callable[[Value], Value]
-ActivationSpec = Union[str, Activation, None]
-Seed = Union[int, random.Random, None]
-
-
-def _linear(v: Value) -> Value:
-    return v
-
-
-ACTIVATIONS: dict[str, Activation] = {
-    "linear": _linear,
-    "tanh": Value.tanh,
-    "sigmoid": Value.sigmoid,
-    "relu": Value.relu,
-    "leaky_relu": Value.leaky_relu,  # slope 0.01, PyTorch's default
-    "elu": Value.elu,  # alpha 1.0
-    "softplus": Value.softplus,
-    "silu": Value.silu,
-    "gelu": Value.gelu,  # the exact erf form
-    "sin": Value.sin,
-    "cos": Value.cos,
-    "erf": Value.erf,
-    "abs": Value.__abs__,
-    "mish": Value.mish,
-    "selu": Value.selu,
-    "celu": Value.celu,  # alpha 1.0
-    "hardtanh": Value.hardtanh,  # [-1, 1]
-    "relu6": Value.relu6,
-    "softsign": Value.softsign,
-    "logsigmoid": Value.logsigmoid,
-    "hardsigmoid": Value.hardsigmoid,
-    "hardswish": Value.hardswish,
-}
-"""The activations available by name.  ``"linear"`` (also ``None``) applies none.
-
-For another parameter (``leaky_relu`` with slope 0.2, say) pass a callable:
-``activation=lambda v: v.leaky_relu(0.2)``.
-"""
-
-GAINS: dict[str, float] = {
-    "tanh": 5.0 / 3.0,
-    "relu": math.sqrt(2.0),
-    "leaky_relu": math.sqrt(2.0 / (1.0 + 0.01**2)),
-    "elu": math.sqrt(2.0),
-    "gelu": math.sqrt(2.0),
-    "silu": math.sqrt(2.0),
-    "softplus": math.sqrt(2.0),
-}
-"""The init gain of each activation (1 for any other, and for callables)."""
+from autograd.nn_activations import (  # noqa: F401 - the names nn has always offered
+    ACTIVATIONS,
+    GAINS,
+    Activation,
+    ActivationSpec,
+    Seed,
+    _activation_of,
+    _check_size,
+    _GlobalRandom,
+    _linear,
+    _rng,
+    _Uniform,
+    resolve_activation,
+)
+from autograd.nn_module import Module, _some  # noqa: F401
 
 FORMAT = modelfile.FORMAT
 FORMAT_VERSION = modelfile.VERSION
-
-
-def resolve_activation(spec: ActivationSpec) -> tuple[str, Activation]:
-    """``(name, function)`` for an activation given by name, as a callable, or None.
-
-    Raises ValueError for an unknown name, listing the valid ones.
-    """
-    if spec is None:
-        return "linear", _linear
-    if isinstance(spec, str):
-        fn = ACTIVATIONS.get(spec)
-        if fn is None:
-            valid = ", ".join(sorted(ACTIVATIONS))
-            raise ValueError(
-                f"unknown activation {spec!r}; valid names are: {valid} "
-                f"(or pass any callable taking and returning a Value)"
-            )
-        return spec, fn
-    if callable(spec):
-        return getattr(spec, "__name__", type(spec).__name__), spec
-    raise TypeError(
-        f"activation must be a name, a callable or None, not {type(spec).__name__}"
-    )
-
-
-class _Uniform(Protocol):
-    def uniform(self, a: float, b: float) -> float: ...
-
-
-class _GlobalRandom:
-    """Draws from Python's global ``random`` module (what ``random.seed`` sets)."""
-
-    def uniform(self, a: float, b: float) -> float:
-        return random.uniform(a, b)
-
-
-def _rng(seed: Seed | _Uniform) -> _Uniform:
-    if seed is None:
-        return _GlobalRandom()  # micrograd's habit: random.seed(...) makes a network reproducible
-    if isinstance(seed, (random.Random, _GlobalRandom)):
-        return seed
-    if isinstance(seed, int) and not isinstance(seed, bool):
-        return random.Random(seed)
-    raise TypeError(f"seed must be an int, a random.Random or None, not {type(seed).__name__}")
-
-
-def _activation_of(who: str, nonlin: Any, activation: ActivationSpec) -> ActivationSpec:
-    """The activation a Neuron or Layer gets from micrograd's ``nonlin`` and ``activation``.
-
-    ``activation`` wins when given; otherwise ``nonlin`` picks ReLU (True) or
-    linear (False), as in micrograd.
-    """
-    if not isinstance(nonlin, (bool, np.bool_)) and not (isinstance(nonlin, int) and nonlin in (0, 1)):
-        hint = (f"; for that activation write activation={nonlin!r}"
-                if isinstance(nonlin, str) or callable(nonlin) else "")
-        raise TypeError(f"{who}: nonlin must be True (ReLU) or False (linear), "
-                        f"got {nonlin!r}{hint}")
-    if activation is None:
-        return "relu" if nonlin else "linear"
-    name, _ = resolve_activation(activation)
-    if not nonlin and name != "linear":
-        raise ValueError(f"{who}: nonlin=False (linear) contradicts activation={name!r}; "
-                         f"give one of the two")
-    return activation
-
-
-def _check_size(n: Any, what: str) -> int:
-    if not isinstance(n, int) or isinstance(n, bool) or n < 1:
-        raise ValueError(f"{what} must be a positive int, got {n!r}")
-    return n
-
-
-class Module:
-    """Base class: something with parameters (Values updated by training)."""
-
-    def named_parameters(self) -> list[tuple[str, Value]]:
-        """``(name, parameter)`` pairs in a fixed order; names are dotted paths."""
-        return []
-
-    def parameters(self) -> list[Value]:
-        """The parameters, in the order of :meth:`named_parameters`."""
-        return [p for _, p in self.named_parameters()]
-
-    def zero_grad(self, set_to_none: bool = False) -> None:
-        """Set every parameter's gradient to zero (gradients accumulate), or to None.
-
-        ``set_to_none=True`` is PyTorch's ``Module.zero_grad`` default; an
-        optimizer's ``step()`` skips a parameter whose gradient is None.
-        """
-        for p in self.parameters():
-            p.grad = None if set_to_none else 0.0
-
-    def num_parameters(self) -> int:
-        """How many scalar parameters the module has."""
-        return len(self.named_parameters())
-
-    def _label_parameters(self) -> None:
-        # Labels are what drawings and error messages show: the dotted names.
-        for name, p in self.named_parameters():
-            p.label = name
-
-    # ------------------------------------------------------------ state
-    def config(self) -> dict[str, Any]:
-        """The architecture, as saved next to the parameters in a JSON file."""
-        return {"type": type(self).__name__}
-
-    def state_dict(self) -> dict[str, float]:
-        """``{name: value}`` for every parameter (plain floats)."""
-        return {name: float(p.data) for name, p in self.named_parameters()}
-
-    def load_state_dict(self, state: dict[str, Any], source: str = "state") -> None:
-        """Set every parameter from ``{name: value}``; the names must match exactly.
-
-        Nothing is changed unless every name matches and every value is a
-        finite number.
-        """
-        if not isinstance(state, dict):
-            raise ValueError(f"{source}: parameters must be a JSON object of name: number")
-        own = self.named_parameters()
-        names = {name for name, _ in own}
-        missing = [name for name, _ in own if name not in state]
-        unexpected = [name for name in state if name not in names]
-        if missing or unexpected:
-            parts = [f"{source} does not match the model {self.summary()}:"]
-            if missing:
-                parts.append(f"{len(missing)} missing parameter(s) ({_some(missing)})")
-            if unexpected:
-                parts.append(f"{len(unexpected)} unexpected parameter(s) ({_some(unexpected)})")
-            raise ValueError(" ".join(parts))
-        values = []
-        for name, p in own:
-            x = state[name]
-            if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x):
-                raise ValueError(f"{source}: parameter {name!r} must be a finite number, got {x!r}")
-            values.append((p, float(x)))
-        for p, x in values:
-            p.data = x
-
-    def save(self, path: str | os.PathLike[str]) -> None:
-        """Write the architecture and the parameters to a JSON file (never pickle)."""
-        modelfile.write(path, self.config(), self.state_dict())
-
-    def load(self, path: str | os.PathLike[str]) -> None:
-        """Read parameters saved by :meth:`save` into this model.
-
-        Raises ValueError, naming the file and the field, when the file is not
-        a model file (see :mod:`autograd.modelfile`: regular files of at most
-        64 MB of strict JSON) or was written for another architecture (other
-        sizes, activations or parameter names).  A failed load changes nothing.
-        """
-        saved, parameters = modelfile.read(path)
-        source = repr(os.fspath(path))
-        mine = self.config()
-        if saved != mine:
-            fields = [k for k in mine if saved.get(k) != mine[k]] + [k for k in saved if k not in mine]
-            what = "; ".join(f"{k}: file {saved.get(k)!r}, model {mine.get(k)!r}" for k in fields)
-            raise ValueError(f"{source} was saved from a different model ({what})")
-        self.load_state_dict(parameters, source)
-
-    def summary(self) -> str:
-        """A one-line description (the repr's first line)."""
-        return type(self).__name__
-
-
-def _some(names: Sequence[str], limit: int = 5) -> str:
-    shown = ", ".join(repr(n) for n in names[:limit])
-    return shown + (", ..." if len(names) > limit else "")
 
 
 def _as_inputs(x: Any, nin: int, who: str) -> list[Any]:

@@ -13,22 +13,40 @@ A leaf (no ``_row``) keeps in ``_b`` whether it takes part in differentiation:
 ``None`` for an input or a parameter, :data:`CONSTANT` for a number that
 entered the graph as an operand or a ``requires_grad=False`` Value, and
 :data:`UNRECORDED` for a result computed under ``no_grad()``.
+
+The methods off the fast path (printing, pickling, micrograd's names, the
+tools) are in :mod:`autograd.value_extras`, Value's base class; the checks of
+the forward pass and their messages in :mod:`autograd.value_checks`; data
+conversion in :mod:`autograd.value_data`.
 """
 
 from __future__ import annotations
 
-import numbers
-import operator
 from collections.abc import Callable, Sequence
-from typing import Any, ClassVar, Union
+from typing import Any, Union
 
 import numpy as np
 
 from autograd import modes, ops
-from autograd._math import ieee_arithmetic
 from autograd.ops import Op
+from autograd.value_checks import (
+    _check_domain,
+    _forward_failed,
+    _overflowed,
+    _refuse_new_nan,
+    describe,  # noqa: F401 - imported from here by backward and verify
+)
+from autograd.value_data import (
+    Data,
+    _is_scalar,
+    _param,
+    _unset_grad,
+    fmt_data,  # noqa: F401 - part of this module's namespace, as before the split
+    to_data,
+    zeros_like,
+)
+from autograd.value_extras import _MICROGRAD_NODE, ValueExtras
 
-Data = Union[float, np.ndarray]
 Operand = Union["Value", int, float, np.ndarray]
 
 CONSTANT = "constant"  # in a leaf's _b: a constant (backward skips it)
@@ -44,60 +62,8 @@ def _set_plain(plain: bool) -> None:
 
 modes.watch(_set_plain)
 
-_MICROGRAD_NODE = (
-    "Value(data, children, op) with a `_backward` closure is micrograd's way of adding an op; "
-    "here an op is one row with its derivative, defined once: "
-    "`tanh = autograd.op(math.tanh, lambda z: 1 - z * z, uses='output', name='tanh')`, "
-    "then `tanh(x)` (or use the built-in x.tanh())"
-)
 
-
-def to_data(data: Any, what: str = "Value") -> Data:
-    """Turn user data into a float or a 1-D float64 array, or raise TypeError."""
-    if data.__class__ is float:
-        return data
-    if isinstance(data, np.ndarray):
-        if data.ndim == 0 and data.dtype.kind in "biuf":
-            return float(data)
-        if data.ndim != 1:
-            raise TypeError(
-                f"{what}: a batch must be a 1-D array (one entry per sample), "
-                f"got an array of shape {data.shape}"
-            )
-        if data.dtype.kind not in "biuf":
-            raise TypeError(f"{what}: a batch must hold real numbers, got dtype {data.dtype}")
-        if data.shape[0] == 0:
-            raise ValueError(f"{what}: a batch must hold at least one sample")
-        return np.array(data, dtype=np.float64)  # a copy: the graph owns its data
-    if isinstance(data, (numbers.Real, np.bool_)):
-        try:
-            return float(data)
-        except OverflowError:
-            raise OverflowError(f"{what}: {data!r} is too large for a float64") from None
-    hint = " (use numpy.asarray(...) for a batch)" if isinstance(data, (list, tuple)) else ""
-    raise TypeError(
-        f"{what} data must be a real number (int, float, bool, numpy scalar) or a 1-D "
-        f"numpy array, not {type(data).__name__}{hint}"
-    )
-
-
-def zeros_like(data: Data) -> Data:
-    """0.0 for a float, zeros for a batch."""
-    return 0.0 if data.__class__ is float else np.zeros(data.shape)  # type: ignore[union-attr]
-
-
-_ZERO = bytes(8)  # the one 0.0 that every unset batch grad reads
-
-
-def _unset_grad(shape: tuple[int, ...]) -> np.ndarray:
-    """The grad of an op's batch node before a backward pass sets it: zeros in the
-    shape of its data, read-only and without memory of their own (a pass replaces an
-    op node's grad, it never adds to it, so filling an array of zeros would be
-    wasted; a leaf's grad, which passes add to, is a real array)."""
-    return np.ndarray(shape, np.float64, _ZERO, 0, (0,) * len(shape))
-
-
-class Value:
+class Value(ValueExtras):
     """A scalar (or a batch of scalars) in a computation graph.
 
     >>> x = Value(2.0, label="x")
@@ -177,121 +143,15 @@ class Value:
         """True when ``data`` is a batch (a 1-D array, one entry per sample)."""
         return self.data.__class__ is not float
 
-    # micrograd's names, so that code written for micrograd's Value reads this one
-    @property
-    def _op(self) -> str:
-        return self.op
-
-    @property
-    def _prev(self) -> set[Value]:
-        return set(self.parents)
-
-    @property
-    def _backward(self) -> Any:
-        raise AttributeError(f"a Value has no _backward closure: its op's derivative is a row of "
-                             f"the derivative table. {_MICROGRAD_NODE}")
-
-    @_backward.setter
-    def _backward(self, _: Any) -> None:
-        raise AttributeError(_MICROGRAD_NODE)
-
-    # pickle and copy keep the graph, without recursion (autograd.persist)
-    def __reduce__(self) -> tuple[Any, ...]:
-        from autograd.persist import reduce_value
-
-        return reduce_value(self)
-
     def __copy__(self) -> Value:
         v = _new(Value)
         v.data, v.grad, v.label, v._row, v._a, v._b, v._n = (
             self.data, self.grad, self.label, self._row, self._a, self._b, 0)
         return v
 
-    def __deepcopy__(self, memo: dict[int, Any]) -> Value:
-        from autograd.persist import copy_graph
-
-        return copy_graph(self, memo)
-
     def detach(self) -> Value:
         """A constant leaf holding the same data (out of the graph, no gradient)."""
         return Value(self.data, self.label, requires_grad=False)
-
-    def __repr__(self) -> str:
-        parts = [fmt_data(self.data), f"grad={fmt_data(self.grad)}"]
-        if self.label:
-            parts.append(f"label={self.label!r}")
-        if self._row is not None:
-            parts.append(f"op={self._row.name!r}")
-        if self._b is not None and self._row is None:
-            parts.append("requires_grad=False")
-        return f"Value({', '.join(parts)})"
-
-    def __float__(self) -> float:
-        # Deliberately refused: float(v) is what math.sin(v) and friends call, and
-        # a float silently cuts the graph (the gradient through it would be 0).
-        raise TypeError(
-            f"a Value {('(label ' + repr(self.label) + ') ') if self.label else ''}is not "
-            "converted to float implicitly, because a plain float cuts the graph: use "
-            "v.sin(), autograd.sin(v), ... to stay in the graph, or v.item() / v.data "
-            "for the number itself"
-        )
-
-    def __bool__(self) -> bool:
-        if self.data.__class__ is not float:
-            raise ValueError(
-                "the truth value of a batch Value is ambiguous (it holds one number per "
-                "sample); use (v.data > 0).any() or .all()"
-            )
-        return self.data != 0.0
-
-    def __format__(self, spec: str) -> str:
-        if not spec:
-            return str(self)
-        if self.data.__class__ is not float:
-            raise TypeError(f"format: a batch Value has no format {spec!r}; format v.data's "
-                            "entries (numpy.array2string) or v.mean()")
-        return format(self.data, spec)
-
-    def item(self) -> float:
-        """The data as a Python float (like ``tensor.item()``); a batch raises TypeError."""
-        if self.data.__class__ is not float:
-            raise TypeError(f"item(): Value {self.label!r} holds a batch, not one number")
-        return self.data
-
-    # ------------------------------------------------------------ backward
-    def backward(self, grad: Any = None, retain_graph: bool | None = None,
-                 create_graph: bool = False) -> None:
-        """Compute d(self)/d(node) for every node of the graph into ``node.grad``.
-
-        ``grad`` seeds the output (1.0 by default; ones for a batch).  Leaves
-        accumulate; intermediate nodes get this pass's gradient; constants get
-        none.  With ``create_graph=True`` the gradients are Values that can be
-        differentiated again.  ``retain_graph`` is accepted for PyTorch code:
-        a graph here is never freed by a backward pass.  If the pass fails,
-        every ``.grad`` keeps what it held.
-        """
-        from autograd.backward import backward  # the pass builds on Value, not in it
-
-        backward(self, grad, create_graph)
-
-    def zero_grad(self) -> None:
-        """Set ``grad`` to zero on this node and on every node it was computed from."""
-        from autograd.graph import topological_order
-
-        for node in topological_order(self):
-            node.grad = zeros_like(node.data)
-
-    def draw(self, **options: Any) -> Any:
-        """The drawing of this node's graph (see :func:`autograd.viz.draw`)."""
-        from autograd.viz import draw  # the drawing tools build on the engine, not in it
-
-        return draw(self, **options)
-
-    def explore(self, **options: Any) -> Any:
-        """The interactive explorer of this node's graph (see :func:`autograd.explorer.explore`)."""
-        from autograd.explorer import explore  # a tool built on the engine, not in it
-
-        return explore(self, **options)
 
     # --------------------------------------------------------- unary ops
     def exp(self) -> Value:
@@ -407,22 +267,6 @@ class Value:
         hi = np.inf if max is None else max
         return apply_nary(ops.CLAMP, [self, lo, hi])
 
-    # ------------------------------------------------ comparisons (of the data)
-    # <, <=, >, >= compare .data and give a bool (a bool array for a batch), so
-    # sorted(values), max(a, b) and `if v > 0:` work as for floats.  == is left
-    # as identity, so Values stay usable as dict keys and in sets.
-    def __lt__(self, other: Any) -> Any:
-        return _compare(operator.lt, self, other)
-
-    def __le__(self, other: Any) -> Any:
-        return _compare(operator.le, self, other)
-
-    def __gt__(self, other: Any) -> Any:
-        return _compare(operator.gt, self, other)
-
-    def __ge__(self, other: Any) -> Any:
-        return _compare(operator.ge, self, other)
-
     def __round__(self, ndigits: int | None = None) -> Value:
         if ndigits is not None:
             raise TypeError("round(v, ndigits) is not an op of the table; round(v) rounds to an integer")
@@ -437,86 +281,8 @@ class Value:
     def __trunc__(self) -> Value:
         return apply1(ops.TRUNC, self)
 
-    # Methods made from the table's rows that name one (``Op.method``), below the
-    # class; declared here so that type checkers see them.
-    tan: ClassVar[Callable[[Value], Value]]
-    asin: ClassVar[Callable[[Value], Value]]
-    acos: ClassVar[Callable[[Value], Value]]
-    atan: ClassVar[Callable[[Value], Value]]
-    sinh: ClassVar[Callable[[Value], Value]]
-    cosh: ClassVar[Callable[[Value], Value]]
-    asinh: ClassVar[Callable[[Value], Value]]
-    acosh: ClassVar[Callable[[Value], Value]]
-    atanh: ClassVar[Callable[[Value], Value]]
-    log1p: ClassVar[Callable[[Value], Value]]
-    expm1: ClassVar[Callable[[Value], Value]]
-    log2: ClassVar[Callable[[Value], Value]]
-    log10: ClassVar[Callable[[Value], Value]]
-    exp2: ClassVar[Callable[[Value], Value]]
-    cbrt: ClassVar[Callable[[Value], Value]]
-    erfc: ClassVar[Callable[[Value], Value]]
-    sign: ClassVar[Callable[[Value], Value]]
-    floor: ClassVar[Callable[[Value], Value]]
-    ceil: ClassVar[Callable[[Value], Value]]
-    round: ClassVar[Callable[[Value], Value]]
-    trunc: ClassVar[Callable[[Value], Value]]
-    mish: ClassVar[Callable[[Value], Value]]
-    selu: ClassVar[Callable[[Value], Value]]
-    softsign: ClassVar[Callable[[Value], Value]]
-    logsigmoid: ClassVar[Callable[[Value], Value]]
-    hardsigmoid: ClassVar[Callable[[Value], Value]]
-    hardswish: ClassVar[Callable[[Value], Value]]
-    relu6: ClassVar[Callable[[Value], Value]]
-    atan2: ClassVar[Callable[[Value, Operand], Value]]
-    hypot: ClassVar[Callable[[Value, Operand], Value]]
-    logaddexp: ClassVar[Callable[[Value, Operand], Value]]
-    maximum: ClassVar[Callable[[Value, Operand], Value]]
-    minimum: ClassVar[Callable[[Value, Operand], Value]]
-
-    # binary dunders are made from the table below the class
-    __add__: Callable[[Value, Operand], Value]
-    __radd__: Callable[[Value, Operand], Value]
-    __sub__: Callable[[Value, Operand], Value]
-    __rsub__: Callable[[Value, Operand], Value]
-    __mul__: Callable[[Value, Operand], Value]
-    __rmul__: Callable[[Value, Operand], Value]
-    __truediv__: Callable[[Value, Operand], Value]
-    __rtruediv__: Callable[[Value, Operand], Value]
-    __mod__: Callable[[Value, Operand], Value]
-    __rmod__: Callable[[Value, Operand], Value]
-    __floordiv__: Callable[[Value, Operand], Value]
-    __rfloordiv__: Callable[[Value, Operand], Value]
-
 
 _new = object.__new__
-
-
-def fmt_data(x: Any) -> str:
-    """A Value's data (or grad) as its repr shows it: a float, or a batch's summary."""
-    if x.__class__ is float:
-        return repr(x)
-    if isinstance(x, np.ndarray):
-        return f"<batch of {x.shape[0]}: mean {x.mean():.4g}, min {x.min():.4g}, max {x.max():.4g}>"
-    return repr(x)
-
-
-def _is_scalar(x: Any) -> bool:
-    return x.__class__ in (int, float, bool) or isinstance(x, (numbers.Real, np.bool_))
-
-
-def _param(x: Any, op: str, name: str) -> float:
-    if not _is_scalar(x) or not np.isfinite(float(x)):
-        raise TypeError(f"{op}: {name} must be a finite real number, got {x!r}")
-    return float(x)
-
-
-def _compare(test: Callable[[Any, Any], Any], a: Value, b: Any) -> Any:
-    """``test`` on the data of a Value and a Value, number or array (NotImplemented otherwise)."""
-    if b.__class__ is Value:
-        return test(a.data, b.data)
-    if _is_scalar(b) or isinstance(b, np.ndarray):
-        return test(a.data, b)
-    return NotImplemented
 
 
 def lift(x: Any) -> Value | None:
@@ -581,100 +347,6 @@ def _node_for_report(data: Data, op: Op, a: Any, b: Value | None) -> Value:
     v = _new(Value)
     v.data, v.grad, v.label, v._n, v._row, v._a, v._b = data, 0.0, "", 0, op, a, b
     return v
-
-
-# ---------------------------------------------------------------- forward
-def describe(node: Value, sample: int | None = None) -> str:
-    """``-2.0 (x)``: a node's value and, when it has one, its name, for error messages."""
-    from autograd.graph import display_name  # only on the error path
-
-    data = node.data
-    if sample is not None and data.__class__ is not float:
-        text = f"{float(data[sample])!r} at sample {sample}"  # type: ignore[index]
-    else:
-        text = fmt_data(data)
-    if node.label:
-        return f"{text} (label {node.label!r})"
-    if node._row is not None:
-        return f"{text} ({display_name(node)})"
-    return text
-
-
-def _check_domain(op: Op, args: Sequence[Value]) -> bool:
-    """Refuse inputs outside the op's domain; a nan input passes (nan propagates).
-
-    Inside a rule rebuilt with IEEE results (``_math._ieee``) they pass too, and
-    the answer is True: the forward is then numpy's (inf at a pole, nan outside).
-    """
-    for dom in op.domain:
-        xs = [a.data for a in args]
-        with np.errstate(invalid="ignore"):
-            ok = dom.ok(*xs)
-        if ok is True or ok is np.True_:
-            continue
-        if isinstance(ok, np.ndarray):
-            ok = ok | _any_nan(xs)
-            if ok.all():
-                continue
-            if ieee_arithmetic():
-                return True
-            raise dom.error(f"{op.name}: needs {dom.needs}, got "
-                            f"{_inputs(args, int(np.argmin(ok)))}")
-        if any(x != x for x in xs):
-            continue
-        if ieee_arithmetic():
-            return True
-        raise dom.error(f"{op.name}: needs {dom.needs}, got {_inputs(args)}")
-    return False
-
-
-def _any_nan(xs: Sequence[Any]) -> Any:
-    """Per sample: does any of the inputs hold nan there."""
-    found: Any = False
-    for x in xs:
-        found = found | np.isnan(x)
-    return found
-
-
-# Rows whose forward is float arithmetic: inf - inf or 0 * inf give nan quietly, in
-# float mode as in numpy.  Every other row refuses a nan it makes from numbers.
-_ARITHMETIC = frozenset({"add", "sub", "mul", "div", "neg", "identity", "sum", "dot"})
-
-
-def _overflowed(op: Op, xs: Sequence[Any]) -> Any:
-    """The row's value where float arithmetic raised OverflowError (or where an IEEE
-    result is asked for outside the domain): its forward on a one-sample batch, so
-    that an overflow is +-inf in float mode as in batch mode."""
-    with np.errstate(all="ignore"):
-        out = op.forward(*[np.array([x], dtype=np.float64) for x in xs])
-    return float(np.asarray(out)[0])
-
-
-def _refuse_new_nan(op: Op, args: Sequence[Value], data: Any) -> None:
-    """A batch result nan where no input is nan: the op is undefined there.
-
-    Float mode raises there (Python's math refuses, e.g. sin(inf)); so does a
-    batch, naming the first such sample.
-    """
-    if op.name in _ARITHMETIC or not isinstance(data, np.ndarray):
-        return
-    bad = np.isnan(data)
-    if not bad.any():
-        return
-    bad = bad & ~_any_nan([a.data for a in args])
-    if bad.any():
-        raise ValueError(f"{op.name}: undefined (not a number) for {_inputs(args, int(np.argmax(bad)))}")
-
-
-def _inputs(args: Sequence[Value], sample: int | None = None) -> str:
-    # "1.0 and 0.0 (label 'd')": the inputs in order, without names that could be
-    # mistaken for the user's own variables
-    return " and ".join(describe(a, sample) for a in args)
-
-
-def _forward_failed(op: Op, args: Sequence[Value], err: Exception) -> Exception:
-    reason = "the result does not fit in a float64" if isinstance(err, OverflowError) else str(err)
-    return type(err)(f"{op.name}: {reason}, for {_inputs(args)}")
 
 
 def apply1(op: Op, a: Value) -> Value:

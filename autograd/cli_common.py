@@ -1,0 +1,76 @@
+"""What the command line's commands share.
+
+The usage error (one line on standard error, exit status 2), output files
+checked before any work is done, numbers JSON can hold, and the drawings and
+explorer pages the commands write, bounded in size and layout time.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+
+class UsageError(Exception):
+    """Bad input from the command line: printed as one line, exit status 2."""
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.10g}"
+
+
+def _output_path(flag: str, path: str | None, suffixes: tuple[str, ...]) -> Path | None:
+    """Check an output file before any work is done: suffix, folder, not a folder."""
+    if path is None:
+        return None
+    if not path.strip():
+        raise UsageError(f"{flag}: the file name is empty")
+    target = Path(path)
+    if target.suffix.lower() not in suffixes:
+        raise UsageError(f"{flag} {path}: the file name must end in {' or '.join(suffixes)}")
+    try:
+        if target.is_dir():
+            raise UsageError(f"{flag} {path}: is a folder")
+        folder = target.parent
+        if not folder.is_dir():
+            raise UsageError(f"{flag} {path}: the folder {str(folder)!r} does not exist")
+    except OSError as err:  # e.g. a file name longer than the file system allows
+        raise UsageError(f"{flag} {path}: {err.strerror or err}") from None
+    return target
+
+
+def _json_number(x: Any) -> Any:
+    """JSON has no inf or nan: they are written as the strings "inf", "-inf", "nan"."""
+    if isinstance(x, float) and not math.isfinite(x):
+        return "nan" if math.isnan(x) else ("inf" if x > 0 else "-inf")
+    if isinstance(x, dict):
+        return {k: _json_number(v) for k, v in x.items()}
+    if isinstance(x, list):
+        return [_json_number(v) for v in x]
+    return x
+
+
+# Drawings and explorer pages the command line writes: at most this many Values,
+# laid out within this many seconds (Graphviz can take minutes on graphs whose
+# inputs are shared across many levels; the error then says what to do).
+DRAW_MAX_NODES = 300
+RENDER_SECONDS = 5.0
+
+
+def _save_drawing(root: Any, path: Path) -> None:
+    from autograd.viz import draw
+
+    try:
+        draw(root, chain=True, max_nodes=DRAW_MAX_NODES, timeout=RENDER_SECONDS).save(path)
+    except OSError as err:
+        raise UsageError(f"cannot write {path}: {err.strerror or err}") from None
+
+
+def _save_explorer(root: Any, path: Path) -> None:
+    from autograd.explorer import explore
+
+    try:
+        explore(root, timeout=RENDER_SECONDS).save(path)
+    except OSError as err:
+        raise UsageError(f"cannot write {path}: {err.strerror or err}") from None
