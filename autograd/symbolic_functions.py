@@ -125,11 +125,14 @@ def _functions() -> SimpleNamespace:
         x = y gives x 2/3.  (SymPy's Max merges equal inputs and gives 1/2 at a tie.)"""
 
         def share(cls: Any, i: Any, *args: Any) -> Any:
-            if not (i.is_Integer and all(a.is_Number for a in args)):
+            # any constant inputs, numbers or not (atan2(-1, -1) is -3*pi/4)
+            if not (i.is_Integer and all(a.is_number for a in args)):
                 return None
             best = pick(*args)
-            hits = [bool(sp.Eq(a, best)) for a in args]
-            return sp.Rational(1, sum(hits)) if hits[int(i)] else sp.S.Zero
+            hits = [(a - best).equals(0) for a in args]
+            if any(h is None for h in hits):  # SymPy cannot tell: leave it unevaluated
+                return None
+            return sp.Rational(1, sum(map(bool, hits))) if hits[int(i)] else sp.S.Zero
 
         slope = type(f"{name}_slope", (sp.Function,), {
             "eval": classmethod(share),

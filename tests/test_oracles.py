@@ -80,9 +80,16 @@ def exact(expr: Any, symbols: list[Any], point: tuple[float, ...]) -> float:
         expr = expr.replace(sp.DiracDelta, lambda *args: sp.S.Zero)
         expr = expr.replace(FLOOR0, sp.floor).replace(CEIL0, sp.ceiling).replace(SIGN0, sp.sign)
         expr = expr.replace(sp.Heaviside, lambda u, *rest: sp.Piecewise((1, u > 0), (0, True)))
-        with mpmath.workdps(40):
-            f = sp.lambdify(symbols, expr, modules="mpmath")
-            return float(f(*[mpmath.mpf(v) for v in point]))
+        try:
+            with mpmath.workdps(40):
+                f = sp.lambdify(symbols, expr, modules="mpmath")
+                return float(f(*[mpmath.mpf(v) for v in point]))
+        except TypeError:
+            # a Piecewise whose condition holds another Piecewise (maximum of a
+            # hardtanh) does not lambdify: substitute the point and let SymPy decide
+            # every condition at 40 digits instead
+            at = {s: sp.Float(repr(v), 40) for s, v in zip(symbols, point)}
+            return float(sp.N(expr.subs(at), 40))
     except (RecursionError, ValueError):
         # sympy itself gives up (deeply nested Piecewise, an unevaluated Derivative it
         # cannot print): no exact oracle for this example; the others still run
