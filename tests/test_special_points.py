@@ -27,6 +27,7 @@ import sympy as sp
 
 import autograd
 from autograd import Value
+from autograd.backward import local_derivatives
 
 MODES = ("float", "batch", "graph", "graph batch")
 GRAPH_MODES = ("graph", "graph batch")
@@ -488,11 +489,26 @@ def test_special_graphs_match_torch_where_both_are_finite(recipe: Recipe) -> Non
                            torch_special_table(torch))
     grads = torch.autograd.grad(troot, tleaves, allow_unused=True)
     theirs = [float(troot.detach()), *[0.0 if g is None else float(g) for g in grads]]
-    for a, b in zip(ours[1:], theirs):
+    # A slope is a sum of contributions; where they cancel (d/dx selu(x)/x at -7e-305 adds
+    # -2.4e304 and +2.4e304 to get 0.88) both engines keep only rounding noise of the
+    # largest one, so a slope is compared to within 1e-13 of the largest contribution
+    # (upstream gradient times local derivative) of any edge of the graph.
+    _, root = build(recipe, lambda i, v: Value(v), engine_special_table())
+    nodes = autograd.topological_order(root)
+    inner = autograd.gradients(root, nodes, allow_unused=True)
+    scale = 0.0
+    for node, g in zip(nodes, inner):
+        if not node.is_leaf:
+            for d in local_derivatives(node):
+                c = abs(g * float(d))
+                if math.isfinite(c):
+                    scale = max(scale, c)
+    for k, (a, b) in enumerate(zip(ours[1:], theirs)):
         if math.isfinite(a) and math.isfinite(b):
             # (an absolute 1e-12 as in test_oracles: a slope that cancels to 0, such as that of
             # log(sqrt(x)) / log(x), is 0 here and 2e-16 in PyTorch's rounding)
-            assert math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-12), f"{ours} vs torch {theirs}; {recipe}"
+            noise = 1e-12 if k == 0 else max(1e-12, 1e-13 * scale)
+            assert math.isclose(a, b, rel_tol=1e-12, abs_tol=noise), f"{ours} vs torch {theirs}; {recipe}"
 
 
 def test_the_special_ops_cover_every_branchy_rule() -> None:
