@@ -59,18 +59,17 @@ TARGETS: dict[str, list[tuple[str, frozenset[str] | None]]] = {
 
 # The tests each target runs, in stages: a mutant killed by the first stage never
 # collects the later ones (the slow oracles).  The focused mutant tests come first.
-_FIRST = ["tests/test_mutants_rules.py", "tests/test_mutants_backward.py"]
 STAGES: dict[str, list[list[str]]] = {
-    "math": [[*_FIRST, "tests/test_special.py", "tests/test_calculus.py"],
-             ["tests/test_ops.py", "tests/test_batch.py", "tests/test_engine.py",
-              "tests/test_accuracy.py", "tests/test_transforms.py"]],
-    "table": [[*_FIRST, "tests/test_special.py", "tests/test_calculus.py"],
-              ["tests/test_ops.py", "tests/test_batch.py", "tests/test_engine.py",
-               "tests/test_accuracy.py", "tests/test_transforms.py"]],
-    "backward": [[*_FIRST, "tests/test_engine.py", "tests/test_batch.py",
-                  "tests/test_batch_layers.py"],
-                 ["tests/test_calculus.py", "tests/test_threads.py", "tests/test_anomaly.py",
-                  "tests/test_custom.py", "tests/test_transforms.py", "tests/test_special.py"]],
+    "math": [["tests/test_mutants_rules.py", "tests/test_special.py"],
+             ["tests/test_calculus.py", "tests/test_ops.py", "tests/test_batch.py",
+              "tests/test_engine.py", "tests/test_accuracy.py"]],
+    "table": [["tests/test_mutants_rules.py", "tests/test_special.py"],
+              ["tests/test_calculus.py", "tests/test_ops.py", "tests/test_batch.py",
+               "tests/test_engine.py", "tests/test_accuracy.py"]],
+    "backward": [["tests/test_mutants_backward.py"],
+                 ["tests/test_engine.py", "tests/test_batch.py", "tests/test_batch_layers.py",
+                  "tests/test_calculus.py", "tests/test_special.py", "tests/test_anomaly.py",
+                  "tests/test_threads.py", "tests/test_custom.py"]],
 }
 
 PYTEST_ARGS = ["-x", "-q", "-p", "no:cacheprovider", "--no-header", "-W", "ignore::DeprecationWarning"]
