@@ -139,6 +139,13 @@ def test_a_flat_piece_passes_exactly_zero_even_from_an_infinite_upstream(how: st
         root = root if root.data.__class__ is float else root.sum()
         (g,) = autograd.gradients(root, [w])
         assert np.all(np.isnan(np.asarray(g, dtype=float)))
+        root.backward()
+        assert np.all(np.isnan(np.asarray(w.grad, dtype=float)))
+        u, v = Value(np.zeros_like(data) if isinstance(data, np.ndarray) else 0.0), Value(2.0)
+        root = (u.hypot(v) - 2.0).sqrt()  # through a general binary rule too: d/du = u/z = 0
+        root = root if root.data.__class__ is float else root.sum()
+        root.backward()
+        assert np.all(np.isnan(np.asarray(u.grad, dtype=float)))
 
 
 @pytest.mark.parametrize("how", ["backward", "gradients", "observed"])
@@ -408,3 +415,94 @@ def test_torch_agrees_on_a_batch_graph_with_flat_pieces() -> None:
     tout.backward()
     np.testing.assert_allclose(gx, tx.grad.numpy(), rtol=1e-14)
     np.testing.assert_allclose(gw, tw.grad.item(), rtol=1e-14)
+
+
+SHAPES: dict[str, tuple[Callable[[Any, Any], Any], Callable[[float, float], tuple[float, float]]]] = {
+    "add": (lambda a, b: a + b, lambda a, b: (1.0, 1.0)),
+    "sub": (lambda a, b: a - b, lambda a, b: (1.0, -1.0)),
+    "mul": (lambda a, b: a * b, lambda a, b: (b, a)),
+    "div": (lambda a, b: a / b, lambda a, b: (1.0 / b, -a / b**2)),
+    "maximum": (lambda a, b: a.maximum(b), lambda a, b: (1.0, 0.0) if a > b else (0.0, 1.0)),
+    "dot": (lambda a, b: functions.dot([a], [b], 0.0), lambda a, b: (b, a)),
+    "tanh": (lambda a, b: a.tanh() * b, lambda a, b: ((1 - math.tanh(a) ** 2) * b, math.tanh(a))),
+}
+
+
+@pytest.mark.parametrize("shape", sorted(SHAPES))
+@pytest.mark.parametrize("where", ["first", "second", "both"])
+@pytest.mark.parametrize("how", ["backward", "gradients", "observed", "batch"])
+def test_a_node_with_several_consumers_collects_from_each_of_them(shape: str, where: str,
+                                                                  how: str) -> None:
+    """x feeds the op (as its first input, its second or both) and two other nodes, before
+    and after it in the graph: d/dx = the op's local derivatives by hand + 3 + 2x."""
+    op, local = SHAPES[shape]
+    xv, yv = 1.25, -0.5
+    x_data: Any = np.array([xv, xv]) if how == "batch" else xv
+    x, y = Value(x_data), Value(yv)
+    early = x * 3.0
+    node = op(x, y) if where == "first" else (op(y, x) if where == "second" else op(x, x))
+    out = early + node + x * x
+    if where == "first":
+        want = local(xv, yv)[0]
+    elif where == "second":
+        want = local(yv, xv)[1]
+    else:
+        want = sum(local(xv, xv))
+    want += 3.0 + 2 * xv
+    root = out.sum() if how == "batch" else out
+    if how in ("backward", "batch"):
+        root.backward()
+        got = x.grad
+        root.backward()  # once more: exactly twice on the leaf
+        close(x.grad, 2 * np.asarray(got), rel=0.0)
+    elif how == "gradients":
+        got = autograd.gradients(root, x)
+    else:
+        with modes.observe(edges=lambda *edge: None):
+            got = autograd.gradients(root, x)
+    close(got, np.full(np.shape(x_data), want), rel=1e-12)
+
+
+@pytest.mark.parametrize("how", ["backward", "gradients"])
+def test_gradients_passed_on_unchanged_are_never_added_into(how: str) -> None:
+    """s = x + y, t = s + x, out = 2 t + s: d/dt = 2, d/ds = 3, d/dx = 5, d/dy = 3 on every
+    sample.  The adds pass one node's gradient array on to others as it is; adding a
+    later contribution into it in place would change the first node's gradient."""
+    x, y = Value(np.array([1.0, 2.0, 3.0])), Value(np.array([0.5, 0.5, 0.5]))
+    s = x + y
+    t = s + x
+    out = t * 2.0 + s
+    nodes = [out, t, s, x, y]
+    if how == "backward":
+        out.backward(np.ones(3))
+        got = [n.grad for n in nodes]
+    else:
+        got = autograd.gradients(out, nodes, grad=np.ones(3))
+    for g, want in zip(got, [1.0, 2.0, 3.0, 5.0, 3.0]):
+        np.testing.assert_array_equal(g, np.full(3, want))
+    for i, a in enumerate(got):
+        for b in got[i + 1:]:
+            assert not np.shares_memory(a, b)
+
+
+@pytest.mark.parametrize("how", ["backward", "gradients", "observed"])
+def test_a_float_input_of_a_flat_piece_over_a_batch_gets_the_sum_over_the_samples(how: str) -> None:
+    """maximum(w, x_i) passes 1 to w where w wins, 1/2 at a tie, 0 where x_i wins (even from
+    an infinite upstream); relu(w x_i) passes x_i where w x_i > 0.  So d/dw of
+    sum_i sqrt(maximum(w, x_i) - x_i) + relu(w x_i) is a float: the sum of the pieces."""
+    xs = np.array([-1.0, 0.5, 2.0, 3.0])
+    w = Value(1.0)
+    x = Value(xs)
+    out = ((w.maximum(x) - x + 1.0).sqrt() + (w * x).relu()).sum()
+    # the winners (-1 and 0.5): 1 / (2 sqrt(1 - x + 1)); relu: x_i where x_i > 0
+    want = sum(1.0 / (2 * math.sqrt(2.0 - v)) for v in (-1.0, 0.5)) + (0.5 + 2.0 + 3.0)
+    if how == "backward":
+        out.backward()
+        got = w.grad
+    elif how == "gradients":
+        got = autograd.gradients(out, w)
+    else:
+        with modes.observe(edges=lambda *edge: None):
+            got = autograd.gradients(out, w)
+    assert got.__class__ is float
+    close(got, want, rel=1e-13)

@@ -68,8 +68,7 @@ STAGES: dict[str, list[list[str]]] = {
                "tests/test_engine.py", "tests/test_accuracy.py"]],
     "backward": [["tests/test_mutants_backward.py"],
                  ["tests/test_engine.py", "tests/test_batch.py", "tests/test_batch_layers.py",
-                  "tests/test_calculus.py", "tests/test_special.py", "tests/test_anomaly.py",
-                  "tests/test_threads.py", "tests/test_custom.py"]],
+                  "tests/test_anomaly.py", "tests/test_threads.py"]],
 }
 
 PYTEST_ARGS = ["-x", "-q", "-p", "no:cacheprovider", "--no-header", "-W", "ignore::DeprecationWarning"]
@@ -538,20 +537,32 @@ def run_stage(workdir: Path, files: Sequence[str], timeout: float, log: Path,
     pid = os.fork()
     if pid == 0:
         _child(workdir, files, log, write_bytecode)
-    while True:
-        done, status = os.waitpid(pid, os.WNOHANG)
-        if done:
-            break
-        if time.monotonic() - start > timeout:
-            try:
-                os.killpg(pid, signal.SIGKILL)  # the child and whatever it started
-            except ProcessLookupError:
-                pass
-            os.waitpid(pid, 0)
-            return "timeout", time.monotonic() - start
-        time.sleep(0.02)
+    try:
+        while True:
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                break
+            if time.monotonic() - start > timeout:
+                _kill(pid)
+                return "timeout", time.monotonic() - start
+            time.sleep(0.02)
+    except BaseException:  # interrupted: the child goes too
+        _kill(pid)
+        raise
     ok = os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
     return ("pass" if ok else "fail"), time.monotonic() - start
+
+
+def _kill(pid: int) -> None:
+    """End the child and whatever it started (its own process group), and reap it."""
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    try:
+        os.waitpid(pid, 0)
+    except ChildProcessError:
+        pass
 
 
 def _copy_project(dest: Path) -> None:
@@ -651,8 +662,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="print the survivors of the last run (from --report), run nothing")
     parser.add_argument("--report", type=Path, default=Path(tempfile.gettempdir()) / "autograd-mutate.json",
                         help="where the results are kept as JSON (default: %(default)s)")
+    parser.add_argument("--survivors", action="store_true",
+                        help="run only the mutants that survived the last run (in --report)")
     parser.add_argument("--quiet", action="store_true", help="no line per mutant")
     args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # clean up like on Ctrl-C
 
     targets = list(TARGETS) if args.target == "all" else [args.target]
     if args.list_survivors:
@@ -678,6 +692,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         all_ids.update(m.id for m in found)
         if args.match:
             found = [m for m in found if any(t in m.id for t in args.match)]
+        if args.survivors:
+            last = {r["id"] for r in report.get(target, []) if r["status"] == "survived"}
+            found = [m for m in found if m.id in last]
         if args.list:
             for m in found:
                 mark = "  (equivalent)" if m.id in equivalents else ""
