@@ -506,3 +506,163 @@ def test_a_float_input_of_a_flat_piece_over_a_batch_gets_the_sum_over_the_sample
             got = autograd.gradients(out, w)
     assert got.__class__ is float
     close(got, want, rel=1e-13)
+
+
+def test_a_dot_of_no_weights_passes_its_gradient_to_the_bias() -> None:
+    """dot([], [], b) = b: d/db = 1, on floats and batches (no matrix form applies)."""
+    for data in (2.0, np.array([1.0, 2.0, 3.0])):
+        b = Value(data)
+        out = functions.dot([], [], b) * 3.0
+        out = out if out.data.__class__ is float else out.sum()
+        np.testing.assert_array_equal(autograd.gradients(out, b), np.full(np.shape(data), 3.0))
+
+
+def test_dots_built_one_by_one_on_the_same_inputs_give_the_central_differences() -> None:
+    """Sibling dot nodes that are not the rows of one block (built by separate calls, in
+    any order of use) are still evaluated right: d/dw_jk = sum_i g_j x_k, d/dx_k = sum_j w_jk g_j."""
+    rng = np.random.default_rng(4)
+    cols = [rng.standard_normal(5) for _ in range(2)]
+    W = [[0.5, -1.5], [2.0, 0.25], [-0.75, 1.0]]
+
+    def build(v: Sequence[Any], ws: Sequence[Sequence[Any]]) -> Any:
+        d = [functions.dot(list(w), list(v), 0.1 * j) for j, w in enumerate(ws)]
+        return d[2].tanh() * d[0] + d[1] * d[1] + d[0]
+
+    leaves = [Value(c) for c in cols]
+    weights = [[Value(w) for w in row] for row in W]
+    out = build(leaves, weights).sum()
+    flat = [w for row in weights for w in row]
+    got = autograd.gradients(out, leaves + flat)
+    for k in range(2):
+        close(got[k], central(lambda v: build([Value(c) for c in v], W).data, cols, k))
+    for idx, g in enumerate(got[2:]):
+        j, k = divmod(idx, 2)
+
+        def f(step: float, j: int = j, k: int = k) -> float:
+            ws = [list(row) for row in W]
+            ws[j][k] += step
+            return float(np.sum(build([Value(c) for c in cols], ws).data))
+
+        close(g, (f(H) - f(-H)) / (2 * H), rel=1e-5)
+
+
+def test_a_layer_reading_a_constant_and_a_leaf_gives_the_leaf_its_gradient() -> None:
+    """backward() computes no gradient for constant inputs (data), but still every other
+    input's: here d/dx of sum_j tanh(w_j0 c + w_j1 x + b_j), against central differences."""
+    rng = np.random.default_rng(8)
+    c_data, x_data = rng.standard_normal(6), rng.standard_normal(6)
+    layer = Layer(2, 3, activation="tanh", seed=5)
+
+    def f(v: list[Any]) -> Any:
+        c = Value(v[0], requires_grad=False)
+        return np.asarray(functions.sum(layer.outputs([c, Value(v[1])])).data)
+
+    c = Value(c_data, requires_grad=False)
+    x = Value(x_data)
+    functions.sum(layer.outputs([c, x])).sum().backward()
+    close(x.grad, central(f, [c_data, x_data], 1))
+    assert not np.any(c.grad)
+
+
+@pytest.mark.parametrize("row", ["neg", "identity", "tanh", "relu", "leaky_relu", "exp"])
+def test_one_rule_on_a_block_of_activations_gives_the_central_differences(row: str) -> None:
+    """A layer's activations, evaluated together by the data loop as one call of the rule
+    on a block (a constant rule like neg's -1 too), against central differences."""
+    from autograd import ops
+
+    op = {"neg": ops.NEG, "identity": ops.IDENTITY, "leaky_relu": ops.leaky_relu_op(0.2)}.get(
+        row) or ops.UNARY_FUNCTIONS[row]
+    rng = np.random.default_rng(12)
+    cols = [rng.standard_normal(6) for _ in range(2)]
+    W = rng.standard_normal((3, 2)).tolist()
+    B = rng.standard_normal(3).tolist()
+    scale = [1.0, -2.0, 0.5]
+
+    def build(v: Sequence[Any]) -> Any:
+        acts = functions.apply_each(op, functions.dots(W, list(v), B))
+        return functions.sum([a * s for a, s in zip(acts, scale)])
+
+    leaves = [Value(c) for c in cols]
+    got = autograd.gradients(build(leaves).sum(), leaves)
+    for k in range(2):
+        close(got[k], central(lambda v: build([Value(c) for c in v]).data, cols, k))
+
+
+@pytest.mark.parametrize("kind", ["dots", "activations"])
+def test_a_sibling_whose_second_consumer_comes_later_is_waited_for(kind: str) -> None:
+    """root = (2 s1 + s0) + 3 s1 over siblings s0, s1 (a layer's dots, or their tanh): the
+    loop reaches s0 when only one of s1's two consumers has passed its gradient on, so
+    the siblings must not be evaluated together yet.  d/dx by central differences."""
+    rng = np.random.default_rng(21)
+    cols = [rng.standard_normal(5) for _ in range(2)]
+    W = [[0.5, -1.5], [2.0, 0.25]]
+    B = [0.1, -0.3]
+
+    def build(v: Sequence[Any]) -> Any:
+        s = functions.dots(W, list(v), B)
+        if kind == "activations":
+            s = functions.apply_each(autograd.ops.TANH, s)
+        return (s[1] * 2.0 + s[0]) + s[1] * 3.0
+
+    leaves = [Value(c) for c in cols]
+    got = autograd.gradients(build(leaves).sum(), leaves)
+    for k in range(2):
+        close(got[k], central(lambda v: build([Value(c) for c in v]).data, cols, k))
+
+
+def test_an_op_without_flat_pieces_on_a_block_passes_inf_times_zero_as_nan() -> None:
+    """cos'(0) = -sin(0) = -0 times sqrt'(0) = inf upstream is nan (IEEE, and PyTorch's):
+    only rows with flat pieces mask.  Here on a layer's block of activations."""
+    xs = [Value(np.array([0.0, 1.0])), Value(np.array([0.0, 0.7]))]
+    acts = functions.apply_each(autograd.ops.COS, functions.dots([[1.0, 2.0], [0.5, -1.0]], xs,
+                                                                 [0.0, 0.0]))
+    out = functions.sum([(1.0 - a).sqrt() for a in acts]).sum()
+    g0, g1 = autograd.gradients(out, xs)
+    assert math.isnan(g0[0]) and math.isnan(g1[0])
+    assert math.isfinite(g0[1]) and math.isfinite(g1[1])
+
+
+def test_a_masked_op_on_a_block_passes_exactly_zero_from_a_pole() -> None:
+    """relu on a layer's block: a sample with a negative pre-activation passes 0 through
+    sqrt'(0) = inf; the other samples pass relu' = 1 times sqrt' (central differences)."""
+    xs = [Value(np.array([-1.0, 1.0, 2.0]))]
+    out = functions.sum([a.sqrt() * s for a, s in zip(
+        functions.apply_each(autograd.ops.RELU, functions.dots([[1.0], [2.0]], xs, [0.0, 0.0])),
+        [1.0, -3.0])]).sum()
+    (g,) = autograd.gradients(out, xs)
+    # d/dx [sqrt(x) - 3 sqrt(2x)] = 1/(2 sqrt x) - 3/sqrt(2x) for x > 0
+    close(g, [0.0, *(1 / (2 * math.sqrt(v)) - 3 / math.sqrt(2 * v) for v in (1.0, 2.0))], rel=1e-13)
+
+
+def test_the_data_loop_evaluates_each_layer_of_a_network_together(monkeypatch: Any) -> None:
+    """What the data loop promises (autograd/backward.py): the dot nodes of a layer's
+    neurons as one matrix product and their activations as one call of the rule on a
+    block.  A network of two hidden layers (4 and 3 neurons, tanh) and one output neuron
+    is so evaluated in two matrix forms for the hidden dots, one for the output's dot
+    (one node) and two blocks of activations: never node by node."""
+    from autograd import backward as engine
+
+    calls: dict[str, list[int]] = {"dots": [], "maps": []}
+    dots, maps = engine._dots, engine._maps
+
+    def count_dots(members: Any, *rest: Any) -> bool:
+        done = dots(members, *rest)
+        if done:
+            calls["dots"].append(len(members))
+        return done
+
+    def count_maps(members: Any, *rest: Any) -> bool:
+        done = maps(members, *rest)
+        if done:
+            calls["maps"].append(len(members))
+        return done
+
+    monkeypatch.setattr(engine, "_dots", count_dots)
+    monkeypatch.setattr(engine, "_maps", count_maps)
+    rng = np.random.default_rng(2)
+    X = rng.standard_normal((16, 3))
+    net = MLP(3, [4, 3, 1], activations=["tanh", "tanh", "linear"], seed=1)
+    out = net([Value(col) for col in X.T])
+    out.sum().backward()
+    assert sorted(calls["dots"]) == [1, 3, 4]
+    assert sorted(calls["maps"]) == [3, 4]

@@ -261,3 +261,33 @@ def test_a_batch_reduction_passes_one_or_one_over_n_to_every_sample(create_graph
         g = autograd.gradients(out, x, create_graph=create_graph)
         g = g.data if create_graph else g
         np.testing.assert_array_equal(g, np.full(4, want))
+
+
+FLAT: dict[str, tuple[Callable[[Any], Any], float]] = {
+    "relu": (lambda v: v.relu(), -1.0), "sign": (lambda v: v.sign(), 0.5),
+    "floor": (lambda v: v.floor(), 0.3), "ceil": (lambda v: v.ceil(), 0.3),
+    "round": (lambda v: v.round(), 0.3), "trunc": (lambda v: v.trunc(), 0.3),
+    "hardtanh": (lambda v: v.hardtanh(), 2.0), "relu6": (lambda v: v.relu6(), 7.0),
+    "hardsigmoid": (lambda v: v.hardsigmoid(), 4.0), "hardswish": (lambda v: v.hardswish(), -4.0),
+    "maximum": (lambda v: v.maximum(Value(5.0)), 1.0), "minimum": (lambda v: v.minimum(Value(-5.0)), 1.0),
+    "floordiv": (lambda v: v // 2.0, 0.3), "max": (lambda v: functions.max([v, Value(9.0)]), 1.0),
+    "min": (lambda v: functions.min([v, Value(-9.0)]), 1.0),
+    "clamp": (lambda v: v.clamp(0.0, 1.0), -1.0),
+}
+
+
+@pytest.mark.parametrize("name", sorted(FLAT))
+def test_a_flat_piece_passes_exactly_zero_from_a_pole(name: str) -> None:
+    """On a flat piece the local derivative is 0 and PyTorch's where() passes exactly 0,
+    also from sqrt'(0) = inf upstream (0 * inf would be nan)."""
+    f, x = FLAT[name]
+    for data in (x, np.array([x, x])):
+        v = Value(data)
+        node = f(v)
+        out = (node - Value(node.data, requires_grad=False)).sqrt()
+        out = out if out.data.__class__ is float else out.sum()
+        g = autograd.gradients(out, v)
+        np.testing.assert_array_equal(g, np.zeros_like(np.asarray(data)))
+        v.grad = 0.0
+        out.backward()
+        np.testing.assert_array_equal(v.grad, np.zeros_like(np.asarray(data)))
