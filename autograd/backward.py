@@ -328,13 +328,27 @@ def _add_array(grads: dict[Value, Any], mine: set[Value], p: Value, c: Any, own:
 
 
 def _add(grads: dict[Value, Any], mine: set[Value], p: Value, g: Any, d: Any,
-         skip: set[Value]) -> None:
+         skip: set[Value], masks: bool = False) -> None:
     """Add the contribution of one edge, ``g * d``, into p's gradient.
 
     A float p that fed a batch gets the sum over the samples, taken in one pass
     (a dot product) without the array of products.  A multiplication by exactly
-    1 is skipped, and so is any work on arrays for a node in ``skip``.
+    1 is skipped, and so is any work on arrays for a node in ``skip``.  For an
+    op that ``masks``, the contribution is exactly 0 where d is 0 (see :func:`masked`).
     """
+    if masks:
+        if skip and p in skip:
+            return
+        with np.errstate(invalid="ignore"):
+            c = masked(g * d, d)
+        if p.data.__class__ is float:
+            if c.__class__ is not float:
+                c = float(np.sum(c))
+            prev = grads.get(p)
+            grads[p] = c if prev is None else prev + c
+        else:
+            _add_array(grads, mine, p, c, True)
+        return
     if p.data.__class__ is float:
         if g.__class__ is float:
             c = g * d if d.__class__ is float else g * float(d.sum())
@@ -455,6 +469,8 @@ def _maps(members: Sequence[Value], grads: dict[Value, Any], mine: set[Value]) -
         C = np.multiply(L, G, out=L)  # the rule made L for this call: reuse it
     else:
         C = G * L
+    if op.masks:  # a flat piece passes exactly 0 (see masked)
+        C = masked(C, L)
     for p, c in zip(parents, split(C)):
         _add_array(grads, mine, p, c, True)
     return True
@@ -597,6 +613,9 @@ def _run_data(order: Sequence[Value], seed: Any, skip: set[Value] | None = None
                     da, db = op.local(x, y, n.data)
                     ca = g * da
                     cb = g * db
+                    if op.masks:
+                        ca = masked(ca, da)
+                        cb = masked(cb, db)
                 prev = get(a)
                 grads[a] = ca if prev is None else prev + ca
                 prev = get(b)
@@ -612,13 +631,13 @@ def _run_data(order: Sequence[Value], seed: Any, skip: set[Value] | None = None
                 _add(grads, mine, b, g, x, skip)
             else:
                 da, db = op.local(x, y, n.data)
-                _add(grads, mine, a, g, da, skip)
-                _add(grads, mine, b, g, db, skip)
+                _add(grads, mine, a, g, da, skip, op.masks)
+                _add(grads, mine, b, g, db, skip, op.masks)
         elif arity == 1:
-            _add(grads, mine, a, g, op.local(a.data, n.data), skip)
+            _add(grads, mine, a, g, op.local(a.data, n.data), skip, op.masks)
         elif not (op is DOT and n.data.__class__ is _ndarray and _dots((n,), grads, mine, skip)):
             for p, d in zip(a, op.local([p.data for p in a], n.data)):
-                _add(grads, mine, p, g, d, skip)
+                _add(grads, mine, p, g, d, skip, op.masks)
         if n in readers:
             _release(n, uses)
     return grads
