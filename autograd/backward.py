@@ -674,7 +674,8 @@ def backward(root: Value, grad: Any = None, create_graph: bool = False) -> None:
             else:
                 order, leaves, _, _, _ = schedule(root)
             # constants get no gradient: the data loop need not compute theirs
-            grads = _run_data(order, seed, {n for n in leaves if n._b is not None})
+            with np.errstate(all="ignore"):  # infinities and nans are results, not warnings
+                grads = _run_data(order, seed, {n for n in leaves if n._b is not None})
         else:
             order, _, _, _, _ = schedule(root)
             grads = run_general(order, seed, create_graph, observers)
