@@ -39,11 +39,6 @@ from autograd._math import (
     log,
     normal_cdf,
     normal_pdf,
-    pow_base_slope,
-    pow_exponent_slope,
-    pow_slope,
-    power,
-    recip,
     relu,
     sech2,
     select,
@@ -55,6 +50,15 @@ from autograd._math import (
     sqrt,
     step,
     tanh,
+)
+from autograd._math_power import (
+    pow_base_slope,
+    pow_exponent_slope,
+    pow_slope,
+    power,
+    recip,
+)
+from autograd._math_smooth import (
     with_limits,
 )
 from autograd._row import FINITE, at_zero, binary, unary

@@ -15,18 +15,22 @@ from typing import Any
 import numpy as np
 
 from autograd._math import (
-    celu,
-    clip,
     elu,
     elu_slope,
+    sigmoid,
+    softplus,
+)
+from autograd._math_pieces import (
+    clip,
     hardsigmoid,
     hardswish,
     hardswish_slope,
     interior,
+)
+from autograd._math_smooth import (
+    celu,
     mish,
     mish_slope,
-    sigmoid,
-    softplus,
     softsign,
     softsign_slope,
     with_limits,

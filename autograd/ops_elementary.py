@@ -15,8 +15,6 @@ from autograd._math import (
     asin,
     asinh,
     atan,
-    atan2,
-    atan2_slopes,
     atanh,
     cbrt,
     cosh,
@@ -25,17 +23,23 @@ from autograd._math import (
     exp,
     exp2,
     expm1,
-    hypot,
     log1p,
     log2,
     log10,
-    logaddexp,
-    quotient,
-    recip,
     sigmoid,
     sinh,
     sqrt,
     tan,
+)
+from autograd._math_power import (
+    recip,
+)
+from autograd._math_smooth import (
+    atan2,
+    atan2_slopes,
+    hypot,
+    logaddexp,
+    quotient,
 )
 from autograd._row import FINITE, Domain, binary, unary
 

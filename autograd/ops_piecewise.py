@@ -17,15 +17,17 @@ from typing import Any
 import numpy as np
 
 from autograd._math import (
+    full_like,
+    sign,
+)
+from autograd._math_pieces import (
     clamp,
     clamp_piece,
     clamp_slopes,
     floor_quotient,
-    full_like,
     max_slopes,
     remainder,
     rounding,
-    sign,
 )
 from autograd._row import NARY, Domain, Op, at_zero, binary, unary
 

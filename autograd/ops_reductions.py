@@ -12,7 +12,14 @@ from typing import Any
 
 import numpy as np
 
-from autograd._math import extreme, extreme_slopes, logsumexp, softmax_slopes
+from autograd._math_pieces import (
+    extreme,
+    extreme_slopes,
+)
+from autograd._math_smooth import (
+    logsumexp,
+    softmax_slopes,
+)
 from autograd._row import NARY, Op
 
 __all__ = ["LOGSUMEXP", "MAX", "MIN"]

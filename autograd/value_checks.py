@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from autograd._math import ieee_arithmetic
+from autograd._math import (
+    ieee_arithmetic,
+)
 from autograd.ops import Op
 from autograd.value_data import fmt_data
 

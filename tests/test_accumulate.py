@@ -94,7 +94,7 @@ def test_an_infinite_gradient_stays_infinite() -> None:
 
 def test_the_held_errors_go_with_their_leaves() -> None:
     """The per-leaf errors are weakly held: dropping the leaves frees them."""
-    from autograd import backward as bw
+    from autograd import accumulate as bw
 
     before = len(bw._residues)
     leaves = [Value(float(i)) for i in range(50)]

@@ -635,12 +635,12 @@ def test_a_masked_op_on_a_block_passes_exactly_zero_from_a_pole() -> None:
 
 
 def test_the_data_loop_evaluates_each_layer_of_a_network_together(monkeypatch: Any) -> None:
-    """What the data loop promises (autograd/backward.py): the dot nodes of a layer's
+    """What the data loop promises (autograd/backward_data.py): the dot nodes of a layer's
     neurons as one matrix product and their activations as one call of the rule on a
     block.  A network of two hidden layers (4 and 3 neurons, tanh) and one output neuron
     is so evaluated in two matrix forms for the hidden dots, one for the output's dot
     (one node) and two blocks of activations: never node by node."""
-    from autograd import backward as engine
+    from autograd import backward_data as engine
 
     calls: dict[str, list[int]] = {"dots": [], "maps": []}
     dots, maps = engine._dots, engine._maps

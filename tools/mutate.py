@@ -45,16 +45,20 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 EQUIVALENTS = ROOT / "tools" / "equivalent_mutants.txt"
 
-# What each target mutates: files, and for backward.py only the functions of the
+# What each target mutates: files, and for the backward modules only the functions of the
 # backward loops (the graph walk `schedule`, the seed and the lock are not targets).
 TARGETS: dict[str, list[tuple[str, frozenset[str] | None]]] = {
-    "math": [("autograd/_math.py", None)],
+    "math": [(f"autograd/{name}.py", None) for name in
+             ("_math", "_math_power", "_math_smooth", "_math_pieces")],
     "table": [(f"autograd/{name}.py", None) for name in
               ("ops", "ops_elementary", "ops_piecewise", "ops_activations", "ops_reductions")],
     "backward": [("autograd/backward.py", frozenset({
-        "backward", "_finish_fast", "_run_fast", "run_general", "_sweep", "masked", "gradients",
-        "_reduce_to", "_run_data", "_add", "_add_array", "_dots", "_maps", "_siblings",
-        "_release", "_locals", "local_derivatives"}))],
+        "backward", "_finish_fast", "_run_fast", "run_general", "_sweep", "gradients",
+        "_reduce_to", "_locals", "local_derivatives"})),
+                 ("autograd/backward_data.py", frozenset({
+                     "masked", "_run_data", "_add", "_add_array", "_dots", "_maps", "_siblings",
+                     "_release"})),
+                 ("autograd/accumulate.py", frozenset({"accumulate", "_two_sum"}))],
 }
 
 # The tests each target runs, in stages: a mutant killed by the first stage never

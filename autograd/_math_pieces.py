@@ -1,0 +1,175 @@
+"""The numerics of piecewise functions: max and min with their ties, clamp, the hard
+activations, rounding, ``//`` and ``%``.
+
+A piece's slope is a constant (on a Value, a graph constant): flat pieces pass
+exactly 0, and at a tie or a bound the conventions are PyTorch's.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from autograd._math import _constant_like, _data, _is_value, _mask_like, ndarray
+
+
+def max_slopes(x: Any, y: Any, larger: bool) -> tuple[Any, Any]:
+    """d max(x, y) (``larger``) or d min(x, y): 1 to the chosen input, 0 to the other,
+    1/2 to each at a tie (PyTorch's maximum and minimum; nan gives 1 to both)."""
+    xd, yd = _data(x), _data(y)
+    if xd.__class__ is float and yd.__class__ is float:
+        if xd == yd:
+            return _mask_like(x, 0.5), _mask_like(y, 0.5)
+        lose_x = xd < yd if larger else xd > yd
+        lose_y = xd > yd if larger else xd < yd
+        return _mask_like(x, 0.0 if lose_x else 1.0), _mask_like(y, 0.0 if lose_y else 1.0)
+    with np.errstate(invalid="ignore"):
+        tie = xd == yd
+        lose_x = (xd < yd) if larger else (xd > yd)
+        lose_y = (xd > yd) if larger else (xd < yd)
+        dx = np.where(tie, 0.5, np.where(lose_x, 0.0, 1.0))
+        dy = np.where(tie, 0.5, np.where(lose_y, 0.0, 1.0))
+    return _mask_like(x, dx), _mask_like(y, dy)
+
+
+def extreme(xs: Sequence[Any], larger: bool) -> Any:
+    """The largest (or smallest) input; nan if any input is nan (PyTorch's max and min)."""
+    if all(v.__class__ is float for v in xs):
+        if any(v != v for v in xs):
+            return math.nan
+        return max(xs) if larger else min(xs)
+    reduce = np.maximum if larger else np.minimum
+    out = xs[0]
+    for v in xs[1:]:
+        out = reduce(out, v)
+    return np.asarray(out, dtype=np.float64) + np.zeros(np.broadcast(*xs).shape)
+
+
+def extreme_slopes(xs: Sequence[Any], z: Any) -> list[Any]:
+    """d max(x_1, ..., x_n) / dx_i: 1 for the largest, shared evenly at a tie (PyTorch's max)."""
+    data = [_data(v) for v in xs]
+    zd = _data(z)
+    if all(v.__class__ is float for v in data) and zd.__class__ is float:
+        hits = [1.0 if v == zd else 0.0 for v in data]
+        n = sum(hits) or 1.0
+        return [_mask_like(v, h / n) for v, h in zip(xs, hits)]
+    masks = [np.asarray(v == zd, dtype=np.float64) + np.zeros(np.shape(zd)) for v in data]
+    count = np.maximum(sum(masks), 1.0)
+    return [_mask_like(v, mk / count) for v, mk in zip(xs, masks)]
+
+
+def interior(x: Any, lo: float, hi: float) -> Any:
+    """1 where lo < x < hi, else 0: the slope of hardtanh, relu6 and hardsigmoid
+    (0 at the bounds themselves, as PyTorch's); a constant on a Value."""
+    xd = _data(x)
+    if xd.__class__ is float:
+        return _mask_like(x, 1.0 if lo < xd < hi else 0.0)
+    return _mask_like(x, ((xd > lo) & (xd < hi)).astype(np.float64))
+
+
+def clip(x: Any, lo: float, hi: float) -> Any:
+    """lo below lo, hi above hi, x between (hardtanh's forward)."""
+    if x.__class__ is float:
+        return lo if x < lo else (hi if x > hi else x)
+    return np.where(x < lo, lo, np.where(x > hi, hi, x))
+
+
+def clamp(xs: Sequence[Any]) -> Any:
+    """min(max(x, lo), hi) for inputs [x, lo, hi]: hi when lo > hi, as PyTorch's clamp."""
+    x, lo, hi = xs
+    if x.__class__ is float and lo.__class__ is float and hi.__class__ is float:
+        if x != x:
+            return x
+        return min(max(x, lo), hi)
+    return np.minimum(np.maximum(x, lo), hi) + np.zeros(np.broadcast(x, lo, hi).shape)
+
+
+def clamp_slopes(xs: Sequence[Any], z: Any) -> list[Any]:
+    """(dz/dx, dz/dlo, dz/dhi) of clamp, PyTorch's rule for tensor bounds: 1 to x when
+    lo <= x <= hi (bounds included), to lo when x < lo < hi, to hi when x > hi or
+    lo > hi (then z = hi); none at all when x < lo == hi."""
+    x, lo, hi = (_data(v) for v in xs)
+    if x.__class__ is float and lo.__class__ is float and hi.__class__ is float:
+        d = (1.0 if lo <= x <= hi else 0.0, 1.0 if x < lo < hi else 0.0,
+             1.0 if (x > hi or lo > hi) else 0.0)
+        return [_mask_like(v, di) for v, di in zip(xs, d)]
+    shape = np.broadcast(x, lo, hi).shape
+    inside = (np.asarray(lo) <= x) & (np.asarray(x) <= hi)
+    below = (np.asarray(x) < lo) & (np.asarray(lo) < hi)
+    above = (np.asarray(x) > hi) | (np.asarray(lo) > hi)
+    return [_mask_like(v, np.broadcast_to(m, shape).astype(np.float64))
+            for v, m in zip(xs, (inside, below, above))]
+
+
+def clamp_piece(xs: Sequence[Any]) -> Any:
+    """Which piece of clamp the inputs are on: -1 below lo, 0 inside, 1 above hi."""
+    x, lo, hi = xs
+    return np.where(np.asarray(lo) > np.asarray(hi), 2, np.where(np.asarray(x) < lo, -1,
+                                                                  np.where(np.asarray(x) > hi, 1, 0)))
+
+
+def hardsigmoid(x: Any) -> Any:
+    """0 for x <= -3, 1 for x >= 3, x/6 + 1/2 between."""
+    if x.__class__ is float:
+        return 0.0 if x <= -3.0 else (1.0 if x >= 3.0 else x / 6.0 + 0.5)
+    return np.where(x <= -3.0, 0.0, np.where(x >= 3.0, 1.0, x / 6.0 + 0.5))
+
+
+def hardswish(x: Any) -> Any:
+    """x * hardsigmoid(x): 0 for x <= -3, x for x >= 3, x (x + 3) / 6 between."""
+    if x.__class__ is float:
+        return 0.0 if x <= -3.0 else (x if x >= 3.0 else x * (x + 3.0) / 6.0)
+    return np.where(x <= -3.0, 0.0, np.where(x >= 3.0, x, x * (x + 3.0) / 6.0))
+
+
+def hardswish_slope(x: Any) -> Any:
+    """0 for x <= -3, 1 for x >= 3, (2x + 3)/6 strictly between (PyTorch's at +-3)."""
+    if x.__class__ is float:
+        return 0.0 if x <= -3.0 else (1.0 if x >= 3.0 else (2.0 * x + 3.0) / 6.0)
+    if isinstance(x, ndarray):
+        return np.where(x <= -3.0, 0.0, np.where(x >= 3.0, 1.0, (2.0 * x + 3.0) / 6.0))
+    xd = x.data
+    if xd.__class__ is float:  # a piece at a time: inf * 0 never happens
+        if xd <= -3.0 or xd >= 3.0 or xd != xd:
+            return _constant_like(x, hardswish_slope(xd))
+        return (2.0 * x + 3.0) / 6.0
+    above = (xd >= 3.0).astype(np.float64)
+    return interior(x, -3.0, 3.0) * ((2.0 * x + 3.0) / 6.0) + _constant_like(x, above)
+
+
+
+def rounding(name: str) -> Callable[[Any], Any]:
+    """floor, ceil, round (half to even, like Python's and PyTorch's) or trunc, as floats."""
+    table: dict[str, Callable[[Any], Any]] = {"floor": np.floor, "ceil": np.ceil,
+                                              "round": np.round, "trunc": np.trunc}
+    fn = table[name]
+
+    def f(x: Any) -> Any:
+        if x.__class__ is float:
+            return float(fn(x))
+        return fn(x)
+
+    f.__name__ = name
+    return f
+
+
+def floor_quotient(x: Any, y: Any) -> Any:
+    """x // y with Python's semantics (floor of the quotient); a constant on Values."""
+    xd, yd = _data(x), _data(y)
+    if xd.__class__ is float and yd.__class__ is float:
+        q = xd // yd if yd != 0.0 else math.nan
+    else:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            q = np.floor_divide(xd, yd)
+    return q if xd is x and yd is y else _constant_like(x if _is_value(x) else y, q)
+
+
+def remainder(x: Any, y: Any) -> Any:
+    """x % y with Python's semantics: the sign of y (numpy's remainder on batches)."""
+    if x.__class__ is float and y.__class__ is float:
+        return x % y
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.remainder(x, y)

@@ -1,0 +1,209 @@
+"""The numerics of the smooth functions beyond the core: quotients, atan2 and hypot,
+logaddexp, logsumexp and softmax, softsign, celu and mish, and limits at +-inf.
+
+Like :mod:`autograd._math`, each works on a float, a batch or a Value, and is
+written so that nothing overflows at +-1000.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from autograd._math import _INF, _constant_like, _is_value, exp, ndarray, sigmoid, softplus, sqrt, tanh
+from autograd._math_power import recip
+
+
+def quotient(a: Any, b: Any) -> Any:
+    """a / b with IEEE semantics (x/0 is +-inf, 0/0 nan) instead of raising."""
+    if b.__class__ is float and a.__class__ is float:
+        if b != 0.0:
+            return a / b
+        return math.nan if a == 0.0 or a != a else math.copysign(_INF, a) * math.copysign(1.0, b)
+    if isinstance(a, ndarray) or isinstance(b, ndarray):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.divide(a, b)
+    return a * recip(b)
+
+
+def hypot(x: Any, y: Any) -> Any:
+    """sqrt(x**2 + y**2) without overflow or underflow of the squares."""
+    if x.__class__ is float and y.__class__ is float:
+        return math.hypot(x, y)
+    if isinstance(x, ndarray) or isinstance(y, ndarray):
+        return np.hypot(x, y)
+    return sqrt(x * x + y * y)
+
+
+def atan2(x: Any, y: Any) -> Any:
+    """The angle of the point (y, x), in (-pi, pi]: math.atan2's argument order."""
+    if x.__class__ is float and y.__class__ is float:
+        return math.atan2(x, y)
+    return np.arctan2(x, y)
+
+
+def atan2_slopes(x: Any, y: Any) -> tuple[Any, Any]:
+    """d atan2(x, y) / dx = y / (x**2 + y**2), d/dy = -x / (x**2 + y**2).
+
+    As (y/h)/h with h = hypot(x, y), so the squares neither overflow nor
+    underflow (y / (x**2 + y**2) when the sum of squares is a normal number);
+    at the origin both are 0, as PyTorch's.
+    """
+    if x.__class__ is float and y.__class__ is float:
+        r = x * x + y * y
+        if 1e-290 < r < 1e290:  # the squares neither underflowed nor overflowed
+            return y / r, -x / r
+        h = math.hypot(x, y)
+        if h == 0.0:
+            return 0.0, 0.0
+        return (y / h) / h, (-x / h) / h
+    if isinstance(x, ndarray) or isinstance(y, ndarray):
+        h = np.hypot(x, y)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return (np.where(h == 0.0, 0.0, (y / h) / h), np.where(h == 0.0, 0.0, (-x / h) / h))
+    r = x * x + y * y
+    return y * recip(r), -x * recip(r)
+
+
+def logaddexp(x: Any, y: Any) -> Any:
+    """log(e**x + e**y) as max + log1p(e**-|x - y|): no overflow at +-1000."""
+    if x.__class__ is float and y.__class__ is float:
+        if x == y:  # also both +-inf, where x - y is nan
+            return x + math.log(2.0)
+        m = x if x > y else y
+        return m + math.log1p(math.exp(-abs(x - y)))
+    return np.logaddexp(x, y)
+
+
+def logsumexp(xs: Sequence[Any]) -> Any:
+    """log(sum e**x_i), shifted by the largest x_i: m + log1p(sum over the others of e**(x_i - m))."""
+    if all(v.__class__ is float for v in xs):
+        k = max(range(len(xs)), key=lambda i: xs[i])
+        m = xs[k]
+        if math.isinf(m) or m != m:
+            return m
+        rest = math.fsum(math.exp(v - m) for i, v in enumerate(xs) if i != k)
+        return m + math.log1p(rest)
+    a = np.array(np.broadcast_arrays(*xs), dtype=np.float64)
+    k = np.argmax(a, axis=0)
+    cols = np.arange(a.shape[1])
+    m = a[k, cols]
+    with np.errstate(invalid="ignore", over="ignore"):
+        terms = np.exp(a - m)
+        terms[k, cols] = 0.0
+        out = m + np.log1p(terms.sum(axis=0))
+    return np.where(np.isfinite(m), out, m)
+
+
+def softmax_slopes(xs: Sequence[Any], z: Any) -> list[Any]:
+    """d logsumexp / dx_i = e**(x_i - z), the softmax: e**(x_i - m) / sum_j e**(x_j - m)
+    on numbers (m the largest input: each term in (0, 1]), e**(x_i - z) on Values."""
+    if not _is_value(z) and not any(_is_value(v) for v in xs):
+        if all(v.__class__ is float for v in xs):
+            m = max(xs)
+            if math.isinf(m) or m != m:
+                return [math.nan] * len(xs)
+            terms = [math.exp(v - m) for v in xs]
+            total = math.fsum(terms)
+            return [t / total for t in terms]
+        a = np.array(np.broadcast_arrays(*xs), dtype=np.float64)
+        with np.errstate(invalid="ignore", over="ignore"):
+            terms = np.exp(a - a.max(axis=0))
+            return list(terms / terms.sum(axis=0))
+    return [exp(v - z) for v in xs]
+
+
+
+def with_limits(fn: Callable[[Any], Any], at_minus: float, at_plus: float) -> Callable[[Any], Any]:
+    """``fn`` with its limits at -inf and +inf given, where its formula would give
+    inf * 0 = nan (silu, gelu and mish, and their slopes); on a Value at an
+    infinity the limit is a constant (the function is flat out there)."""
+    inf = _INF
+
+    def at(x: Any) -> Any:
+        if x.__class__ is float:
+            if x - x != 0.0 and x == x:
+                return at_plus if x > 0.0 else at_minus
+            return fn(x)
+        if isinstance(x, ndarray):
+            with np.errstate(all="ignore"):
+                out = fn(x)
+            return np.where(x == inf, at_plus, np.where(x == -inf, at_minus, out))
+        d = x.data
+        if d.__class__ is float and d - d != 0.0 and d == d:
+            return _constant_like(x, at_plus if d > 0.0 else at_minus)
+        return fn(x)
+
+    return at
+
+
+def softsign(x: Any) -> Any:
+    """x / (1 + |x|); +-1 at +-inf (its limit, not inf/inf)."""
+    if x.__class__ is float:
+        return x / (1.0 + abs(x)) if x - x == 0.0 else (math.copysign(1.0, x) if x == x else x)
+    if isinstance(x, ndarray):
+        with np.errstate(invalid="ignore"):
+            return np.where(np.isinf(x), np.sign(x), x / (1.0 + np.abs(x)))
+    return x / (1.0 + abs(x))
+
+
+def softsign_slope(x: Any) -> Any:
+    """1 / (1 + |x|)**2."""
+    d = 1.0 + abs(x)
+    return recip(d * d)
+
+
+def celu(x: Any, alpha: float) -> Any:
+    """x for x > 0, alpha * (e**(x/alpha) - 1) otherwise."""
+    if x.__class__ is float:
+        return x if x > 0.0 else alpha * math.expm1(x / alpha)
+    return np.where(x > 0.0, x, alpha * np.expm1(np.minimum(x, 0.0) / alpha))
+
+
+def mish(x: Any) -> Any:
+    """x * tanh(softplus(x)), with tanh(log(1 + e)) = n / (n + 2), n = e (e + 2), e = e**x
+    (for x > 0 written with e**-x, so nothing overflows)."""
+    if x.__class__ is float:
+        if x > 0.0:
+            e = math.exp(-x)
+            return x * (1.0 + 2.0 * e) / (1.0 + 2.0 * e * (1.0 + e))
+        e = math.exp(x)
+        n = e * (e + 2.0)
+        return x * n / (n + 2.0)
+    e = np.exp(-np.abs(x))
+    pos = (1.0 + 2.0 * e) / (1.0 + 2.0 * e * (1.0 + e))
+    n = e * (e + 2.0)
+    return x * np.where(x > 0.0, pos, n / (n + 2.0))
+
+
+def mish_slope(x: Any) -> Any:
+    """mish'(x) = tanh(sp) + x sigmoid(x) sech(sp)**2, sp = softplus(x).
+
+    On numbers in the rational form e w / d**2 with e = e**x,
+    w = 4(x + 1) + e (4x + 6) + 4e**2 + e**3 and d = e**2 + 2e + 2 (divided
+    through by e**4 for x > 0): every term is computed to an ulp, where the
+    textbook form subtracts two rounded transcendental terms.  On Values the
+    textbook form (it is differentiated).
+    """
+    if x.__class__ is float:
+        if x > 0.0:
+            e = math.exp(-x)
+            num = 1.0 + e * (4.0 + e * ((4.0 * x + 6.0) + e * 4.0 * (x + 1.0)))
+            den = 1.0 + 2.0 * e * (1.0 + e)
+            return num / (den * den)
+        e = math.exp(x)
+        w = 4.0 * (x + 1.0) + e * ((4.0 * x + 6.0) + e * (4.0 + e))
+        d = 2.0 + e * (2.0 + e)
+        return e * w / (d * d)
+    if isinstance(x, ndarray):
+        ea: Any = np.exp(-np.abs(x))
+        num_a = 1.0 + ea * (4.0 + ea * ((4.0 * x + 6.0) + ea * 4.0 * (x + 1.0)))
+        den_a = 1.0 + 2.0 * ea * (1.0 + ea)
+        w_a = 4.0 * (x + 1.0) + ea * ((4.0 * x + 6.0) + ea * (4.0 + ea))
+        d_a = 2.0 + ea * (2.0 + ea)
+        return np.where(x > 0.0, num_a / (den_a * den_a), ea * w_a / (d_a * d_a))
+    t = tanh(softplus(x))
+    return t + x * sigmoid(x) * (1.0 - t * t)

@@ -1,0 +1,81 @@
+"""Adding a pass's gradient to a leaf's, rounded once from the exact sum of the passes.
+
+A leaf's gradient is the sum of what each backward pass gives it;
+:func:`accumulate` keeps the sum's rounding error beside it, so k passes of the
+same gradient g give exactly ``k * g``, bit for bit.
+"""
+
+from __future__ import annotations
+
+import math
+import weakref
+from typing import Any
+
+import numpy as np
+
+from autograd.value import Value
+
+__all__ = ["accumulate"]
+
+# The rounding error of each leaf's running sum of passes, kept beside the
+# gradient it belongs to: {leaf: (grad, residue)}.  Weak keys: a leaf's entry
+# goes with it.  Written only inside a pass (under _lock).
+_residues: weakref.WeakKeyDictionary[Value, tuple[Any, Any]] = weakref.WeakKeyDictionary()
+
+
+def _two_sum(a: Any, b: Any) -> tuple[Any, Any]:
+    """s = fl(a + b) and the error e with s + e = a + b exactly (Knuth's TwoSum)."""
+    s = a + b
+    bb = s - a
+    return s, (a - (s - bb)) + (b - bb)
+
+
+def accumulate(leaf: Value, prev: Any, g: Any) -> Any:
+    """``prev + g`` for a leaf's gradient, rounded once from the exact sum of its passes.
+
+    A leaf's gradient is the sum of what each backward pass gives it.  Adding
+    in floating point rounds at every pass, so ten passes of the same g would
+    give g+g+...+g, an ulp or more away from 10*g.  Instead the leaf keeps the
+    rounding error of its sum beside it (``_residues``, valid while the
+    gradient is still what the last pass left: any assignment to ``.grad``,
+    ``zero_grad()`` included, starts afresh), and each pass adds g
+    to the pair exactly (TwoSum) before rounding once: k passes of g give
+    fl(k*g), exactly ``k * g``.  Floats and arrays; an inf or nan sum keeps no
+    error.  A ``create_graph`` gradient (a Value) is added as a graph node.
+    """
+    if g.__class__ is float and prev.__class__ is float:
+        held = _residues.get(leaf)
+        r = held[1] if held is not None and held[0] is prev else 0.0
+        s1, e1 = _two_sum(prev, g)
+        if not math.isfinite(s1):  # an inf or nan sum has no error to keep
+            if held is not None:
+                del _residues[leaf]
+            return s1
+        t = r + e1
+        s = s1 + t
+        residue = t - (s - s1)
+        if residue != 0.0:
+            _residues[leaf] = (s, residue)
+        elif held is not None:
+            del _residues[leaf]
+        return s
+    if g.__class__ is np.ndarray and prev.__class__ is np.ndarray and prev.shape == g.shape \
+            and prev.dtype == g.dtype == np.float64:
+        held = _residues.get(leaf)
+        with np.errstate(all="ignore"):
+            s1, e1 = _two_sum(prev, g)
+            # an array can be changed in place: its error counts only if it still
+            # holds what the last pass left (a private copy tells)
+            valid = held is not None and np.array_equal(held[0], prev, equal_nan=True)
+            t = e1 + held[1] if valid else e1  # type: ignore[index]
+            s = s1 + t
+            residue = t - (s - s1)
+            special = ~np.isfinite(s1)  # an inf or nan sum has no error to keep
+            s[special] = s1[special]
+            residue[special] = 0.0
+        if residue.any():
+            _residues[leaf] = (s.copy(), residue)
+        elif held is not None:
+            del _residues[leaf]
+        return s
+    return prev + g
