@@ -709,3 +709,45 @@ def test_gradients_refuses_a_graph_recorded_under_no_grad() -> None:
         y = x * 3.0
     with pytest.raises(RuntimeError, match="no_grad"):
         autograd.gradients(y, x)
+
+
+@pytest.mark.parametrize("before", [None, 1.0, -2.5])
+def test_a_batch_leaf_adds_the_pass_to_whatever_it_held(before: Any) -> None:
+    """The data loop's leaves too: None (cleared) or a number, plus d(x**2)/dx = 2x."""
+    x = Value(np.array([1.5, -1.0]))
+    x.grad = before
+    (x * x).sum().backward()
+    np.testing.assert_array_equal(x.grad, (before or 0.0) + 2 * np.array([1.5, -1.0]))
+
+
+ORDERS: dict[str, Callable[[Any, Any], Any]] = {
+    # s1 read as a first input between the siblings, as a second input after them (s0 is
+    # read as a first input, s0 * 1.5, so that only s1's count is at stake)
+    "a-between, b-after": lambda s0, s1: (s1 * 2.0 + s0 * 1.5) + Value(3.0) * s1,
+    "a, a between, b after": lambda s0, s1: ((s1 * 2.0 + s1 * 5.0) + s0 * 1.5) + Value(3.0) * s1,
+    "a between, a, b after": lambda s0, s1: ((s1 * 2.0 + s0 * 1.5) + s1 * 5.0) + Value(3.0) * s1,
+}
+
+
+@pytest.mark.parametrize("order", sorted(ORDERS))
+@pytest.mark.parametrize("kind", ["dots", "activations"])
+def test_siblings_read_as_first_and_second_inputs_are_waited_for(order: str, kind: str) -> None:
+    """Siblings s0, s1 where s1 is read by several nodes, as a first input (a) and as a
+    second one (b), some of them between s1 and s0 in the graph's order: the loop reaches
+    s0 while some of s1's readers have not passed their gradient on, and must count every
+    reader of either kind.  d/dx by central differences."""
+    rng = np.random.default_rng(31)
+    cols = [rng.standard_normal(4) for _ in range(2)]
+    W = [[0.5, -1.5], [2.0, 0.25]]
+    B = [0.1, -0.3]
+
+    def build(v: Sequence[Any]) -> Any:
+        s = functions.dots(W, list(v), B)
+        if kind == "activations":
+            s = functions.apply_each(autograd.ops.TANH, s)
+        return ORDERS[order](s[0], s[1])
+
+    leaves = [Value(c) for c in cols]
+    got = autograd.gradients(build(leaves).sum(), leaves)
+    for k in range(2):
+        close(got[k], central(lambda v: build([Value(c) for c in v]).data, cols, k))
