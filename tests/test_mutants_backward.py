@@ -580,7 +580,7 @@ def test_one_rule_on_a_block_of_activations_gives_the_central_differences(row: s
 
     def build(v: Sequence[Any]) -> Any:
         acts = functions.apply_each(op, functions.dots(W, list(v), B))
-        return functions.sum([a * s for a, s in zip(acts, scale)])
+        return functions.dot(scale, acts, 0.0)  # one node reads them all: a block's gradient
 
     leaves = [Value(c) for c in cols]
     got = autograd.gradients(build(leaves).sum(), leaves)
@@ -602,7 +602,7 @@ def test_a_sibling_whose_second_consumer_comes_later_is_waited_for(kind: str) ->
         s = functions.dots(W, list(v), B)
         if kind == "activations":
             s = functions.apply_each(autograd.ops.TANH, s)
-        return (s[1] * 2.0 + s[0]) + s[1] * 3.0
+        return (2.0 * s[1] + s[0]) + s[1] * 3.0  # s1 read as a second input, then a first
 
     leaves = [Value(c) for c in cols]
     got = autograd.gradients(build(leaves).sum(), leaves)
@@ -611,58 +611,143 @@ def test_a_sibling_whose_second_consumer_comes_later_is_waited_for(kind: str) ->
 
 
 def test_an_op_without_flat_pieces_on_a_block_passes_inf_times_zero_as_nan() -> None:
-    """cos'(0) = -sin(0) = -0 times sqrt'(0) = inf upstream is nan (IEEE, and PyTorch's):
-    only rows with flat pieces mask.  Here on a layer's block of activations."""
+    """cos'(0) = -sin(0) = -0 times an infinite upstream is nan (IEEE, and PyTorch's): only
+    rows with flat pieces mask.  A layer's block of cos activations, read by one node,
+    with a seed of inf at the sample where every pre-activation is 0."""
     xs = [Value(np.array([0.0, 1.0])), Value(np.array([0.0, 0.7]))]
     acts = functions.apply_each(autograd.ops.COS, functions.dots([[1.0, 2.0], [0.5, -1.0]], xs,
                                                                  [0.0, 0.0]))
-    out = functions.sum([(1.0 - a).sqrt() for a in acts]).sum()
-    g0, g1 = autograd.gradients(out, xs)
+    out = functions.dot([1.0, -2.0], acts, 0.0)
+    g0, g1 = autograd.gradients(out, xs, grad=np.array([math.inf, 1.0]))
     assert math.isnan(g0[0]) and math.isnan(g1[0])
     assert math.isfinite(g0[1]) and math.isfinite(g1[1])
 
 
-def test_a_masked_op_on_a_block_passes_exactly_zero_from_a_pole() -> None:
-    """relu on a layer's block: a sample with a negative pre-activation passes 0 through
-    sqrt'(0) = inf; the other samples pass relu' = 1 times sqrt' (central differences)."""
+def test_a_masked_op_on_a_block_passes_exactly_zero_from_an_infinite_upstream() -> None:
+    """relu on a layer's block, read by one node, with a seed of inf at the sample where
+    every pre-activation is negative: that sample gets exactly 0 (PyTorch's where()); at
+    the others, relu' = 1 where the pre-activation is positive (by hand: 1 w1 - 3 w2)."""
     xs = [Value(np.array([-1.0, 1.0, 2.0]))]
-    out = functions.sum([a.sqrt() * s for a, s in zip(
-        functions.apply_each(autograd.ops.RELU, functions.dots([[1.0], [2.0]], xs, [0.0, 0.0])),
-        [1.0, -3.0])]).sum()
-    (g,) = autograd.gradients(out, xs)
-    # d/dx [sqrt(x) - 3 sqrt(2x)] = 1/(2 sqrt x) - 3/sqrt(2x) for x > 0
-    close(g, [0.0, *(1 / (2 * math.sqrt(v)) - 3 / math.sqrt(2 * v) for v in (1.0, 2.0))], rel=1e-13)
+    acts = functions.apply_each(autograd.ops.RELU, functions.dots([[1.0], [2.0]], xs, [0.0, 0.0]))
+    out = functions.dot([1.0, -3.0], acts, 0.0)
+    (g,) = autograd.gradients(out, xs, grad=np.array([math.inf, 1.0, 2.0]))
+    close(g, [0.0, 1.0 - 6.0, 2 * (1.0 - 6.0)], rel=0.0)
 
 
-def test_the_data_loop_evaluates_each_layer_of_a_network_together(monkeypatch: Any) -> None:
-    """What the data loop promises (autograd/backward_data.py): the dot nodes of a layer's
-    neurons as one matrix product and their activations as one call of the rule on a
-    block.  A network of two hidden layers (4 and 3 neurons, tanh) and one output neuron
-    is so evaluated in two matrix forms for the hidden dots, one for the output's dot
-    (one node) and two blocks of activations: never node by node."""
+@pytest.mark.parametrize("reader", ["sum", "dot"])
+def test_separate_dots_read_by_one_node_give_the_central_differences(reader: str) -> None:
+    """Dots on the same inputs made by separate calls (not rows of one block), all read by
+    one node: evaluated together, in the order they were made, against central differences."""
+    rng = np.random.default_rng(14)
+    cols = [rng.standard_normal(4) for _ in range(2)]
+    W = [[0.5, -1.5], [2.0, 0.25], [-0.75, 1.0]]
+
+    def build(v: Sequence[Any]) -> Any:
+        d = [functions.dot(w, list(v), 0.1 * j) for j, w in enumerate(W)]
+        return functions.sum(d) if reader == "sum" else functions.dot([1.0, -2.0, 3.0], d, 0.0)
+
+    leaves = [Value(c) for c in cols]
+    got = autograd.gradients(build(leaves).sum(), leaves)
+    for k in range(2):
+        close(got[k], central(lambda v: build([Value(c) for c in v]).data, cols, k))
+
+
+def test_a_one_input_layer_is_evaluated_in_matrix_form_too(monkeypatch: Any) -> None:
+    """The dots of a layer with one input (k = 1) are siblings like any other's."""
     from autograd import backward_data as engine
 
-    calls: dict[str, list[int]] = {"dots": [], "maps": []}
-    dots, maps = engine._dots, engine._maps
+    sizes: list[int] = []
+    dots = engine._dots
 
-    def count_dots(members: Any, *rest: Any) -> bool:
+    def count(members: Any, *rest: Any) -> bool:
         done = dots(members, *rest)
         if done:
-            calls["dots"].append(len(members))
+            sizes.append(len(members))
         return done
 
-    def count_maps(members: Any, *rest: Any) -> bool:
-        done = maps(members, *rest)
-        if done:
-            calls["maps"].append(len(members))
-        return done
+    monkeypatch.setattr(engine, "_dots", count)
+    net = MLP(1, [3, 1], activations=["tanh", "linear"], seed=3)
+    net([Value(np.linspace(-1.0, 1.0, 8))]).sum().backward()
+    assert sorted(sizes) == [1, 3]
 
-    monkeypatch.setattr(engine, "_dots", count_dots)
-    monkeypatch.setattr(engine, "_maps", count_maps)
-    rng = np.random.default_rng(2)
-    X = rng.standard_normal((16, 3))
-    net = MLP(3, [4, 3, 1], activations=["tanh", "tanh", "linear"], seed=1)
-    out = net([Value(col) for col in X.T])
-    out.sum().backward()
-    assert sorted(calls["dots"]) == [1, 3, 4]
-    assert sorted(calls["maps"]) == [3, 4]
+
+def test_a_batch_reduced_deep_inside_a_float_graph_gives_floats_to_float_leaves() -> None:
+    """loss = tanh(2 sum_i w x_i + c) with c a constant: the batch is more than two ops below
+    the root, so backward starts on the float loop's preparations and must switch to the
+    data loop.  d/dw = (1 - loss**2) 2 sum x_i, a float; the constant keeps grad 0."""
+    xs = np.array([0.5, -1.0, 0.25])
+    w, c = Value(0.3), Value(0.1, requires_grad=False)
+    loss = ((Value(xs) * w).sum() * 2.0 + c).tanh()
+    t = math.tanh(2 * 0.3 * xs.sum() + 0.1)
+    loss.backward()
+    assert w.grad.__class__ is float
+    close(w.grad, (1 - t * t) * 2 * xs.sum(), rel=1e-13)
+    assert c.grad == 0.0
+
+
+def test_backward_refuses_a_graph_recorded_under_no_grad() -> None:
+    x = Value(2.0)
+    with autograd.no_grad():
+        y = x * 3.0
+    with pytest.raises(RuntimeError, match="no_grad"):
+        y.backward()
+
+
+@pytest.mark.parametrize("before", [None, 1.0, -2.5])
+def test_a_leaf_adds_the_pass_to_whatever_it_held(before: Any) -> None:
+    """grad None (cleared, as PyTorch's set_to_none) or any number: after a pass it holds
+    that number (None as 0) plus d(x**2)/dx = 2x."""
+    x = Value(1.5)
+    x.grad = before
+    (x * x).backward()
+    assert x.grad == (before or 0.0) + 3.0
+
+
+def test_gradients_refuses_a_graph_recorded_under_no_grad() -> None:
+    x = Value(2.0)
+    with autograd.no_grad():
+        y = x * 3.0
+    with pytest.raises(RuntimeError, match="no_grad"):
+        autograd.gradients(y, x)
+
+
+@pytest.mark.parametrize("before", [None, 1.0, -2.5])
+def test_a_batch_leaf_adds_the_pass_to_whatever_it_held(before: Any) -> None:
+    """The data loop's leaves too: None (cleared) or a number, plus d(x**2)/dx = 2x."""
+    x = Value(np.array([1.5, -1.0]))
+    x.grad = before
+    (x * x).sum().backward()
+    np.testing.assert_array_equal(x.grad, (before or 0.0) + 2 * np.array([1.5, -1.0]))
+
+
+ORDERS: dict[str, Callable[[Any, Any], Any]] = {
+    # s1 read as a first input between the siblings, as a second input after them (s0 is
+    # read as a first input, s0 * 1.5, so that only s1's count is at stake)
+    "a-between, b-after": lambda s0, s1: (s1 * 2.0 + s0 * 1.5) + Value(3.0) * s1,
+    "a, a between, b after": lambda s0, s1: ((s1 * 2.0 + s1 * 5.0) + s0 * 1.5) + Value(3.0) * s1,
+    "a between, a, b after": lambda s0, s1: ((s1 * 2.0 + s0 * 1.5) + s1 * 5.0) + Value(3.0) * s1,
+}
+
+
+@pytest.mark.parametrize("order", sorted(ORDERS))
+@pytest.mark.parametrize("kind", ["dots", "activations"])
+def test_siblings_read_as_first_and_second_inputs_are_waited_for(order: str, kind: str) -> None:
+    """Siblings s0, s1 where s1 is read by several nodes, as a first input (a) and as a
+    second one (b), some of them between s1 and s0 in the graph's order: the loop reaches
+    s0 while some of s1's readers have not passed their gradient on, and must count every
+    reader of either kind.  d/dx by central differences."""
+    rng = np.random.default_rng(31)
+    cols = [rng.standard_normal(4) for _ in range(2)]
+    W = [[0.5, -1.5], [2.0, 0.25]]
+    B = [0.1, -0.3]
+
+    def build(v: Sequence[Any]) -> Any:
+        s = functions.dots(W, list(v), B)
+        if kind == "activations":
+            s = functions.apply_each(autograd.ops.TANH, s)
+        return ORDERS[order](s[0], s[1])
+
+    leaves = [Value(c) for c in cols]
+    got = autograd.gradients(build(leaves).sum(), leaves)
+    for k in range(2):
+        close(got[k], central(lambda v: build([Value(c) for c in v]).data, cols, k))
