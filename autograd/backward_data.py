@@ -40,6 +40,8 @@ def masked(contribution: Any, local: Any) -> Any:
     if isinstance(local, np.ndarray):
         if isinstance(contribution, Value):
             return contribution  # a batch gradient graph: not masked (see the README)
+        if contribution.__class__ is np.ndarray and np.isfinite(contribution).all():
+            return contribution  # finite: g * 0 is already 0 (one cheap pass, no new array)
         with np.errstate(invalid="ignore"):
             return np.where(local == 0.0, 0.0, contribution)
     if isinstance(local, Value) and local.is_leaf and not local.requires_grad:
