@@ -17,8 +17,9 @@ from autograd.value import Value
 
 __all__ = ["accumulate"]
 
-# The rounding error of each leaf's running sum of passes, kept beside the
-# gradient it belongs to: {leaf: (grad, residue)}.  Weak keys: a leaf's entry
+# What rounding dropped from each leaf's running sum of passes, kept beside the
+# gradient it belongs to: {leaf: (grad, partial sums)} for a float gradient,
+# {leaf: (a private copy of grad, error per sample)} for an array.  Weak keys: a leaf's entry
 # goes with it.  Written only inside a pass (under _lock).
 _residues: weakref.WeakKeyDictionary[Value, tuple[Any, Any]] = weakref.WeakKeyDictionary()
 
@@ -35,30 +36,48 @@ def accumulate(leaf: Value, prev: Any, g: Any) -> Any:
 
     A leaf's gradient is the sum of what each backward pass gives it.  Adding
     in floating point rounds at every pass, so ten passes of the same g would
-    give g+g+...+g, an ulp or more away from 10*g.  Instead the leaf keeps the
-    rounding error of its sum beside it (``_residues``, valid while the
-    gradient is still what the last pass left: any assignment to ``.grad``,
-    ``zero_grad()`` included, starts afresh), and each pass adds g
-    to the pair exactly (TwoSum) before rounding once: k passes of g give
-    fl(k*g), exactly ``k * g``.  Floats and arrays; an inf or nan sum keeps no
-    error.  A ``create_graph`` gradient (a Value) is added as a graph node.
+    give g+g+...+g, an ulp or more away from 10*g.  Instead the leaf keeps,
+    beside its gradient (``_residues``, valid while the gradient is still what
+    the last pass left: any assignment to ``.grad``, ``zero_grad()`` included,
+    starts afresh), what rounding dropped:
+
+    * a float gradient keeps the exact sum of its passes as a short list of
+      non-overlapping partial sums (Shewchuk's expansion, the method of
+      ``math.fsum``), and its value is that sum correctly rounded: any passes
+      give ``math.fsum`` of what each brought, k passes of g exactly ``k * g``;
+    * an array keeps one error term per sample (TwoSum), which is exact for
+      repeated passes (k passes of g give ``k * g``) and within an ulp otherwise.
+
+    An inf or nan sum keeps nothing.  A ``create_graph`` gradient (a Value) is
+    added as a graph node.
     """
     if g.__class__ is float and prev.__class__ is float:
         held = _residues.get(leaf)
-        r = held[1] if held is not None and held[0] is prev else 0.0
-        s1, e1 = _two_sum(prev, g)
-        if not math.isfinite(s1):  # an inf or nan sum has no error to keep
+        if not (math.isfinite(prev) and math.isfinite(g)):
             if held is not None:
                 del _residues[leaf]
-            return s1
-        t = r + e1
-        s = s1 + t
-        residue = t - (s - s1)
-        if residue != 0.0:
-            _residues[leaf] = (s, residue)
+            return prev + g
+        partials = held[1] if held is not None and held[0] is prev else [prev]
+        x = g
+        grown = []
+        for y in partials:  # smallest first; each step splits x + y into hi + lo exactly
+            if abs(x) < abs(y):
+                x, y = y, x
+            hi = x + y
+            if not math.isfinite(hi):  # the sum overflows: inf, as prev + g gives
+                _residues.pop(leaf, None)
+                return prev + g
+            lo = y - (hi - x)
+            if lo:
+                grown.append(lo)
+            x = hi
+        grown.append(x)
+        total = math.fsum(grown)
+        if len(grown) > 1 and math.isfinite(total):
+            _residues[leaf] = (total, grown)
         elif held is not None:
             del _residues[leaf]
-        return s
+        return total if math.isfinite(total) else prev + g
     if g.__class__ is np.ndarray and prev.__class__ is np.ndarray and prev.shape == g.shape \
             and prev.dtype == g.dtype == np.float64:
         held = _residues.get(leaf)

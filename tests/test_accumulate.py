@@ -130,3 +130,38 @@ def test_sum_and_mean_take_a_batch_as_torch_does() -> None:
     m.backward()
     assert m.data == (1.0 + 4.0 + 2.0) / 3
     assert a.grad == b.grad == 1 / 3
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.floats(-1e12, 1e12, allow_nan=False).filter(lambda v: v != 0.0), min_size=2,
+                max_size=12), FLOATS)
+def test_passes_with_different_seeds_sum_to_the_correctly_rounded_total(seeds: list[float],
+                                                                         a: float) -> None:
+    """Passes seeded with different upstream gradients c_1..c_k give the leaf the exact sum
+    of what each pass brings (``gradients`` with the same seed), rounded once: math.fsum's
+    (correctly rounded) total.  A later
+    pass may bring more than all the earlier ones together (the case Fast2Sum misses)."""
+    x = Value(a)
+    f = x * 0.1 + x * x
+    each = [autograd.gradients(f, x, grad=c) for c in seeds]  # what each pass brings
+    for c in seeds:
+        f.backward(c)
+    assert x.grad == math.fsum(each)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.floats(-1e12, 1e12, allow_nan=False).filter(lambda v: v != 0.0), min_size=2,
+                max_size=8))
+def test_batch_passes_with_different_seeds_sum_to_the_correctly_rounded_total(seeds: list[float]) -> None:
+    """Elementwise for a batch leaf's gradient array, which keeps one error term per
+    sample: within an ulp of the correctly rounded total (exact for repeated passes,
+    above)."""
+    data = np.array([0.3, -1.7, 2.9])
+    x = Value(data)
+    f = x * 0.1 + x * x
+    each = [autograd.gradients(f, x, grad=np.full(3, c)) for c in seeds]
+    for c in seeds:
+        f.backward(np.full(3, c))
+    expected = [math.fsum(e[i] for e in each) for i in range(3)]
+    for got, want in zip(x.grad.tolist(), expected):
+        assert abs(got - want) <= math.ulp(want)
