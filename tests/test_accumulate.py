@@ -165,3 +165,14 @@ def test_batch_passes_with_different_seeds_sum_to_the_correctly_rounded_total(se
     expected = [math.fsum(e[i] for e in each) for i in range(3)]
     for got, want in zip(x.grad.tolist(), expected):
         assert abs(got - want) <= math.ulp(want)
+
+
+def test_a_nan_sample_does_not_cost_the_other_samples_their_exactness() -> None:
+    """One sample's gradient is nan; the others still sum exactly: ten passes of 0.1 are 1.0."""
+    x = Value(np.array([1.0, 2.0, 3.0]))
+    f = autograd.sum(x * np.array([0.1, np.nan, 0.7]))
+    for _ in range(10):
+        f.backward()
+    assert x.grad[0] == 10 * 0.1 == 1.0
+    assert math.isnan(x.grad[1])
+    assert x.grad[2] == 10 * 0.7
