@@ -211,13 +211,13 @@ def _maps(members: Sequence[Value], grads: dict[Value, Any], mine: set[Value]) -
         for p, g in zip(parents, gs):  # passed on unchanged
             _add_array(grads, mine, p, g, False)
         return True
-    if (L.__class__ is _ndarray and L is not Z and L is not A and L.base is None
+    if op.masks:  # a flat piece passes exactly 0 (see masked), so L must stay as it is
+        C = masked(G * L, L)
+    elif (L.__class__ is _ndarray and L is not Z and L is not A and L.base is None
             and L.shape == G.shape and L.flags.writeable):
         C = np.multiply(L, G, out=L)  # the rule made L for this call: reuse it
     else:
         C = G * L
-    if op.masks:  # a flat piece passes exactly 0 (see masked)
-        C = masked(C, L)
     for p, c in zip(parents, split(C)):
         _add_array(grads, mine, p, c, True)
     return True

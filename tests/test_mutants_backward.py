@@ -751,3 +751,19 @@ def test_siblings_read_as_first_and_second_inputs_are_waited_for(order: str, kin
     got = autograd.gradients(build(leaves).sum(), leaves)
     for k in range(2):
         close(got[k], central(lambda v: build([Value(c) for c in v]).data, cols, k))
+
+
+def test_a_relu_layer_evaluated_as_a_block_masks_an_infinite_upstream_like_each_sample() -> None:
+    """A relu layer whose activations the data loop evaluates together (one block): an
+    infinite upstream gradient meets the flat pieces of sample 0.  The batch gradient must
+    equal each sample's own float pass (the float loop, which skips flat pieces): the mask
+    is read from the local derivatives, not from the products written over them."""
+    net = MLP(1, [3, 3, 1], activations=["relu", "relu", "linear"], seed=2)
+    data = np.array([-2.0, -0.5, 0.5, 2.0])
+    seed = np.array([math.inf, 1.0, 1.0, 1.0])
+    x = Value(data)
+    (got,) = autograd.gradients(net([x]), [x], grad=seed)
+    for i, xi in enumerate(data):
+        v = Value(float(xi))
+        (want,) = autograd.gradients(net([v]), [v], grad=float(seed[i]))
+        assert got[i] == want or (math.isnan(got[i]) and math.isnan(want)), (i, got[i], want)
