@@ -62,4 +62,17 @@ def test_the_readme_table_is_the_measured_one(rows: list[accuracy.Row]) -> None:
         ours = [line.split("|")[1:4] for line in accuracy.markdown(rows).splitlines()]
         assert [line.split("|")[1:4] for line in written.splitlines()] == ours
         return
-    assert written == accuracy.markdown(rows), "re-run python -m tests.accuracy and paste its table"
+    measured = [line.split("|")[1:6] for line in accuracy.markdown(rows).splitlines()]
+    table = [line.split("|")[1:6] for line in written.splitlines()]
+    assert [r[:3] for r in table] == [r[:3] for r in measured], \
+        "re-run python -m tests.accuracy and paste its table"
+    # PyTorch's columns: its kernels take a different vector path on another CPU (seen: exp
+    # 0 ulp on one x86-64 machine, 1 on an AMD EPYC, with the same wheel), so they may
+    # differ from the README's by one ulp; ours may not differ at all.
+    for row, ours in zip(table[2:], measured[2:]):
+        for col in (3, 4):
+            if not row[col].strip().isdigit() or not ours[col].strip().isdigit():
+                assert row[col] == ours[col], f"{row[0].strip()}: {row} vs {ours}"
+                continue
+            assert abs(int(row[col]) - int(ours[col])) <= 1, \
+                f"{row[0].strip()}: PyTorch's column moved by more than an ulp: {row} vs {ours}"
