@@ -35,7 +35,7 @@ _IEEE: ContextVar[bool] = ContextVar("autograd.ieee", default=False)
 def ieee_arithmetic() -> bool:
     """True while :func:`_ieee` rebuilds a rule: ops on Values then give IEEE results
     outside their domain (1/0 = inf, log(0) = -inf, log(-1) = nan) instead of raising.
-    autograd.value reads it only where a domain check or a forward has failed."""
+    autograd.nodes reads it only where a domain check or a forward has failed."""
     return _IEEE.get()
 
 

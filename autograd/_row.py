@@ -61,7 +61,7 @@ class Op:
     # tests/test_ops.py checks that each shape says what the rule computes.
     shape: str = ""
     # The Value method that builds this op (``v.tan()``, ``v.atan2(x)``), attached
-    # by autograd.value from the table; "" when the method is written by hand.
+    # by autograd.value (from autograd.nodes) from the table; "" when the method is written by hand.
     method: str = ""
     # Which smooth piece of a piecewise op the inputs lie on (called like
     # ``kink``; any number or array of numbers).  A finite difference whose two

@@ -1,11 +1,10 @@
 """The backward pass: the chain rule applied over a recorded graph, output to inputs.
 
 One definition of the order serves every pass: :func:`schedule` lists the
-nodes so that each comes after every node computed from it (so when a node is
-reached, all its consumers have passed their gradient on).  It counts each
-node's consumers into ``_n`` in a first walk, then releases a node when its
-count drops back to zero (Kahn's algorithm): no recursion, no set or dict, and
-every ``_n`` is zero again at the end.  Two loops run over that order:
+nodes inputs first, so that, read backwards, a node is reached only after all
+its consumers have passed their gradient on.  It is an iterative depth-first
+walk that marks nodes in ``_n`` with the pass's number: no recursion, no set
+or dict, and nothing to reset afterwards.  Two loops run over that order:
 
 * :func:`_run_fast`, for float graphs without observers: gradients accumulate
   in the nodes' ``grad`` slots (the loop every training step runs);
@@ -18,11 +17,10 @@ every ``_n`` is zero again at the end.  Two loops run over that order:
   :mod:`autograd.blocks`), and adds into the arrays it made in place.  The
   observed loop applies the rule edge by edge; the tests hold the two equal.
 
-Gradients accumulate like PyTorch's on leaves: a second ``backward()`` adds the
-same amount again, exactly (each pass collects from zero and adds once).  An
-intermediate node's ``grad`` is *set* to the latest pass's gradient, so it never
-feeds an earlier pass's gradient into a later one (micrograd's second backward
-counts 3x).  Constants get no gradient.
+Gradients accumulate like PyTorch's on leaves: k passes give exactly k times
+one (:mod:`autograd.accumulate` rounds their sum once).  An intermediate node's
+``grad`` is *set* to the latest pass's gradient, never fed into a later pass
+(micrograd's second backward counts 3x).  Constants get no gradient.
 
 Threads.  The consumer counts live on the nodes, so passes are serialized by a
 process-wide lock: passes in separate threads give exactly the results they
@@ -43,8 +41,11 @@ import numpy as np
 from autograd import modes
 from autograd.accumulate import accumulate
 from autograd.backward_data import _run_data, masked
+from autograd.nodes import UNRECORDED
 from autograd.ops import Op
-from autograd.value import UNRECORDED, Value, describe, to_data, zeros_like
+from autograd.value import Value
+from autograd.value_checks import describe
+from autograd.value_data import to_data, zeros_like
 
 __all__ = ["backward", "gradients", "local_derivatives", "masked", "run_general", "schedule"]
 

@@ -14,7 +14,7 @@ called as ``derivative(x, z)``).  A two-input op (``arity=2``) returns the pair
 (dz/dx, dz/dy) and is called with ``(x, y)``, ``(z,)`` or ``(x, y, z)``.
 
 The op becomes a row like those of :mod:`autograd.ops` and enters graphs through
-:func:`autograd.value.apply`, so backward, ``gradcheck``, ``locate``,
+:func:`autograd.nodes.apply`, so backward, ``gradcheck``, ``locate``,
 ``explain`` and anomaly mode treat it like a built-in.  Forward and derivative
 receive floats, 1-D numpy arrays (batches; a function written with
 :mod:`math` is applied sample by sample), or, for second derivatives
@@ -32,8 +32,9 @@ from typing import Any
 
 import numpy as np
 
+from autograd.nodes import apply
 from autograd.ops import Op
-from autograd.value import Value, apply
+from autograd.value import Value
 
 __all__ = ["CustomOp", "op"]
 

@@ -2,7 +2,7 @@
 
 Code written for micrograd (``from micrograd.engine import Value``) runs here
 with ``micrograd`` replaced by ``autograd``.  The engine itself lives in
-:mod:`autograd.value` (the node and how ops build it), :mod:`autograd.backward`
+:mod:`autograd.value` (the node), :mod:`autograd.nodes` (how ops build it), :mod:`autograd.backward`
 (the backward pass) and :mod:`autograd.modes` (per-thread modes).
 """
 

@@ -23,7 +23,8 @@ from typing import Any
 from autograd import ops
 from autograd.backward import gradients
 from autograd.modes import enable_grad, grad_depth, inside_grad
-from autograd.value import Value, apply
+from autograd.nodes import apply
+from autograd.value import Value
 
 
 def _argnums(argnums: int | Sequence[int], nargs: int, name: str) -> tuple[int, ...]:

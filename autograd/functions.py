@@ -15,8 +15,9 @@ from autograd import ops
 from autograd.layers import apply_each as apply_each
 from autograd.layers import dot as dot
 from autograd.layers import dots as dots
+from autograd.nodes import apply_nary
 from autograd.ops import Op
-from autograd.value import Operand, Value, apply_nary
+from autograd.value import Operand, Value
 
 
 def as_value(x: Operand, label: str = "") -> Value:

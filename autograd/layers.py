@@ -16,8 +16,9 @@ import numpy as np
 
 from autograd import ops
 from autograd.blocks import block_of, elementwise, matrix, split
+from autograd.nodes import _block_nodes, apply1, apply_nary
 from autograd.ops import Op
-from autograd.value import Operand, Value, _block_nodes, apply1, apply_nary
+from autograd.value import Operand, Value
 
 __all__ = ["apply_each", "dot", "dots"]
 

@@ -10,7 +10,7 @@ thread-local grad mode: a block entered in one thread (or asyncio task) never
 changes what another one computes.  A new thread starts with graph recording on
 and nothing observing.
 
-The hot paths of :mod:`autograd.value` must not pay a context-variable lookup
+The hot paths of :mod:`autograd.nodes` must not pay a context-variable lookup
 per op, so this module also keeps a process-wide count of open mode blocks and
 tells its watchers whether it is zero ("plain": nobody anywhere is in a mode,
 so every thread may take the fast path).  When it is not zero, each op reads

@@ -31,6 +31,29 @@ import re
 from collections.abc import Mapping
 from functools import lru_cache
 
+from autograd.notation_words import (
+    ADD,
+    ATOM,
+    COMPARE,
+    IFEXP,
+    MUL,
+    NUMBER,
+    OPAQUE,
+    POW,
+    SCRIPTED,
+    UNARY,
+    Latex,
+    Names,
+    balanced_call,
+    equation,
+    is_word,
+    latex_escape_word,
+    latex_number,
+    latex_text,
+    latex_word,
+    precedence_of,
+)
+
 __all__ = [
     "ATOM",
     "OPAQUE",
@@ -44,106 +67,7 @@ __all__ = [
     "substitute",
 ]
 
-# How tightly a piece of text binds, as in autograd.ops.Op.precedence:
-# 1: + -, 2: * /, 3: unary -, 4: **, 9: a name or a call.  Conditionals bind
-# loosest; OPAQUE is a label that is not one symbol ("y - target", "log p"):
-# parenthesised wherever it is an operand.
-OPAQUE = -9
-IFEXP = -2
-COMPARE = 0
-ADD = 1
-MUL = 2
-UNARY = 3
-POW = 4
-ATOM = 9
-
 MAX_TEXT = 400  # longer formulas and names are not parsed (shown as they are)
-
-Names = Mapping[str, tuple[str, int]]  # word -> (text, precedence)
-
-_SCRIPTED = re.compile(r"[\^_](\{[^{}]*\}|\w)'*\Z")  # ends in a sub- or superscript
-_CALL = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*\(")
-_NUMBER = re.compile(r"-?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?\Z|-?inf\Z|nan\Z")
-
-
-class Latex(str):
-    """LaTeX source (without ``$`` delimiters) that Jupyter shows typeset.
-
-    ``lines`` holds the separate equations when there are several (the
-    string then stacks them in an ``array``).
-    """
-
-    lines: tuple[str, ...]
-
-    def __new__(cls, lines: str | list[str] | tuple[str, ...]) -> Latex:
-        parts = (lines,) if isinstance(lines, str) else tuple(lines)
-        text = parts[0] if len(parts) == 1 else (
-            "\\begin{array}{l}\n" + " \\\\\n".join(parts) + "\n\\end{array}")
-        self = super().__new__(cls, text)
-        self.lines = parts
-        return self
-
-    def __repr__(self) -> str:
-        return str(self)  # the source as it is, not a quoted Python string
-
-    def _repr_latex_(self) -> str:
-        return f"$$\n{self}\n$$"
-
-
-# ------------------------------------------------------------------ names
-def _is_word(name: str) -> bool:
-    """One symbol (``w1``, ``a2_1``, ``x'``, ``ŷ``), as autograd.graph.is_word."""
-    return bool(name) and name.replace("_", "").replace("'", "").isalnum()
-
-
-def _balanced_call(name: str) -> bool:
-    """``f(...)`` whose first "(" closes at the very end: one symbol, like a word."""
-    m = _CALL.match(name)
-    if not m or not name.endswith(")"):
-        return False
-    depth = 0
-    for k in range(m.end() - 1, len(name)):
-        c = name[k]
-        if c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-            if depth == 0:
-                return k == len(name) - 1
-    return False
-
-
-@lru_cache(maxsize=8192)
-def precedence_of(name: str, automatic: int | None = None) -> int:
-    """How tightly a display name binds as an operand.
-
-    ``automatic`` is the precedence the graph computed for a name it wrote
-    from the op (``w*x`` binds like ``*``); a label binds like a word when it
-    is one symbol (``a1_1``, a number, ``log(1 - p)``), else it is opaque.
-    """
-    if _NUMBER.match(name):
-        return UNARY if name.startswith("-") else ATOM
-    if _one_symbol(re.sub(r"#\d+\Z", "", name)):  # x*y#2 binds as x*y
-        return ATOM
-    if automatic is not None:
-        return automatic
-    return OPAQUE
-
-
-def _one_symbol(name: str) -> bool:
-    """A word, a call ``f(...)``, a group ``(...)``, or one of these with ``.sum()``, ``.mean()``."""
-    if _is_word(name) or _balanced_call(name) or _balanced_group(name):
-        return True
-    if name.endswith("()") and "." in name:
-        base = name[: name.rindex(".")]
-        return _is_word(base) or _balanced_call(base) or _balanced_group(base)
-    return False
-
-
-def _balanced_group(name: str) -> bool:
-    """``(...)`` whose first "(" closes at the very end."""
-    return name.startswith("(") and _balanced_call("f" + name)
-
 
 # ------------------------------------------------------------------ parsing
 @lru_cache(maxsize=1024)
@@ -186,14 +110,6 @@ _FUNCTION_LATEX = {
     "log": r"\log", "sinh": r"\sinh", "cosh": r"\cosh", "Phi": r"\Phi", "phi": r"\varphi",
     "asin": r"\arcsin", "acos": r"\arccos", "atan": r"\arctan",
 }
-_GREEK = {
-    "alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa",
-    "lambda", "mu", "nu", "xi", "pi", "rho", "sigma", "tau", "upsilon", "phi", "chi", "psi",
-    "omega", "Gamma", "Delta", "Theta", "Lambda", "Xi", "Pi", "Sigma", "Upsilon", "Phi", "Psi",
-    "Omega",
-}
-
-
 class _Writer:
     """Writes a parsed formula back, as text or as LaTeX, with names substituted."""
 
@@ -248,7 +164,7 @@ class _Writer:
         if isinstance(op, ast.Pow):
             if self.latex:
                 base = self.wrap(left, ATOM)
-                if _SCRIPTED.search(base):
+                if SCRIPTED.search(base):
                     base = f"{{{base}}}"  # w^{1}_{11} squared: {w^{1}_{11}}^{2}
                 return f"{base}^{{{right[0]}}}", POW
             base = self.wrap(left, POW + 1)
@@ -279,7 +195,7 @@ class _Writer:
             return rf"\sqrt{{{inner}}}", ATOM
         if name == "abs" and len(args) == 1:
             return rf"\left|{inner}\right|", ATOM
-        head = _FUNCTION_LATEX.get(name, rf"\operatorname{{{_latex_escape_word(name)}}}")
+        head = _FUNCTION_LATEX.get(name, rf"\operatorname{{{latex_escape_word(name)}}}")
         return rf"{head}\left({inner}\right)", ATOM
 
 
@@ -330,47 +246,11 @@ def latex_formula(formula: str, names: Names | None = None) -> str:
         except _UnwritableError:
             pass
     if not names:
-        return _latex_text(formula)
+        return latex_text(formula)
     # free text (max's "1 if x_i is the largest ..."): upright, its words' names typeset
     pattern = r"(?<![\w'])(" + "|".join(re.escape(w) for w in names) + r")(?![\w'])"
     parts = re.split(pattern, formula)
-    return "".join(names[p][0] if k % 2 else _latex_text(p) for k, p in enumerate(parts) if p)
-
-
-# ------------------------------------------------------------------ LaTeX names
-# math-mode escapes, so that the same source works in LaTeX, MathJax and mathtext
-_ESCAPES = {"\\": r"\backslash ", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "#": r"\#",
-            "^": r"\hat{}", "_": r"\_", "%": r"\%", "~": r"\sim ", " ": r"\ "}
-
-
-def _latex_text(text: str) -> str:
-    """Free text in LaTeX: upright, special characters escaped."""
-    return r"\mathrm{" + "".join(_ESCAPES.get(c, c) for c in text) + "}"
-
-
-def _latex_escape_word(word: str) -> str:
-    return word.replace("_", r"\_")
-
-
-def latex_number(text: str) -> str:
-    """A number as LaTeX: ``1e-05`` is :math:`1 \\cdot 10^{-5}`, inf is ∞."""
-    if text in ("inf", "-inf"):
-        return text.replace("inf", r"\infty")
-    if text == "nan":
-        return r"\text{nan}"
-    mantissa, sep, exponent = text.lower().partition("e")
-    if sep:
-        return rf"{mantissa} \cdot 10^{{{int(exponent)}}}"
-    return text
-
-
-def _latex_word(word: str) -> str:
-    """One word: a Greek letter's name as the letter, a single letter as is, else upright."""
-    if word in _GREEK:
-        return "\\" + word
-    if len(word) == 1:
-        return word
-    return r"\mathrm{" + word + "}"
+    return "".join(names[p][0] if k % 2 else latex_text(p) for k, p in enumerate(parts) if p)
 
 
 @lru_cache(maxsize=4096)
@@ -380,11 +260,11 @@ def _latex_identifier(name: str) -> str:
     base, _, sub = core.partition("_")
     m = re.fullmatch(r"([A-Za-z]+)(\d*)", base)
     if not m:
-        return name if name.isidentifier() else _latex_text(name)  # ŷ, σ: as they are
+        return name if name.isidentifier() else latex_text(name)  # ŷ, σ: as they are
     letters, digits = m.groups()
-    text = _latex_word(letters)
+    text = latex_word(letters)
     subs = [s for s in sub.split("_") if s] if sub else []
-    sub_text = ",".join(s if s.isdigit() or len(s) == 1 else _latex_word(s) for s in subs)
+    sub_text = ",".join(s if s.isdigit() or len(s) == 1 else latex_word(s) for s in subs)
     if digits and sub_text:
         text += f"^{{{digits}}}_{{{sub_text}}}"  # the seeds' w^k_{ij}: layer up, indices down
     elif digits:
@@ -396,9 +276,9 @@ def _latex_identifier(name: str) -> str:
 
 @lru_cache(maxsize=4096)
 def _latex_display(name: str) -> tuple[str, int]:
-    if _NUMBER.match(name):
+    if NUMBER.match(name):
         return latex_number(name), precedence_of(name)
-    if _is_word(name):
+    if is_word(name):
         return _latex_identifier(name), ATOM
     # a label written with ^ for a power, like the seeds' "(y - target)^2", reads as one
     tree = _parse(name.replace("^", "**")) if "…" not in name and "#" not in name else None
@@ -407,7 +287,7 @@ def _latex_display(name: str) -> tuple[str, int]:
             return _Writer(name.replace("^", "**"), {}, latex=True).write(tree)
         except _UnwritableError:
             pass
-    return _latex_text(name), ATOM if _balanced_call(name) else OPAQUE
+    return latex_text(name), ATOM if balanced_call(name) else OPAQUE
 
 
 def latex_name(name: str) -> str:
@@ -431,9 +311,3 @@ def latex_partial(num: str, den: str) -> str:
     return rf"\frac{{\partial {n}}}{{\partial {d}}}"
 
 
-# ------------------------------------------------------------------ equations
-def equation(name: str, formula: str, number: str) -> str:
-    """``∂σ(a)/∂a = σ(a)*(1 - σ(a)) = 0.25``; the formula is left out when it is the number."""
-    if not formula or formula == number:
-        return f"{name} = {number}"
-    return f"{name} = {formula} = {number}"

@@ -39,7 +39,9 @@ from autograd.backward import _locals, gradients, masked
 from autograd.functional import _argnums
 from autograd.graph import Graph
 from autograd.modes import enable_grad, grad_depth, inside_grad
-from autograd.value import Value, apply, to_data, zeros_like
+from autograd.nodes import apply
+from autograd.value import Value
+from autograd.value_data import to_data, zeros_like
 
 __all__ = ["hessian", "hvp", "jacfwd", "jacobian", "jacrev", "jvp"]
 

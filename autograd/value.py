@@ -1,4 +1,4 @@
-"""``Value``, the graph node, and how the derivative table's ops build nodes.
+"""``Value``, the graph node: its layout, its structure and the methods the table's ops give it.
 
 Node layout.  A Value is one object with ``__slots__``: its data, its grad, its
 label, the row of :mod:`autograd.ops` that made it (``_row``) and its parents in
@@ -7,7 +7,7 @@ object: the cyclic garbage collector's work grows with the number of container
 objects, and a graph holds no reference cycles, so it is freed by reference
 counting the moment it is dropped).  An op with many inputs keeps them as a
 tuple in ``_a``.  ``_n`` is scratch space for the backward pass
-(:mod:`autograd.backward`); it is zero whenever no backward pass is running.
+(:mod:`autograd.backward`): the number of the last pass that visited the node.
 
 A leaf (no ``_row``) keeps in ``_b`` whether it takes part in differentiation:
 ``None`` for an input or a parameter, :data:`CONSTANT` for a number that
@@ -17,25 +17,32 @@ entered the graph as an operand or a ``requires_grad=False`` Value, and
 The methods off the fast path (printing, pickling, micrograd's names, the
 tools) are in :mod:`autograd.value_extras`, Value's base class; the checks of
 the forward pass and their messages in :mod:`autograd.value_checks`; data
-conversion in :mod:`autograd.value_data`.
+conversion in :mod:`autograd.value_data`; how an op builds a node (and the fast
+``+ - * /``) in :mod:`autograd.nodes`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from typing import Any, Union
 
 import numpy as np
 
-from autograd import modes, ops
-from autograd.ops import Op
-from autograd.value_checks import (
-    _check_domain,
-    _forward_failed,
-    _overflowed,
-    _refuse_new_nan,
-    describe,  # noqa: F401 - imported from here by backward and verify
+from autograd import nodes, ops
+from autograd.nodes import (  # noqa: F401 - CONSTANT, UNRECORDED, lift, apply*: imported from here too
+    CONSTANT,
+    UNRECORDED,
+    _new,
+    apply,
+    apply1,
+    apply2,
+    apply_nary,
+    binary_methods,
+    lift,
+    op_of,
+    table_method,
 )
+from autograd.ops import Op
+from autograd.value_checks import describe  # noqa: F401 - imported from here by backward and verify
 from autograd.value_data import (
     Data,
     _is_scalar,
@@ -48,19 +55,6 @@ from autograd.value_data import (
 from autograd.value_extras import _MICROGRAD_NODE, ValueExtras
 
 Operand = Union["Value", int, float, np.ndarray]
-
-CONSTANT = "constant"  # in a leaf's _b: a constant (backward skips it)
-UNRECORDED = "unrecorded"  # in a leaf's _b: made by an op under no_grad()
-
-_plain = True  # no thread is in any mode (see autograd.modes): ops take the fast path
-
-
-def _set_plain(plain: bool) -> None:
-    global _plain
-    _plain = plain
-
-
-modes.watch(_set_plain)
 
 
 class Value(ValueExtras):
@@ -282,250 +276,17 @@ class Value(ValueExtras):
         return apply1(ops.TRUNC, self)
 
 
-_new = object.__new__
 
 
-def lift(x: Any) -> Value | None:
-    """A Value as is; a number or array as a constant leaf; None for anything else."""
-    if x.__class__ is Value:
-        return x
-    if _is_scalar(x) or isinstance(x, np.ndarray):
-        return Value(x, requires_grad=False)
-    return None
+nodes.bind(Value)
 
-
-def _node(data: Data, op: Op, a: Any, b: Value | None) -> Value:
-    v = _new(Value)
-    v.data = data
-    v.grad = 0.0 if data.__class__ is float else _unset_grad(data.shape)  # type: ignore[union-attr]
-    v.label = ""
-    v._n = 0
-    if _plain:
-        v._row = op
-        v._a = a
-        v._b = b
-        return v
-    mode = modes.current()
-    if mode.grad_enabled:
-        v._row = op
-        v._a = a
-        v._b = b
-    else:
-        v._row = None
-        v._a = None
-        v._b = UNRECORDED
-    for observe in mode.node_observers:
-        observe(v if mode.grad_enabled else _node_for_report(data, op, a, b))
-    return v
-
-
-def _block_nodes(data: Sequence[np.ndarray], op: Op, inputs: Sequence[tuple[Any, Value | None]]
-                 ) -> list[Value]:
-    """One node of ``op`` per array of ``data`` (1-D, of one size), node j made from
-    ``inputs[j]`` (the ``a, b`` of :func:`_node`): the nodes of ops evaluated together,
-    whose data are the rows of one block (see :mod:`autograd.blocks`).  In a mode, each
-    node is built by :func:`_node`."""
-    if not _plain:
-        return [_node(d, op, a, b) for d, (a, b) in zip(data, inputs)]
-    grads = _unset_grad((len(data), data[0].shape[0]))
-    nodes = []
-    for d, g, (a, b) in zip(data, grads, inputs):
-        v = _new(Value)
-        v.data = d
-        v.grad = g
-        v.label = ""
-        v._n = 0
-        v._row = op
-        v._a = a
-        v._b = b
-        nodes.append(v)
-    return nodes
-
-
-def _node_for_report(data: Data, op: Op, a: Any, b: Value | None) -> Value:
-    """A node with its op and parents, built only to describe an op under no_grad."""
-    v = _new(Value)
-    v.data, v.grad, v.label, v._n, v._row, v._a, v._b = data, 0.0, "", 0, op, a, b
-    return v
-
-
-def apply1(op: Op, a: Value) -> Value:
-    """Build a node of the one-input row ``op`` on the Value ``a``."""
-    outside = bool(op.domain) and _check_domain(op, (a,))
-    x = a.data
-    try:
-        if x.__class__ is float:
-            data = op.forward(x) if not outside else _overflowed(op, (x,))
-        else:
-            with np.errstate(all="ignore"):
-                data = op.forward(x)
-            if not outside:
-                _refuse_new_nan(op, (a,), data)
-    except OverflowError:
-        data = _overflowed(op, (x,))
-    except (ArithmeticError, ValueError) as err:  # e.g. a math domain error
-        raise _forward_failed(op, (a,), err) from None
-    return _node(data, op, a, None)
-
-
-def apply2(op: Op, a: Any, b: Any) -> Value:
-    """Build a node of the two-input row ``op``; numbers become constants.
-
-    Returns NotImplemented when an operand is neither a Value nor a number.
-    """
-    if a.__class__ is not Value:
-        a = lift(a)
-    if b.__class__ is not Value:
-        b = lift(b)
-    if a is None or b is None:
-        return NotImplemented
-    x = a.data
-    y = b.data
-    if x.__class__ is not float and y.__class__ is not float and x.shape != y.shape:
-        labels = f" (labels {a.label!r} and {b.label!r})" if a.label or b.label else ""
-        raise ValueError(f"{op.name}: batches of different sizes, {x.shape[0]} and {y.shape[0]}{labels}")
-    outside = bool(op.domain) and _check_domain(op, (a, b))
-    try:
-        if x.__class__ is float and y.__class__ is float:
-            data = op.forward(x, y) if not outside else _overflowed(op, (x, y))
-        else:
-            with np.errstate(all="ignore"):
-                data = op.forward(x, y)
-            if not outside:
-                _refuse_new_nan(op, (a, b), data)
-    except OverflowError:
-        data = _overflowed(op, (x, y))
-    except (ArithmeticError, ValueError) as err:
-        raise _forward_failed(op, (a, b), err) from None
-    return _node(data, op, a, b)
-
-
-def _binary_methods(op: Op) -> tuple[Callable[..., Value], Callable[..., Value]]:
-    """``__op__`` and ``__rop__`` for a binary row of the table.
-
-    The common case (two float Values, no mode anywhere) is handled inline: it
-    is the hot path of every network, and one Python call per op is what keeps
-    the engine fast.
-    """
-    forward = op.forward
-    domain = op.domain
-
-    def method(self: Value, other: Any) -> Value:
-        if _plain and other.__class__ is Value:
-            x = self.data
-            y = other.data
-            if x.__class__ is float and y.__class__ is float and not domain:
-                v = _new(Value)
-                v.data = forward(x, y)
-                v.grad = 0.0
-                v.label = ""
-                v._n = 0
-                v._row = op
-                v._a = self
-                v._b = other
-                return v
-        return apply2(op, self, other)
-
-    def reflected(self: Value, other: Any) -> Value:
-        return apply2(op, other, self)
-
-    dunder = {"add": "add", "sub": "sub", "mul": "mul", "div": "truediv", "mod": "mod",
-              "floordiv": "floordiv"}[op.name]
-    method.__name__, reflected.__name__ = f"__{dunder}__", f"__r{dunder}__"
-    method.__qualname__, reflected.__qualname__ = f"Value.__{dunder}__", f"Value.__r{dunder}__"
-    article = "an" if op.name == "add" else "a"
-    method.__doc__ = f"self {op.symbol} other, recorded as {article} {op.name!r} node."
-    reflected.__doc__ = f"other {op.symbol} self, for a number (or array) on the left."
-    return method, reflected
-
-
-Value.__add__, Value.__radd__ = _binary_methods(ops.ADD)
-Value.__sub__, Value.__rsub__ = _binary_methods(ops.SUB)
-Value.__mul__, Value.__rmul__ = _binary_methods(ops.MUL)
-Value.__truediv__, Value.__rtruediv__ = _binary_methods(ops.DIV)
-Value.__mod__, Value.__rmod__ = _binary_methods(ops.MOD)
-Value.__floordiv__, Value.__rfloordiv__ = _binary_methods(ops.FLOORDIV)
-
-
-def _table_method(op: Op) -> Callable[..., Value]:
-    """The Value method of a row that names one: ``v.tan()``, ``v.atan2(x)``."""
-    if op.arity == 1:
-        def method(self: Value) -> Value:
-            return apply1(op, self)
-    else:
-        def method(self: Value, other: Any) -> Value:  # type: ignore[misc]
-            result = apply2(op, self, other)
-            if result is NotImplemented:
-                raise TypeError(f"{op.name}: the other input must be a Value or a number, "
-                                f"not {type(other).__name__}")
-            return result
-    method.__name__ = op.method
-    method.__qualname__ = f"Value.{op.method}"
-    method.__doc__ = f"{op.name}, a row of the derivative table (d/dx = {op.formula[0]})."
-    return method
-
+Value.__add__, Value.__radd__ = binary_methods(ops.ADD)
+Value.__sub__, Value.__rsub__ = binary_methods(ops.SUB)
+Value.__mul__, Value.__rmul__ = binary_methods(ops.MUL)
+Value.__truediv__, Value.__rtruediv__ = binary_methods(ops.DIV)
+Value.__mod__, Value.__rmod__ = binary_methods(ops.MOD)
+Value.__floordiv__, Value.__rfloordiv__ = binary_methods(ops.FLOORDIV)
 
 for _row in ops.ROWS:
     if _row.method:
-        setattr(Value, _row.method, _table_method(_row))
-
-
-def apply_nary(op: Op, args: Sequence[Any]) -> Value:
-    """Build an op of many inputs (``sum``, ``dot``); numbers become constants."""
-    nodes = []
-    datas = []
-    batch = False
-    for x in args:
-        v = x if x.__class__ is Value else lift(x)  # a neuron's inputs: no call per Value
-        if v is None:
-            raise TypeError(f"{op.name}: inputs must be Values or numbers, not {type(x).__name__}")
-        nodes.append(v)
-        d = v.data
-        datas.append(d)
-        if d.__class__ is not float:
-            batch = True
-    if not nodes:
-        raise ValueError(f"{op.name}: needs at least one input")
-    if batch:
-        sizes = {d.shape[0] for d in datas if d.__class__ is not float}  # type: ignore[union-attr]
-        if len(sizes) > 1:
-            raise ValueError(f"{op.name}: batches of different sizes {sorted(sizes)}")
-    if op.domain:
-        _check_domain(op, nodes)
-    if batch:
-        with np.errstate(all="ignore"):
-            data = op.forward(datas)
-        _refuse_new_nan(op, nodes, data)
-    else:  # floats: Python's arithmetic warns about nothing, and a nan is refused by math
-        data = op.forward(datas)
-    return _node(data, op, tuple(nodes), None)
-
-
-def apply(op: Op, *args: Any) -> Value:
-    """Build a node of ``op`` (a row like those of :mod:`autograd.ops`) on ``args``.
-
-    This is how user-defined ops (``autograd.op``) enter graphs: they are
-    checked, recorded and differentiated exactly like the built-in ones.
-    """
-    if op.arity == 1:
-        if len(args) != 1:
-            raise TypeError(f"{op.name}: takes 1 input, got {len(args)}")
-        a = lift(args[0])
-        if a is None:
-            raise TypeError(
-                f"{op.name}: input must be a Value or a number, not {type(args[0]).__name__}"
-            )
-        return apply1(op, a)
-    if op.arity == 2:
-        if len(args) != 2:
-            raise TypeError(f"{op.name}: takes 2 inputs, got {len(args)}")
-        result = apply2(op, args[0], args[1])
-        if result is NotImplemented:
-            raise TypeError(f"{op.name}: inputs must be Values or numbers")
-        return result
-    return apply_nary(op, args)
-
-
-def op_of(node: Value) -> Op | None:
-    """The table row that made ``node`` (None for a leaf)."""
-    return node._row
+        setattr(Value, _row.method, table_method(_row))

@@ -4,7 +4,7 @@ An op's domain (``log: needs x > 0, got -1.0 (label 'x')``), a batch result
 that is nan where no input is, an overflow turned into +-inf, a forward
 function's own error restated with the op and its inputs, and
 :func:`describe`, which writes a node for such messages.  The node builders
-of :mod:`autograd.value` call these only when a row has a domain or a
+of :mod:`autograd.nodes` call these only when a row has a domain or a
 forward fails.
 """
 

@@ -281,7 +281,7 @@ def test_graph_rule_substitutes_the_names_with_the_parentheses_precedence_needs(
 def test_a_name_reads_the_same_inside_every_partial(seed: int, n_leaves: int, n_ops: int) -> None:
     """The headline (which knows only names) and the factors (which know the nodes) agree
     on when a name needs parentheses inside ∂."""
-    from autograd.chain import _sym
+    from autograd.explanation import _sym
     from autograd.graph import Graph
 
     out, _ = _random_graph(seed, n_leaves, n_ops)

@@ -22,9 +22,9 @@ from hypothesis import HealthCheck, assume, given, settings
 import autograd
 from autograd import Value, losses, ops, seeds, symbolic
 from autograd.expr import ExpressionError
+from autograd.nodes import apply
 from autograd.ops import NARY, Op
 from autograd.symbolic import SYMPY_FORMS, check_formula, symbolic_grad, to_sympy
-from autograd.value import apply
 from tests.graphs import Recipe, build, engine_table, finite, recipes
 
 # ------------------------------------------------------------ the table's rows

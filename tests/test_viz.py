@@ -161,7 +161,7 @@ def test_op_nodes_show_the_symbols_of_the_table(bundled: viz.Renderer) -> None:
     root = labelled_graph()
     parsed = Parsed(viz.draw(root))
     by_label = {n.label: n for n in topological_order(root)}
-    from autograd.value import op_of
+    from autograd.nodes import op_of
 
     for tail, head in parsed.op_output.items():
         node = by_label[parsed.title(head)]
@@ -312,7 +312,7 @@ def test_chain_labels_match_sympy_and_torch(bundled: viz.Renderer) -> None:
             name_of[id(node)] = node.label
     parsed = Parsed(viz.draw(root, chain=True, fmt=".15g"))
 
-    from autograd.value import op_of
+    from autograd.nodes import op_of
 
     checked = with_upstream = 0
     for node in topological_order(root):
