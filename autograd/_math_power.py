@@ -79,7 +79,11 @@ def pow_base_slope(x: Any, p: Any) -> Any:
     if pd.__class__ is float and _data(x).__class__ is float:
         if (pd == 0.0 and (xd == 0.0 or xd != xd)) or math.isinf(pd):
             return _constant_like(p, pow_base_slope(xd, pd))  # flat (or a jump of x**+-inf)
+        if xd == 0.0:
+            return _row_node("POW_DX", x, p)
         return p * power(x, p - 1.0)
+    if (np.asarray(xd) == 0.0).any() and not np.isinf(pd).any():
+        return _row_node("POW_DX", x, p)  # a base at 0: the limits (pow_dx_slopes)
     with np.errstate(invalid="ignore"):
         flat = _constant_like(p, ((pd == 0.0) & (xd == 0.0)) + np.zeros(np.shape(pd)))
     return p * power(x + flat, p - 1.0)
@@ -104,13 +108,18 @@ def pow_slope(x: Any, y: Any, z: Any) -> Any:
     return pow_base_slope(x, y)
 
 
-def pow_exponent_slope(x: Any, out: Any) -> Any:
+def pow_exponent_slope(x: Any, out: Any, y: Any = None) -> Any:
     """d(x**y)/dy = x**y * log(x).
 
     At x = 0 the limit of x**y log(x) as x -> 0+: 0 for y > 0 (out = 0: 0 log 0 = 0),
     -inf for y = 0 (out = 1: 0**y falls from 1 to 0, and log(x) -> -inf).  For x < 0
     the real power exists only at integer y and has no derivative in y, so the result
     is nan (anomaly mode reports it), and on Values so are its own derivatives.
+
+    On Values (``create_graph``) with a base at 0, the slope is a node of the table's
+    ``pow_dy`` row (given the exponent ``y``), whose own slopes are the limits at 0:
+    d/dx (x**y log x) = x**(y-1) (y log x + 1) is -inf at (0, 1), as the difference
+    quotient says, where a product with log(0) would give nan or a constant 0.
     """
     if x.__class__ is float:
         if x > 0.0:
@@ -122,6 +131,8 @@ def pow_exponent_slope(x: Any, out: Any) -> Any:
             at_zero = np.where(out == 0.0, 0.0, out * -_INF)
         return np.where(x > 0.0, slope, np.where(x == 0.0, at_zero, np.nan))
     xd = x.data
+    if y is not None and (xd == 0.0 if xd.__class__ is float else (xd == 0.0).any()):
+        return _row_node("POW_DY", x, y)
     if xd.__class__ is float:
         if xd == 0.0:
             return _constant_like(x, pow_exponent_slope(0.0, out.data))
@@ -132,3 +143,88 @@ def pow_exponent_slope(x: Any, out: Any) -> Any:
     zero = _constant_like(x, (xd == 0.0).astype(np.float64))
     limit = _constant_like(x, np.where(xd == 0.0, pow_exponent_slope(np.zeros_like(xd), out.data), 0.0))
     return _ieee(lambda: out * log(x + zero) * (1.0 - zero) + limit)
+
+
+# ------------------------------------------------------------------ pow_dx, pow_dy
+# The slopes of x**y as functions of their own, rows of the table that create_graph
+# builds where the base is 0: their own slopes there are the limits as x -> 0+, so the
+# second partials of x**y at a zero base are those limits in both orders (a product
+# with log(0) or 0**(y-1) would give nan, a constant would give 0).
+
+
+def _row_node(row: str, x: Any, y: Any) -> Any:
+    """A node of the table's row ``row`` on the Values (or numbers) x, y."""
+    from autograd import ops  # at call time: the table is above this module
+    from autograd.nodes import apply2
+
+    return _ieee(lambda: apply2(getattr(ops, row), x, y))  # a sample's x < 0: nan
+
+
+def pow_dx(x: Any, y: Any) -> Any:
+    """y * x**(y-1), the slope of x**y in x (0 where y = 0: x**0 is flat), as y * z / x
+    where that is exact (see :func:`pow_slope`)."""
+    return pow_slope(x, y, power(x, y))
+
+
+def pow_dy(x: Any, y: Any) -> Any:
+    """x**y * log(x), the slope of x**y in y: at x = 0 its limit (0 for y > 0, -inf at
+    y = 0), nan for x < 0."""
+    return pow_exponent_slope(x, power(x, y))
+
+
+def _at_zero_base(y: Any, above: Any, at: Any, inside: Any, flat: Any, below: Any) -> Any:
+    """A limit as x -> 0+ that depends on y only: ``above`` for y > 1, ``at`` at y = 1,
+    ``inside`` for 0 < y < 1, ``flat`` at y = 0, ``below`` for y < 0; nan for nan."""
+    return np.where(y > 1.0, above, np.where(y == 1.0, at, np.where(
+        y > 0.0, inside, np.where(y == 0.0, flat, np.where(y < 0.0, below, np.nan)))))
+
+
+def _limits_or(x: Any, value: Any, limit: Any) -> Any:
+    out = np.where(x == 0.0, limit, value)
+    return float(out) if out.ndim == 0 else out
+
+
+def pow_dx_slopes(x: Any, y: Any, z: Any) -> tuple[Any, Any]:
+    """The ``pow_dx`` row's rule: (d/dx, d/dy) of z = y x**(y-1): y (y-1) x**(y-2) =
+    (y-1) z / x and x**(y-1) (1 + y log x) = x**y / x + z log x; at x = 0 their limits
+    (d/dx: 0 for y > 2, 2 at y = 2, inf for 1 < y < 2 and y < 0, 0 at y = 1, -inf for
+    0 < y < 1; d/dy: 0 for y > 1, -inf for 0 < y <= 1, inf for y < 0), and 0 at y = 0
+    (x**0 is flat: the constant the float path builds)."""
+    if _is_value(x) or _is_value(y):
+        return _slopes_of_values(pow_dx_slopes, x, y, z, lambda: (
+            y * (y - 1.0) * power(x, y - 2.0), power(x, y - 1.0) * (1.0 + y * log(x))))
+    x, y, z = (np.asarray(a, dtype=np.float64) for a in (x, y, z))
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        dx = (y - 1.0) * (z / x)
+        dy = power(x, y) / x + z * np.log(x)
+        dx_limit = np.where(y == 2.0, 2.0, np.where(y > 2.0, 0.0, _at_zero_base(
+            y, _INF, 0.0, -_INF, 0.0, _INF)))
+        dy_limit = _at_zero_base(y, 0.0, -_INF, -_INF, 0.0, _INF)
+    return _limits_or(x, dx, dx_limit), _limits_or(x, dy, dy_limit)
+
+
+def pow_dy_slopes(x: Any, y: Any, z: Any) -> tuple[Any, Any]:
+    """The ``pow_dy`` row's rule: (d/dx, d/dy) of z = x**y log x: x**(y-1) (y log x + 1) =
+    (y z + x**y) / x and z log x; at x = 0 their limits (d/dx: 0 for y > 1, -inf for
+    0 < y <= 1, inf for y <= 0, where x**y log x falls to -inf; d/dy: 0 for y > 0, inf
+    for y <= 0)."""
+    if _is_value(x) or _is_value(y):
+        return _slopes_of_values(pow_dy_slopes, x, y, z, lambda: (
+            power(x, y - 1.0) * (y * log(x) + 1.0), z * log(x)))
+    x, y, z = (np.asarray(a, dtype=np.float64) for a in (x, y, z))
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        dx = (y * z + power(x, y)) / x
+        dy = z * np.log(x)
+        dx_limit = _at_zero_base(y, 0.0, -_INF, -_INF, _INF, _INF)
+        dy_limit = np.where(y > 0.0, 0.0, np.where(y == y, _INF, np.nan))
+    return _limits_or(x, dx, dx_limit), _limits_or(x, dy, dy_limit)
+
+
+def _slopes_of_values(rule: Any, x: Any, y: Any, z: Any, build: Any) -> tuple[Any, Any]:
+    """A pow_dx/pow_dy rule on Values (a third derivative of x**y): the Values' formula
+    where every base is positive, else the limits at the data as constants (derivatives
+    of x**y beyond the second at a base <= 0 are not followed)."""
+    if not (np.asarray(_data(x)) > 0.0).all():
+        dx, dy = rule(_data(x), _data(y), _data(z))
+        return _constant_like(x, dx), _constant_like(x, dy)
+    return _ieee(build)

@@ -53,6 +53,10 @@ from autograd._math import (
 )
 from autograd._math_power import (
     pow_base_slope,
+    pow_dx,
+    pow_dx_slopes,
+    pow_dy,
+    pow_dy_slopes,
     pow_exponent_slope,
     pow_slope,
     power,
@@ -89,13 +93,26 @@ DIV = _binary(
 )
 POW = _binary(
     "pow", "**", operator.pow,
-    lambda x, y, z: (pow_slope(x, y, z), pow_exponent_slope(x, z)),
+    lambda x, y, z: (pow_slope(x, y, z), pow_exponent_slope(x, z, y)),
     ("y*x**(y-1)", "x**y*log(x)"),
     Domain(lambda x, y: (x != 0.0) | (y >= 0.0), ZeroDivisionError,
            "a nonzero base when the exponent is negative"),
     Domain(lambda x, y: (x >= 0.0) | (y == np.floor(y)), ValueError,
            "a non-negative base when the exponent is not an integer"),
     notation="{0}**{1}", precedence=4,
+)
+# pow's slopes as ops of their own: create_graph builds them where the base is 0, so
+# that their own slopes there are the limits (d/dx (x**y log x) = -inf at (0, 1), in
+# both orders), not the nan of a product with log(0) or 0**(y-1)
+POW_DX = _binary(
+    "pow_dx", "pow_dx", pow_dx, pow_dx_slopes,
+    ("y*(y-1)*x**(y-2)", "x**(y-1)*(1 + y*log(x))"),
+    notation="{1}*{0}**({1} - 1)", precedence=2,
+)
+POW_DY = _binary(
+    "pow_dy", "pow_dy", pow_dy, pow_dy_slopes,
+    ("x**(y-1)*(y*log(x) + 1)", "z*log(x)"),
+    notation="{0}**{1}*log({0})", precedence=2,
 )
 
 
@@ -245,7 +262,7 @@ from autograd.ops_piecewise import *  # noqa: E402, F403
 from autograd.ops_reductions import *  # noqa: E402, F403
 
 ROWS: tuple[Op, ...] = (
-    ADD, SUB, MUL, DIV, POW, NEG, IDENTITY, ABS, EXP, LOG, SQRT, SIN, COS, ERF, TANH, SIGMOID,
+    ADD, SUB, MUL, DIV, POW, POW_DX, POW_DY, NEG, IDENTITY, ABS, EXP, LOG, SQRT, SIN, COS, ERF, TANH, SIGMOID,
     RELU, SOFTPLUS, SILU, GELU, SUM, DOT, BATCH_SUM, BATCH_MEAN,
     *ops_elementary.ROWS, *ops_piecewise.ROWS, *ops_activations.ROWS, *ops_reductions.ROWS,
 )

@@ -35,7 +35,8 @@ import numpy as np
 import sympy as sp
 
 import autograd
-from autograd import Value
+from autograd import Value, ops
+from autograd.nodes import apply
 
 # PyTorch's fixed unary reference values (opinfo/core.py, _float_vals), all with |x| <= 30
 TORCH_FLOAT_VALS = (0.0, -0.0, -0.001, 0.001, -0.25, 0.25, -1.0, 1.0, -math.pi / 2, math.pi / 2,
@@ -139,6 +140,9 @@ def _cases() -> list[Case]:
         ("mul", lambda a, b: a * b, x * y, "mul"),
         ("div", lambda a, b: a / b, x / y, "div"),
         ("pow", lambda a, b: a**b, x**y, "pow"),
+        # pow's slopes as rows of their own (create_graph builds them at a zero base)
+        ("pow_dx", lambda a, b: apply(ops.POW_DX, a, b), y * x ** (y - 1), None),
+        ("pow_dy", lambda a, b: apply(ops.POW_DY, a, b), x**y * sp.log(x), None),
         ("atan2", Value.atan2, sp.atan2(x, y), "atan2"),
         ("hypot", Value.hypot, sp.sqrt(x * x + y * y), "hypot"),
         ("logaddexp", Value.logaddexp, sp.log(sp.exp(x) + sp.exp(y)), "logaddexp"),
@@ -286,6 +290,8 @@ def measure(with_torch: bool | None = None) -> list[Row]:
             for i, fn in enumerate(slope_fns):
                 if case.name == "pow" and i == 1 and point[0] == 0.0:
                     continue  # no d/dy at x = 0: 0**y jumps from 1 to 0 at y = 0
+                if point[0] < 0.0 and (case.name, i) in (("pow_dx", 1), ("pow_dy", 0), ("pow_dy", 1)):
+                    continue  # no slope in y for a negative base: nan, and so are its slopes
                 exact_slope = _exact(fn, point)
                 if exact_slope is None:
                     continue

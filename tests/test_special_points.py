@@ -318,22 +318,39 @@ def test_the_hessian_of_a_power_is_sympys_and_symmetric(x: float, y: float, mode
 
 
 @pytest.mark.parametrize("mode", GRAPH_MODES)
-def test_the_hessian_of_a_power_at_a_zero_base(mode: str) -> None:
-    """At x = 0 and y > 1 every second partial is its limit as x -> 0+: d2/dx2 ->
-    y (y-1) x**(y-2) (2 at y = 2, 0 at y = 3), the mixed ones x**(y-1) (1 + y log x) -> 0
-    and d2/dy2 = x**y log(x)**2 -> 0.  At y = 1, d/dy dz/dx is the limit of 1 + log x,
-    -inf (PyTorch's 1 is the slope along x = 0 only, where dz/dx jumps from inf to 0)."""
-    for y, hxx in ((2.0, 2.0), (3.0, 0.0)):
-        assert slopes2(lambda a, b: a**b, 0.0, y, mode, order=2) == [hxx, 0.0, 0.0, 0.0]
-    assert slopes2(lambda a, b: a**b, 0.0, 1.0, mode, order=2)[1] == -math.inf
+@pytest.mark.parametrize("y", [3.0, 2.0, 1.5, 1.0, 0.5])
+def test_the_hessian_of_a_power_at_a_zero_base_is_the_limit(y: float, mode: str) -> None:
+    """At x = 0 every second partial of x**y is sympy's one-sided limit as x -> 0+: the
+    mixed ones x**(y-1) (1 + y log x) are 0 for y > 1 and -inf for 0 < y <= 1, in both
+    orders (symmetric: dz/dy at a zero base is the pow_log row, not a constant), d2/dx2
+    y (y-1) x**(y-2) and d2/dy2 x**y log(x)**2.  (PyTorch's 1 for d/dy dz/dx at (0, 1)
+    is the slope along x = 0 only, where dz/dx jumps from inf to 0.)"""
+    z = XX**YY
+    expected = [sp.diff(z, XX, XX), sp.diff(z, XX, YY), sp.diff(z, YY, XX), sp.diff(z, YY, YY)]
+    limits = [float(sp.limit(e.subs(YY, sp.nsimplify(y)), XX, 0, "+")) for e in expected]
+    got = slopes2(lambda a, b: a**b, 0.0, y, mode, order=2)
+    assert all(same(g, e) for g, e in zip(got, limits)), f"{got} vs the limits {limits} at y = {y}"
 
 
-@pytest.mark.xfail(strict=True, reason="dz/dy at x = 0 is a constant (its limit 0): a node with "
-                   "value 0 and slope -inf in x would need an x*log(x) row of its own")
-def test_d_dx_of_the_exponent_slope_at_a_zero_base_is_the_limit() -> None:
-    """d/dx (x**y log x) = x**(y-1) (y log x + 1) -> -inf as x -> 0+ at y = 1 (the one-sided
-    difference quotient x log(x) / x agrees): the limit the issue asks for; not met yet."""
-    assert slopes2(lambda a, b: a**b, 0.0, 1.0, "graph", order=2)[2] == -math.inf
+@pytest.mark.parametrize("mode", GRAPH_MODES)
+@pytest.mark.parametrize(("x", "y"), [(0.0, 1.0), (0.0, 2.0), (0.0, 0.5), (0.3, 1.0), (1e-300, 1.0)])
+def test_the_slope_in_y_at_a_zero_base_is_differentiated_like_sympys(x: float, y: float,
+                                                                        mode: str) -> None:
+    """The pow_log node that carries dz/dy where the base is 0 is the function x**y log x:
+    its value and its slopes (the Hessian's last column) are sympy's, at x = 0 as limits,
+    and the same function is used at x > 0 (so nothing jumps between x = 0 and x > 0)."""
+    w = XX**YY * sp.log(XX)
+    exprs = [w, sp.diff(w, XX), sp.diff(w, YY)]
+    if x == 0.0:
+        oracle = [float(sp.limit(e.subs(YY, sp.nsimplify(y)), XX, 0, "+")) for e in exprs]
+    else:
+        with mpmath.workdps(40):
+            oracle = [float(sp.lambdify([XX, YY], e, modules="mpmath")(mpmath.mpf(x), mpmath.mpf(y)))
+                      for e in exprs]
+    first = slopes2(lambda a, b: a**b, x, y, mode)[1]
+    hessian = slopes2(lambda a, b: a**b, x, y, mode, order=2)
+    got = [first, hessian[2], hessian[3]]
+    assert all(same(g, e, rel=1e-12) for g, e in zip(got, oracle)), f"{got} vs sympy's {oracle}"
 
 
 @pytest.mark.parametrize("mode", GRAPH_MODES)
