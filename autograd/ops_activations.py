@@ -87,7 +87,7 @@ RELU6 = unary("relu6", "relu6", lambda x: clip(x, 0.0, 6.0), lambda x, z: interi
 
 
 @lru_cache(maxsize=256)
-def hardtanh_op(lo: float = -1.0, hi: float = 1.0) -> Op:
+def hardtanh_op(lo: float, hi: float) -> Op:
     """hardtanh: x clipped to [lo, hi]; slope 1 strictly inside, 0 at and beyond the bounds."""
     kink, piece = _bounds(lo, hi)
     default = lo == -1.0 and hi == 1.0
@@ -99,7 +99,7 @@ def hardtanh_op(lo: float = -1.0, hi: float = 1.0) -> Op:
 
 
 @lru_cache(maxsize=256)
-def celu_op(alpha: float = 1.0) -> Op:
+def celu_op(alpha: float) -> Op:
     """celu: x for x > 0, alpha * (e**(x/alpha) - 1) otherwise; its slope e**(x/alpha) is 1 at 0
     from both sides, so celu has no kink."""
     return unary("celu", "celu" if alpha == 1.0 else f"celu({alpha:g})",
@@ -108,7 +108,7 @@ def celu_op(alpha: float = 1.0) -> Op:
                  notation="" if alpha == 1.0 else f"celu({{0}}, {alpha:g})")
 
 
-HARDTANH = hardtanh_op()
-CELU = celu_op()
+HARDTANH = hardtanh_op(-1.0, 1.0)  # PyTorch's defaults: the row Value.hardtanh() builds
+CELU = celu_op(1.0)
 
 ROWS = (MISH, SELU, SOFTSIGN, LOGSIGMOID, HARDSIGMOID, HARDSWISH, RELU6, HARDTANH, CELU)

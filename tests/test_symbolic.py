@@ -34,6 +34,8 @@ FACTORY_PARAMS: dict[str, tuple[Any, ...]] = {
     "elu_op": (1.0, 0.7),
     "pow_const_op": (2.0, 3.0, 0.5, -1.0, -2.5),
     "exp_base_op": (2.0, 0.5, math.e),
+    "hardtanh_op": ((0.5, 1.0), (-2.0, 0.5)),  # (lo, hi)
+    "celu_op": (0.5, 2.0),
 }
 
 
@@ -49,7 +51,7 @@ def table_rows() -> list[Op]:
     for name, value in vars(ops).items():
         if name.endswith("_op") and callable(value) and not isinstance(value, Op):
             for param in FACTORY_PARAMS.get(name, (0.5,)):
-                made = value(param)
+                made = value(*param) if isinstance(param, tuple) else value(param)
                 rows[id(made)] = made
     return list(rows.values())
 
