@@ -45,7 +45,7 @@ def extreme(xs: Sequence[Any], larger: bool) -> Any:
     out = xs[0]
     for v in xs[1:]:
         out = reduce(out, v)
-    return np.asarray(out, dtype=np.float64) + np.zeros(np.broadcast(*xs).shape)
+    return np.array(np.broadcast_to(out, np.broadcast(*xs).shape), dtype=np.float64)  # keeps -0.0
 
 
 def extreme_slopes(xs: Sequence[Any], z: Any) -> list[Any]:
@@ -84,7 +84,9 @@ def clamp(xs: Sequence[Any]) -> Any:
         if x != x:
             return x
         return min(max(x, lo), hi)
-    return np.minimum(np.maximum(x, lo), hi) + np.zeros(np.broadcast(x, lo, hi).shape)
+    # broadcast by copying, not by adding zeros: -0.0 + 0.0 would lose float mode's -0.0
+    return np.array(np.broadcast_to(np.minimum(np.maximum(x, lo), hi), np.broadcast(x, lo, hi).shape),
+                    dtype=np.float64)
 
 
 def clamp_slopes(xs: Sequence[Any], z: Any) -> list[Any]:

@@ -38,7 +38,11 @@ def power(x: Any, p: Any) -> Any:
             return -_INF if (x < 0.0 and _odd(p)) else _INF
     if isinstance(x, ndarray) or isinstance(p, ndarray):
         with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
-            return np.power(x, p)
+            out = np.power(x, p)
+            # IEEE pow(-0, p) is +0 unless p is an odd integer (float mode's); numpy takes
+            # x**0.5 as sqrt(x), which is -0 at -0
+            odd = np.isfinite(p) & (np.remainder(p, 2.0) == 1.0)
+            return np.where((out == 0.0) & ~odd, 0.0, out)
     return _ieee(lambda: x**p)
 
 

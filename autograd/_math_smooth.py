@@ -160,7 +160,8 @@ def celu(x: Any, alpha: float) -> Any:
     """x for x > 0, alpha * (e**(x/alpha) - 1) otherwise."""
     if x.__class__ is float:
         return x if x > 0.0 else alpha * math.expm1(x / alpha)
-    return np.where(x > 0.0, x, alpha * np.expm1(np.minimum(x, 0.0) / alpha))
+    # the left piece at min(x, 0), written so as to keep -0.0 (float mode's celu(-0.0))
+    return np.where(x > 0.0, x, alpha * np.expm1(np.where(x > 0.0, 0.0, x) / alpha))
 
 
 def mish(x: Any) -> Any:
