@@ -11,9 +11,12 @@ import math
 import os
 import re
 
+import numpy as np
 import pytest
+import sympy as sp
 
-from autograd import ops
+import autograd
+from autograd import Value, ops
 from tests import accuracy
 
 README = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "README.md")
@@ -76,3 +79,27 @@ def test_the_readme_table_is_the_measured_one(rows: list[accuracy.Row]) -> None:
                 continue
             assert abs(int(row[col]) - int(ours[col])) <= 1, \
                 f"{row[0].strip()}: PyTorch's column moved by more than an ulp: {row} vs {ours}"
+
+
+def test_batch_mode_is_within_8_ulps_too() -> None:
+    """The same points as one batch per op: numpy's paths (the batch branches of the
+    numerics) meet the same bound as float mode's, value and first derivative."""
+    bad = []
+    for case in accuracy._cases():
+        if accuracy.T in case.exact.free_symbols:
+            continue
+        value_fn = accuracy._exact_fn(case.exact, [accuracy.S])
+        slope_fn = accuracy._exact_fn(sp.diff(case.exact, accuracy.S), [accuracy.S])
+        points = [x for x in accuracy.UNARY_POINTS if accuracy._engine(case, (x,)) is not None]
+        kinks = {x for x in points if accuracy._engine(case, (x,))[2]}  # type: ignore[index]
+        v = Value(np.array(points))
+        out = case.engine(v)
+        (g,) = autograd.gradients(out.sum(), [v])
+        for k, x in enumerate(points):
+            exact_value = accuracy._exact(value_fn, (x,))
+            if exact_value is not None and accuracy.ulps(float(out.data[k]), exact_value) > accuracy.LIMIT:
+                bad.append(f"{case.name}({x}) = {out.data[k]!r}, exact {exact_value!r}")
+            exact_slope = None if x in kinks else accuracy._exact(slope_fn, (x,))
+            if exact_slope is not None and accuracy.ulps(float(g[k]), exact_slope) > accuracy.LIMIT:
+                bad.append(f"{case.name}'({x}) = {g[k]!r}, exact {exact_slope!r}")
+    assert not bad, "batch mode more than 8 ulps off:\n" + "\n".join(bad)

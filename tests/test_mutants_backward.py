@@ -767,3 +767,49 @@ def test_a_relu_layer_evaluated_as_a_block_masks_an_infinite_upstream_like_each_
         v = Value(float(xi))
         (want,) = autograd.gradients(net([v]), [v], grad=float(seed[i]))
         assert got[i] == want or (math.isnan(got[i]) and math.isnan(want)), (i, got[i], want)
+
+
+@pytest.mark.parametrize("row", ["exp", "neg", "identity", "tanh", "sin", "square"])
+def test_a_layer_of_any_activation_gives_the_sum_of_per_sample_gradients(row: str) -> None:
+    """A layer's activations are evaluated together as one block (the rule called once on
+    the block's data). Whatever the rule returns (its own output, as exp's does, a number,
+    as neg's and the identity's do, or a fresh array), the weights' gradients equal the sum
+    of per-sample float passes, and no node's data is written over."""
+    from autograd import layers, ops
+
+    op = {"exp": ops.EXP, "neg": ops.NEG, "identity": ops.IDENTITY, "tanh": ops.TANH,
+          "sin": ops.SIN, "square": ops.pow_const_op(2.0)}[row]
+    rng = np.random.default_rng(11)
+    X = rng.standard_normal((9, 2)) * 0.5
+    W = [[Value(float(w)) for w in rng.standard_normal(2)] for _ in range(3)]
+    B = [Value(float(b)) for b in rng.standard_normal(3)]
+    params = [p for ws in W for p in ws] + B
+    # a next layer of two neurons reads them all: each activation has two readers
+    W2 = [[Value(float(w)) for w in rng.standard_normal(3)] for _ in range(2)]
+    B2 = [Value(0.25), Value(-0.5)]
+    params += W2[0] + W2[1] + B2
+
+    def build(xs: list[Value]) -> Value:
+        acts = layers.apply_each(op, layers.dots(W, xs, B))
+        top = layers.dots(W2, acts, B2)
+        return top[0] + 3.0 * top[1]
+
+    singles = []
+    for x in X:
+        for p in params:
+            p.grad = 0.0
+        build([Value(float(v)) for v in x]).backward()
+        singles.append([p.grad for p in params])
+    for p in params:
+        p.grad = 0.0
+    xs = [Value(c.copy()) for c in X.T]
+    acts = layers.apply_each(op, layers.dots(W, xs, B))
+    top = layers.dots(W2, acts, B2)
+    loss = (top[0] + 3.0 * top[1]).sum()
+    before = [a.data.copy() for a in acts] + [x.data.copy() for x in xs]
+    loss.backward()
+    for k, p in enumerate(params):
+        parts = [s[k] for s in singles]
+        assert p.grad == pytest.approx(math.fsum(parts), rel=1e-12, abs=1e-15), (row, k)
+    for kept, now in zip(before, [a.data for a in acts] + [x.data for x in xs]):
+        np.testing.assert_array_equal(kept, now)

@@ -37,6 +37,7 @@ def _unary() -> dict[str, Callable[[Any], Any]]:
             ops[name] = lambda v, n=name: getattr(v, n)()
     ops["neg"] = lambda v: -v
     ops["leaky_relu(0.2)"] = lambda v: v.leaky_relu(0.2)
+    ops["leaky_relu(-0.5)"] = lambda v: v.leaky_relu(-0.5)
     ops["elu(0.7)"] = lambda v: v.elu(0.7)
     ops["celu(0.5)"] = lambda v: v.celu(0.5)
     ops["hardtanh(-2, 0.5)"] = lambda v: v.hardtanh(-2.0, 0.5)

@@ -64,7 +64,8 @@ TARGETS: dict[str, list[tuple[str, frozenset[str] | None]]] = {
 # The tests each target runs, in stages: a mutant killed by the first stage never
 # collects the later ones (the slow oracles).  The focused mutant tests come first.
 STAGES: dict[str, list[list[str]]] = {
-    "math": [["tests/test_mutants_rules.py", "tests/test_special.py", "tests/test_special_points.py"],
+    "math": [["tests/test_mutants_rules.py", "tests/test_mutants_table.py", "tests/test_special.py",
+              "tests/test_special_points.py"],
              ["tests/test_calculus.py", "tests/test_ops.py", "tests/test_accuracy.py"]],
     "table": [["tests/test_mutants_rules.py", "tests/test_mutants_table.py", "tests/test_special.py",
                "tests/test_special_points.py"],
@@ -407,7 +408,8 @@ class _Finder:
         elif isinstance(value, (int, float)) and not isinstance(value, bool):
             if value != value or value in (float("inf"), float("-inf")):
                 return
-            self._add(scope, node, ast.Constant(value + 1))  # 0 -> 1, 1 -> 2, 0.5 -> 1.5
+            changed = value + 1 if value + 1 != value else value * 2  # 1e300 + 1 is 1e300
+            self._add(scope, node, ast.Constant(changed))  # 0 -> 1, 1 -> 2, 0.5 -> 1.5
 
     def _name(self, node: ast.Name, scope: str, params: tuple[str, ...]) -> None:
         if node.id in _NAME_SWAP:
