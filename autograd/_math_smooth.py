@@ -189,21 +189,25 @@ def mish_slope(x: Any) -> Any:
     textbook form subtracts two rounded transcendental terms.  On Values the
     textbook form (it is differentiated).
     """
+    # |x| >= 1e300 is taken as 1e300 inside the polynomial terms: e is 0 there, and 4x
+    # would overflow to inf (0 * inf = nan at x = 1e308, where mish' is 1 or 0)
     if x.__class__ is float:
+        xs = min(max(x, -1e300), 1e300)
         if x > 0.0:
             e = math.exp(-x)
-            num = 1.0 + e * (4.0 + e * ((4.0 * x + 6.0) + e * 4.0 * (x + 1.0)))
+            num = 1.0 + e * (4.0 + e * ((4.0 * xs + 6.0) + e * 4.0 * (xs + 1.0)))
             den = 1.0 + 2.0 * e * (1.0 + e)
             return num / (den * den)
         e = math.exp(x)
-        w = 4.0 * (x + 1.0) + e * ((4.0 * x + 6.0) + e * (4.0 + e))
+        w = 4.0 * (xs + 1.0) + e * ((4.0 * xs + 6.0) + e * (4.0 + e))
         d = 2.0 + e * (2.0 + e)
         return e * w / (d * d)
     if isinstance(x, ndarray):
         ea: Any = np.exp(-np.abs(x))
-        num_a = 1.0 + ea * (4.0 + ea * ((4.0 * x + 6.0) + ea * 4.0 * (x + 1.0)))
+        xa = np.clip(x, -1e300, 1e300)
+        num_a = 1.0 + ea * (4.0 + ea * ((4.0 * xa + 6.0) + ea * 4.0 * (xa + 1.0)))
         den_a = 1.0 + 2.0 * ea * (1.0 + ea)
-        w_a = 4.0 * (x + 1.0) + ea * ((4.0 * x + 6.0) + ea * (4.0 + ea))
+        w_a = 4.0 * (xa + 1.0) + ea * ((4.0 * xa + 6.0) + ea * (4.0 + ea))
         d_a = 2.0 + ea * (2.0 + ea)
         return np.where(x > 0.0, num_a / (den_a * den_a), ea * w_a / (d_a * d_a))
     t = tanh(softplus(x))

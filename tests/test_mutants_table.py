@@ -241,3 +241,20 @@ def test_gradcheck_reports_ties_of_max_and_min_as_kinks_and_nothing_else(name: s
             return pick([v, Value(others[0]), Value(others[1])])
         x = top if want == "kink" else top * 2.0
         assert _status(f, x) == want, (name, x, others)
+
+
+@pytest.mark.parametrize("mode", ["float", "batch"])
+@pytest.mark.parametrize("name", sorted(LIMIT_FORMS))
+def test_smooth_activations_at_the_largest_floats_are_mpmaths(name: str, mode: str) -> None:
+    """At +-1e308 (finite, where the rounding correction of the normal CDF's argument
+    overflows to nan) silu, gelu and mish are mpmath's x * (their gate), and so are
+    their slopes (1 and 0)."""
+    f, form = LIMIT_FORMS[name]
+    value_fn = sp.lambdify([_S], form, modules="mpmath")
+    slope_fn = sp.lambdify([_S], sp.diff(form, _S), modules="mpmath")
+    for x in (1e308, -1e308, 1.7976931348623157e308):
+        value, slope = _at(f, x, mode)
+        with mpmath.workdps(60):
+            exact = float(value_fn(mpmath.mpf(x)))
+            exact_slope = float(slope_fn(mpmath.mpf(x)))
+        assert value == exact and abs(slope - exact_slope) <= 1e-15, (name, x, mode, value, slope)
