@@ -12,15 +12,18 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-PACKAGE = ROOT / "autograd"
+import autograd
+
+ROOT = Path(__file__).resolve().parent.parent  # the README
+# the package as imported: the source tree, or the installed wheel when CI tests that
+PACKAGE = Path(autograd.__file__).resolve().parent
 MAX_LINES = 410
 
 
 def _modules() -> dict[str, Path]:
     found = {}
     for path in sorted(PACKAGE.rglob("*.py")):
-        parts = path.relative_to(ROOT).with_suffix("").parts
+        parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
         if parts[-1] == "__init__":
             parts = parts[:-1]
         found[".".join(parts)] = path
