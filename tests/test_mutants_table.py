@@ -258,3 +258,35 @@ def test_smooth_activations_at_the_largest_floats_are_mpmaths(name: str, mode: s
             exact = float(value_fn(mpmath.mpf(x)))
             exact_slope = float(slope_fn(mpmath.mpf(x)))
         assert value == exact and abs(slope - exact_slope) <= 1e-15, (name, x, mode, value, slope)
+
+
+@pytest.mark.parametrize("mode", ["float", "batch", "graph"])
+@pytest.mark.parametrize("n", [math.inf, -math.inf])
+def test_a_power_with_an_infinite_exponent_is_flat_off_its_jumps(n: float, mode: str) -> None:
+    """x**inf is 0 for |x| < 1, inf for |x| > 1 and 1 at x = +-1 (Python's and IEEE's pow;
+    x**-inf the other way round): flat pieces, slope 0, and jumps at |x| = 1, where the
+    slope does not exist (nan)."""
+    for x in (0.5, -0.5, 2.0, -2.0, 0.999, 1.001):
+        value, slope = _at(lambda v: v ** n, x, mode)
+        assert value == math.pow(x, n) and slope == 0.0, (n, x, mode, value, slope)
+    for x in (1.0, -1.0):
+        value, slope = _at(lambda v: v ** n, x, mode)
+        assert value == 1.0 and math.isnan(slope), (n, x, mode, value, slope)
+
+
+@pytest.mark.parametrize("mode", ["float", "batch"])
+def test_the_power_rules_slope_is_mpmaths_where_the_power_under_or_overflows(mode: str) -> None:
+    """d(x**y)/dx = y x**(y-1) even where x**y itself underflows to 0 or overflows to inf
+    (the quotient y z / x would give 0 or inf there): mpmath's value, within an ulp or two."""
+    for x, y in ((1e-200, 2.0), (1e200, 2.0), (3e-160, 2.1), (1e155, 2.5), (1e-310, 1.5),
+                 (2.0, 0.5), (0.3, -1.5)):
+        with mpmath.workdps(60):
+            exact = float(y * mpmath.mpf(x) ** (mpmath.mpf(y) - 1))
+        if mode == "batch":
+            a, b = Value(np.array([0.5, x])), Value(np.array([1.0, y]))
+            (g,) = autograd.gradients((a**b).sum(), [a])
+            got = float(g[1])
+        else:
+            a, b = Value(x), Value(y)
+            (got,) = autograd.gradients(a**b, [a])
+        assert got == pytest.approx(exact, rel=4e-16 * 4), (x, y, mode, got, exact)
