@@ -84,8 +84,11 @@ def clamp(xs: Sequence[Any]) -> Any:
         if x != x:
             return x
         return min(max(x, lo), hi)
-    # broadcast by copying, not by adding zeros: -0.0 + 0.0 would lose float mode's -0.0
-    return np.array(np.broadcast_to(np.minimum(np.maximum(x, lo), hi), np.broadcast(x, lo, hi).shape),
+    # float mode's max and min (std::max and std::min, as PyTorch's clamp): a bound
+    # replaces x only when it is strictly beyond it, so clamp(-0.0, 0, 2) is -0.0; and
+    # broadcast by copying, not by adding zeros (-0.0 + 0.0 would be +0.0)
+    low = np.where(np.asarray(x) < lo, lo, x)
+    return np.array(np.broadcast_to(np.where(hi < low, hi, low), np.broadcast(x, lo, hi).shape),
                     dtype=np.float64)
 
 

@@ -42,6 +42,8 @@ def _unary() -> dict[str, Callable[[Any], Any]]:
     ops["celu(0.5)"] = lambda v: v.celu(0.5)
     ops["hardtanh(-2, 0.5)"] = lambda v: v.hardtanh(-2.0, 0.5)
     ops["clamp(-1, 2)"] = lambda v: v.clamp(-1.0, 2.0)
+    ops["clamp(0, 2)"] = lambda v: v.clamp(0.0, 2.0)  # a bound at 0: ties of signed zeros
+    ops["hardtanh(-2, 0)"] = lambda v: v.hardtanh(-2.0, 0.0)
     for n in (2.0, 3.0, -1.0, -2.0, 0.5, 1.5, -0.5, 2.5):
         ops[f"x**{n}"] = lambda v, n=n: v ** n
     for c in (1.5, 0.4, 3.0):

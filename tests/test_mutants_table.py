@@ -290,3 +290,36 @@ def test_the_power_rules_slope_is_mpmaths_where_the_power_under_or_overflows(mod
             a, b = Value(x), Value(y)
             (got,) = autograd.gradients(a**b, [a])
         assert got == pytest.approx(exact, rel=4e-16 * 4), (x, y, mode, got, exact)
+
+
+@pytest.mark.parametrize("mode", ["float", "batch"])
+def test_a_tie_shares_the_gradient_evenly_in_every_mode(mode: str) -> None:
+    """PyTorch's rule: maximum/minimum give 1/2 to each input at a tie, max/min of k tied
+    inputs 1/k to each, the same in float mode and in batch mode."""
+    def leaf(x: float) -> Value:
+        return Value(np.array([x - 7.0, x])) if mode == "batch" else Value(x)
+
+    def at_tie(g: Any) -> float:
+        return float(g[1]) if mode == "batch" else float(g)
+
+    for name in ("maximum", "minimum"):
+        a, b = leaf(2.0), leaf(2.0)
+        out = getattr(a, name)(b)
+        ga, gb = autograd.gradients(out.sum() if mode == "batch" else out, [a, b])
+        assert at_tie(ga) == at_tie(gb) == 0.5, (name, mode)
+    for name, k in (("max", 2), ("max", 3), ("min", 3)):
+        xs = [leaf(2.0) for _ in range(k)] + [leaf(-5.0 if name == "max" else 9.0)]
+        out = getattr(autograd, name)(xs)
+        grads = autograd.gradients(out.sum() if mode == "batch" else out, xs)
+        assert [at_tie(g) for g in grads] == [1.0 / k] * k + [0.0], (name, k, mode)
+
+
+def test_max_of_a_nan_is_nan_and_a_float_beside_a_batch_gets_its_samples_share() -> None:
+    """max and min propagate nan (PyTorch's), in float mode too; a float input beside a
+    batch gets the sum over the samples where it is the largest (per-sample passes)."""
+    assert math.isnan(autograd.max([Value(1.0), Value(math.nan)]).data)
+    assert math.isnan(autograd.min([Value(math.nan), Value(1.0)]).data)
+    c, v = Value(2.0), Value(np.array([1.0, 3.0, 0.5]))
+    (gc, gv) = autograd.gradients(autograd.max([c, v]).sum(), [c, v])
+    assert gc == 2.0  # the largest in samples 0 and 2
+    np.testing.assert_array_equal(gv, [0.0, 1.0, 0.0])
