@@ -102,12 +102,12 @@ def pow_slope(x: Any, y: Any, z: Any) -> Any:
     On Values the power form (it is differentiated).
     """
     if x.__class__ is float and y.__class__ is float and z.__class__ is float:
-        if x != 0.0 and y != 0.0 and 1e-300 < abs(z) < 1e300:
+        if x != 0.0 and y != 0.0 and 1e-300 < abs(z) < 1e300 and y - y == 0.0:  # y = +-inf: 1**inf
             return y * (z / x)
         return pow_base_slope(x, y)
     if isinstance(z, ndarray):
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            ok = (x != 0.0) & (y != 0.0) & (np.abs(z) > 1e-300) & (np.abs(z) < 1e300)
+            ok = (x != 0.0) & (y != 0.0) & (np.abs(z) > 1e-300) & (np.abs(z) < 1e300) & np.isfinite(y)
             return np.where(ok, y * (z / np.where(ok, x, 1.0)), pow_base_slope(x, y))
     return pow_base_slope(x, y)
 
