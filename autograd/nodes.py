@@ -162,7 +162,11 @@ def apply2(op: Op, a: Any, b: Any) -> Value:
     except OverflowError:
         data = _overflowed(op, (x, y))
     except (ArithmeticError, ValueError) as err:
-        raise _forward_failed(op, (a, b), err) from None
+        # a nan passed the domain: it propagates, as in a batch (nan / 0 is nan there)
+        if (x.__class__ is float and x != x) or (y.__class__ is float and y != y):
+            data = _overflowed(op, (x, y))
+        else:
+            raise _forward_failed(op, (a, b), err) from None
     return _node(data, op, a, b)
 
 

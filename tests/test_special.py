@@ -155,3 +155,14 @@ def test_batches_at_zero_match_float_mode_for_sqrt_and_half_powers() -> None:
         f = Value(0.0)
         make(f).backward()
         assert v.grad[0] == f.grad == math.inf
+
+
+def test_a_nan_numerator_over_zero_is_nan_in_float_mode_as_in_a_batch() -> None:
+    """nan passes every domain: nan / 0, nan % 0 and nan // 0 are nan in float mode (Python's
+    float division would raise) as they are in a batch; 1 / 0 is still refused."""
+    for make in (lambda a, b: a / b, lambda a, b: a % b, lambda a, b: a // b):
+        in_float = make(Value(math.nan), Value(0.0)).data
+        in_batch = make(Value(np.array([1.0, math.nan])), Value(np.array([1.0, 0.0]))).data[1]
+        assert math.isnan(in_float) and math.isnan(in_batch)
+    with pytest.raises(ZeroDivisionError, match="div: needs a nonzero denominator"):
+        Value(1.0) / Value(0.0)
