@@ -40,7 +40,9 @@ def power(x: Any, p: Any) -> Any:
         with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
             out = np.power(x, p)
             # IEEE pow(-0, p) is +0 unless p is an odd integer (float mode's); numpy takes
-            # x**0.5 as sqrt(x), which is -0 at -0
+            # x**0.5 as sqrt(x), which is -0 at -0.  Adding +0.0 turns only -0.0 into +0.0.
+            if p.__class__ is float:
+                return out if _odd(p) else np.add(out, 0.0, out=out)
             odd = np.isfinite(p) & (np.remainder(p, 2.0) == 1.0)
             return np.where((out == 0.0) & ~odd, 0.0, out)
     return _ieee(lambda: x**p)

@@ -776,6 +776,7 @@ def test_a_layer_of_any_activation_gives_the_sum_of_per_sample_gradients(row: st
     as neg's and the identity's do, or a fresh array), the weights' gradients equal the sum
     of per-sample float passes, and no node's data is written over."""
     from autograd import layers, ops
+    from tests.test_batch_layers import assert_sums, per_sample_grads
 
     op = {"exp": ops.EXP, "neg": ops.NEG, "identity": ops.IDENTITY, "tanh": ops.TANH,
           "sin": ops.SIN, "square": ops.pow_const_op(2.0)}[row]
@@ -794,12 +795,7 @@ def test_a_layer_of_any_activation_gives_the_sum_of_per_sample_gradients(row: st
         top = layers.dots(W2, acts, B2)
         return top[0] + 3.0 * top[1]
 
-    singles = []
-    for x in X:
-        for p in params:
-            p.grad = 0.0
-        build([Value(float(v)) for v in x]).backward()
-        singles.append([p.grad for p in params])
+    singles = per_sample_grads(build, X, params)
     for p in params:
         p.grad = 0.0
     xs = [Value(c.copy()) for c in X.T]
@@ -808,8 +804,6 @@ def test_a_layer_of_any_activation_gives_the_sum_of_per_sample_gradients(row: st
     loss = (top[0] + 3.0 * top[1]).sum()
     before = [a.data.copy() for a in acts] + [x.data.copy() for x in xs]
     loss.backward()
-    for k, p in enumerate(params):
-        parts = [s[k] for s in singles]
-        assert p.grad == pytest.approx(math.fsum(parts), rel=1e-12, abs=1e-15), (row, k)
+    assert_sums(params, singles)
     for kept, now in zip(before, [a.data for a in acts] + [x.data for x in xs]):
         np.testing.assert_array_equal(kept, now)
