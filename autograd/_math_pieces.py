@@ -41,11 +41,16 @@ def extreme(xs: Sequence[Any], larger: bool) -> Any:
         if any(v != v for v in xs):
             return math.nan
         return max(xs) if larger else min(xs)
-    reduce = np.maximum if larger else np.minimum
-    out = xs[0]
+    # strict comparisons, so that a tie (0.0 and -0.0) keeps the earlier input, as Python's
+    # max does in float mode (numpy's maximum may return either zero)
+    beats = np.greater if larger else np.less
+    out = np.asarray(xs[0], dtype=np.float64)
+    nan = np.isnan(out)
     for v in xs[1:]:
-        out = reduce(out, v)
-    return np.array(np.broadcast_to(out, np.broadcast(*xs).shape), dtype=np.float64)  # keeps -0.0
+        out = np.where(beats(v, out), v, out)
+        nan = nan | np.isnan(v)
+    out = np.where(nan, np.nan, out)
+    return np.array(np.broadcast_to(out, np.broadcast(*xs).shape), dtype=np.float64)
 
 
 def extreme_slopes(xs: Sequence[Any], z: Any) -> list[Any]:

@@ -81,6 +81,8 @@ def logaddexp(x: Any, y: Any) -> Any:
 def logsumexp(xs: Sequence[Any]) -> Any:
     """log(sum e**x_i), shifted by the largest x_i: m + log1p(sum over the others of e**(x_i - m))."""
     if all(v.__class__ is float for v in xs):
+        if any(v != v for v in xs):
+            return math.nan  # (Python's max would pass over a nan, or not, by position)
         k = max(range(len(xs)), key=lambda i: xs[i])
         m = xs[k]
         if math.isinf(m) or m != m:

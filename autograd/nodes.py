@@ -125,12 +125,13 @@ def apply1(op: Op, a: Value) -> Value:
         else:
             with np.errstate(all="ignore"):
                 data = op.forward(x)
-            if not outside:
-                _refuse_new_nan(op, (a,), data)
     except OverflowError:
         data = _overflowed(op, (x,))
     except (ArithmeticError, ValueError) as err:  # e.g. a math domain error
         raise _forward_failed(op, (a,), err) from None
+    else:
+        if not outside and x.__class__ is not float:
+            _refuse_new_nan(op, (a,), data)  # its own message: not wrapped again
     return _node(data, op, a, None)
 
 
@@ -157,8 +158,6 @@ def apply2(op: Op, a: Any, b: Any) -> Value:
         else:
             with np.errstate(all="ignore"):
                 data = op.forward(x, y)
-            if not outside:
-                _refuse_new_nan(op, (a, b), data)
     except OverflowError:
         data = _overflowed(op, (x, y))
     except (ArithmeticError, ValueError) as err:
@@ -167,6 +166,9 @@ def apply2(op: Op, a: Any, b: Any) -> Value:
             data = _overflowed(op, (x, y))
         else:
             raise _forward_failed(op, (a, b), err) from None
+    else:
+        if not outside and (x.__class__ is not float or y.__class__ is not float):
+            _refuse_new_nan(op, (a, b), data)  # its own message: not wrapped again
     return _node(data, op, a, b)
 
 

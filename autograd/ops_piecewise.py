@@ -38,6 +38,8 @@ __all__ = [
 
 
 _NONZERO = Domain(lambda x, y: y != 0.0, ZeroDivisionError, "a nonzero divisor", "y != 0")
+# inf % y and inf // y are nan (Python and numpy alike): undefined, so refused in every mode
+_FINITE_DIVIDEND = Domain(lambda x, y: (x - x == 0.0) | (x != x), ValueError, "a finite dividend")
 
 
 def _zero(x: Any, z: Any) -> Any:
@@ -77,11 +79,11 @@ MINIMUM = binary("minimum", "min", _minimum, lambda x, y, z: max_slopes(x, y, Fa
                  method="minimum", kink=lambda x, y: x == y, piece=lambda x, y: np.sign(x - y), masks=True)
 # Python's % and //: x % y has the sign of y, x == (x // y) * y + x % y
 MOD = binary("mod", "%", remainder, lambda x, y, z: (1.0, -floor_quotient(x, y)), ("1", "-(x // y)"),
-             _NONZERO, notation="{0} % {1}", precedence=2,
+             _NONZERO, _FINITE_DIVIDEND, notation="{0} % {1}", precedence=2,
              kink=lambda x, y: remainder(x, y) == 0.0, piece=floor_quotient)
 FLOORDIV = binary("floordiv", "//", floor_quotient,
                   lambda x, y, z: (full_like(x, 0.0), full_like(y, 0.0)), ("0", "0"),
-                  _NONZERO, notation="{0} // {1}", precedence=2,
+                  _NONZERO, _FINITE_DIVIDEND, notation="{0} // {1}", precedence=2,
                   kink=lambda x, y: remainder(x, y) == 0.0, piece=floor_quotient, masks=True)
 
 # clamp(x, lo, hi) = min(max(x, lo), hi), one node with inputs [x, lo, hi]; its formulas

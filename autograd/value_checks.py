@@ -97,8 +97,8 @@ def _refuse_new_nan(op: Op, args: Sequence[Value], data: Any) -> None:
     Float mode raises there (Python's math refuses, e.g. sin(inf)); so does a
     batch, naming the first such sample.
     """
-    if op.name in _ARITHMETIC or not isinstance(data, np.ndarray):
-        return
+    if op.name in _ARITHMETIC or not isinstance(data, np.ndarray) or op.param != op.param:
+        return  # (a nan parameter, x**nan's, is a nan input: nan propagates)
     bad = np.isnan(data)
     if not bad.any():
         return

@@ -39,6 +39,7 @@ def _unary() -> dict[str, Callable[[Any], Any]]:
     ops["leaky_relu(0.2)"] = lambda v: v.leaky_relu(0.2)
     ops["leaky_relu(-0.5)"] = lambda v: v.leaky_relu(-0.5)
     ops["elu(0.7)"] = lambda v: v.elu(0.7)
+    ops["elu(-0.5)"] = lambda v: v.elu(-0.5)  # a negative alpha: the signs of its zeros
     ops["celu(0.5)"] = lambda v: v.celu(0.5)
     ops["hardtanh(-2, 0.5)"] = lambda v: v.hardtanh(-2.0, 0.5)
     ops["clamp(-1, 2)"] = lambda v: v.clamp(-1.0, 2.0)

@@ -20,7 +20,7 @@ import pytest
 
 import autograd
 from autograd import Value
-from tests.test_mutants_rules import UNARY
+from tests.test_mutants_rules import BINARY, UNARY
 
 GRID = [0.0, -0.0, 5e-324, -5e-324, 2.2250738585072014e-308, 1e-300, -1e-300, 1e-8, -1e-8,
         0.001, -0.001, 0.25, -0.25, 0.5, -0.5, 1.0, -1.0, math.pi / 2, -math.pi / 2, math.pi,
@@ -166,3 +166,52 @@ def test_a_nan_numerator_over_zero_is_nan_in_float_mode_as_in_a_batch() -> None:
         assert math.isnan(in_float) and math.isnan(in_batch)
     with pytest.raises(ZeroDivisionError, match="div: needs a nonzero denominator"):
         Value(1.0) / Value(0.0)
+
+
+def test_a_nan_exponent_propagates_in_every_mode() -> None:
+    """x**nan is nan (nan passes every domain), whether the nan is a number exponent, a
+    Value or a sample of a batch; float mode and a batch agree (a batch of bases at 0
+    was refused as "undefined", the nan exponent not counted as an input)."""
+    bases = [0.0, 2.0, -3.0]
+    for make in (lambda v: v ** math.nan, lambda v: v ** Value(math.nan)):
+        assert all(math.isnan(make(Value(b)).data) for b in bases)
+        assert np.isnan(make(Value(np.array(bases))).data).all()
+    assert np.isnan((Value(np.array(bases)) ** Value(np.array([math.nan] * 3))).data).all()
+
+
+BINARY_GRID = [0.0, -0.0, 5e-324, 1.0, -1.0, 2.5, -2.5, 1e308, -1e308, math.inf, -math.inf,
+               math.nan]
+
+
+def _binary_outcome(make: Any, x: float, y: float, batch: bool) -> tuple[Any, ...]:
+    if batch:  # the special pair is sample 1, beside an ordinary pair
+        a, b = Value(np.array([0.5, x]), label="x"), Value(np.array([0.75, y]), label="y")
+    else:
+        a, b = Value(x, label="x"), Value(y, label="y")
+    try:
+        z = make(a, b)
+    except (ArithmeticError, ValueError) as err:
+        return ("error", type(err))
+    if not batch:
+        return ("value", z.data, *autograd.gradients(z, [a, b]))
+    ga, gb = autograd.gradients(z, [a, b], grad=np.array([0.0, 1.0]))
+    return ("value", z.data[1], ga[1], gb[1])
+
+
+@pytest.mark.parametrize("name", sorted(BINARY))
+def test_every_special_pair_has_one_outcome_in_float_and_batch_mode(name: str) -> None:
+    """The grid's pairs through every two-input op (and the many-input ones, on three
+    inputs made of the two): the same error type, or the same value and partials, signed
+    zeros and nan included, in float mode and in a batch."""
+    bad = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for x in BINARY_GRID:
+            for y in BINARY_GRID:
+                f = _binary_outcome(BINARY[name], x, y, batch=False)
+                b = _binary_outcome(BINARY[name], x, y, batch=True)
+                same = f[0] == b[0] and (f[1] == b[1] if f[0] == "error" else
+                                         all(_same(u, v, ULPS["batch"]) for u, v in zip(f[1:], b[1:])))
+                if not same:
+                    bad.append(f"{name}({x!r}, {y!r}): float mode {f}, batch {b}")
+    assert not bad, "\n".join(bad)
