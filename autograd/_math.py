@@ -319,12 +319,29 @@ def elu_slope(x: Any, alpha: float) -> Any:
     mask = step(x)
     if x.data.__class__ is float:
         return mask if x.data > 0.0 else alpha * x.exp()
-    return mask + (1.0 - mask) * alpha * (x * (1.0 - mask)).exp()
+    # e**min(x, 0): the right piece's samples stay finite (x * 0 would be nan at x = inf),
+    # and clamp's slope 1 at its bound keeps elu''(0) = alpha, the left piece's
+    return mask + (1.0 - mask) * alpha * x.clamp(-_INF, 0.0).exp()
 
 
 def _constant_like(x: Any, data: Any) -> Any:
     """A graph constant holding ``data`` (a derivative that is flat a.e.)."""
     return type(x)(data, requires_grad=False)
+
+
+def masked_limits(owner: Any, special: Any, limit: Any, build: Callable[..., Any], *inputs: Any,
+                  safe: float = 1.0) -> Any:
+    """On a batch Value (create_graph): ``build(*inputs)`` where ``special`` is False, the
+    constant ``limit`` where it is True.
+
+    ``build`` runs on the inputs clamped to ``safe`` at the special samples (clamp's
+    slope is 0 there), so that an infinite input cannot make a nan (inf * 0) that the
+    mask would not remove; -0.0 is added elsewhere (x + -0.0 is x, a zero's sign too).
+    """
+    lo, hi = np.where(special, safe, -_INF), np.where(special, safe, _INF)
+    safe_inputs = [v.clamp(lo, hi) if _is_value(v) else np.where(special, safe, v) for v in inputs]
+    keep = _constant_like(owner, np.where(special, 0.0, 1.0))
+    return build(*safe_inputs) * keep + _constant_like(owner, np.where(special, limit, -0.0))
 
 
 def full_like(x: Any, value: float) -> Any:

@@ -147,7 +147,8 @@ def hardswish_slope(x: Any) -> Any:
             return _constant_like(x, hardswish_slope(xd))
         return (2.0 * x + 3.0) / 6.0
     above = (xd >= 3.0).astype(np.float64)
-    return interior(x, -3.0, 3.0) * ((2.0 * x + 3.0) / 6.0) + _constant_like(x, above)
+    # the middle piece on x clamped to [-3, 3], so that a sample at +-inf gives 0 * finite
+    return interior(x, -3.0, 3.0) * ((2.0 * x.clamp(-3.0, 3.0) + 3.0) / 6.0) + _constant_like(x, above)
 
 
 

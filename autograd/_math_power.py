@@ -13,7 +13,19 @@ from typing import Any
 
 import numpy as np
 
-from autograd._math import _INF, _constant_like, _data, _ieee, _is_value, full_like, log, ndarray
+from autograd._math import (
+    _INF,
+    _constant_like,
+    _data,
+    _ieee,
+    _is_value,
+    full_like,
+    log,
+    masked_limits,
+    ndarray,
+)
+
+_RECIP_MAX = 1.0 / 1.7976931348623157e308  # below it (subnormals, 0), 1/x overflows
 
 
 def _odd(p: float) -> bool:
@@ -79,20 +91,30 @@ def pow_base_slope(x: Any, p: Any) -> Any:
         infinite = np.where(np.abs(x) == 1.0, np.nan, 0.0)  # the pieces of x**+-inf, as above
         return np.where(p == 0.0, 0.0, np.where(np.isinf(p), infinite, slope))
     # A Value exponent: at p = 0 the slope p * x**(p-1) is 0 but its derivative in p is
-    # 1/x, so the product stays, except where 1/x is inf or nan (x = 0, nan): there
-    # x**0 = 1 is flat and the slope a constant 0 (on a batch, x**(p-1) is taken at 1).
+    # 1/x, so the product stays, except where 1/x is inf or nan (x = 0, a subnormal, nan):
+    # there x**0 = 1 is flat and the slope the constant 0.  At p = +-inf the slope is the
+    # constant of the pieces (above), and for |p| >= 2**53, where p - 1 rounds to p (and
+    # (-1)**(p-1) would get p's parity), the float rule's y * z / x as a constant.
     pd, xd = p.data, _data(x)
-    if pd.__class__ is float and _data(x).__class__ is float:
-        if (pd == 0.0 and (xd == 0.0 or xd != xd)) or math.isinf(pd):
-            return _constant_like(p, pow_base_slope(xd, pd))  # flat (or a jump of x**+-inf)
+    if pd.__class__ is float and xd.__class__ is float:
+        if _flat_slope(xd, pd):
+            return _constant_like(p, pow_slope(xd, pd, power(xd, pd)))
         if xd == 0.0:
             return _row_node("POW_DX", x, p)
         return p * power(x, p - 1.0)
     if (np.asarray(xd) == 0.0).any() and not np.isinf(pd).any():
         return _row_node("POW_DX", x, p)  # a base at 0: the limits (pow_dx_slopes)
-    with np.errstate(invalid="ignore"):
-        flat = _constant_like(p, ((pd == 0.0) & (xd == 0.0)) + np.zeros(np.shape(pd)))
-    return p * power(x + flat, p - 1.0)
+    with np.errstate(all="ignore"):
+        special = _flat_slope(np.asarray(xd), pd)
+        if not special.any():
+            return p * power(x, p - 1.0)
+        limit = pow_slope(xd, pd, power(xd, pd))
+    return masked_limits(p, special, limit, lambda b, e: e * power(b, e - 1.0), x, p)
+
+
+def _flat_slope(x: Any, p: Any) -> Any:
+    """Where the slope of x**p in x is a constant on Values (see pow_base_slope)."""
+    return np.isinf(p) | (np.abs(p) >= 9007199254740992.0) | ((p == 0.0) & ~(np.abs(x) > _RECIP_MAX))
 
 
 def pow_slope(x: Any, y: Any, z: Any) -> Any:

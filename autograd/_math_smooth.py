@@ -13,7 +13,20 @@ from typing import Any
 
 import numpy as np
 
-from autograd._math import _INF, _constant_like, _is_value, exp, ndarray, sigmoid, softplus, sqrt, tanh
+from autograd._math import (
+    _INF,
+    _constant_like,
+    _data,
+    _ieee,
+    _is_value,
+    exp,
+    masked_limits,
+    ndarray,
+    sigmoid,
+    softplus,
+    sqrt,
+    tanh,
+)
 from autograd._math_power import recip
 
 
@@ -26,7 +39,8 @@ def quotient(a: Any, b: Any) -> Any:
     if isinstance(a, ndarray) or isinstance(b, ndarray):
         with np.errstate(divide="ignore", invalid="ignore"):
             return np.divide(a, b)
-    return a * recip(b)
+    # on Values a division node (a * recip(b) would be 0 * inf = nan at a subnormal b)
+    return _ieee(lambda: a / b)
 
 
 def hypot(x: Any, y: Any) -> Any:
@@ -35,7 +49,25 @@ def hypot(x: Any, y: Any) -> Any:
         return math.hypot(x, y)
     if isinstance(x, ndarray) or isinstance(y, ndarray):
         return np.hypot(x, y)
-    return sqrt(x * x + y * y)
+    # on Values: s * sqrt((x/s)**2 + (y/s)**2), s a power of two near max(|x|, |y|) (a
+    # constant: the scaled squares neither overflow nor underflow, and s cancels exactly)
+    scale, _ = _power_of_two_scale(x, y)
+    xs, ys = x / scale, y / scale
+    return sqrt(xs * xs + ys * ys) * scale
+
+
+def _power_of_two_scale(x: Any, y: Any) -> tuple[Any, Any]:
+    """A constant power of two s near max(|x|, |y|) (1 at the origin and where an input is
+    not finite), so that x / s and y / s are exact and of order 1; and where both are 0."""
+    xd, yd = np.asarray(_data(x), dtype=np.float64), np.asarray(_data(y), dtype=np.float64)
+    big = np.maximum(np.abs(xd), np.abs(yd))
+    origin = (xd == 0.0) & (yd == 0.0)
+    _, e = np.frexp(np.where(origin | ~np.isfinite(big), 1.0, big))
+    # x / s in [1, 2) for the larger; s at least 2**-1022, so that 1 / s is finite (the
+    # scaled squares of subnormal inputs are then still far from underflowing)
+    s = np.ldexp(1.0, np.maximum(e - 1, -1022))
+    owner = x if _is_value(x) else y
+    return _constant_like(owner, float(s) if s.ndim == 0 else s), origin
 
 
 def atan2(x: Any, y: Any) -> Any:
@@ -64,8 +96,22 @@ def atan2_slopes(x: Any, y: Any) -> tuple[Any, Any]:
         h = np.hypot(x, y)
         with np.errstate(divide="ignore", invalid="ignore"):
             return (np.where(h == 0.0, 0.0, (y / h) / h), np.where(h == 0.0, 0.0, (-x / h) / h))
-    r = x * x + y * y
-    return y * recip(r), -x * recip(r)
+    # On Values (create_graph): (y/s) / ((x/s)**2 + (y/s)**2) / s with s a power of two
+    # (see hypot), so the squares neither overflow nor underflow; at the origin the slopes
+    # are the constant 0 (PyTorch's convention; y / r would be 0 * inf = nan), on a batch
+    # through a 0/1 mask
+    scale, origin = _power_of_two_scale(x, y)
+    if origin.ndim == 0 and origin:
+        return _constant_like(x, 0.0), _constant_like(x, 0.0)
+    xs, ys = x / scale, y / scale
+    r = xs * xs + ys * ys
+    if origin.any():
+        at = origin.astype(np.float64)
+        inverse = recip(r + _constant_like(x, at)) * _constant_like(x, 1.0 - at)
+    else:
+        inverse = recip(r)
+    # divided by s last: (y/s) * (1/r) is at most 2 / |y/s|, finite, where 1/(r s) may not be
+    return ys * inverse / scale, -xs * inverse / scale
 
 
 def logaddexp(x: Any, y: Any) -> Any:
@@ -115,7 +161,16 @@ def softmax_slopes(xs: Sequence[Any], z: Any) -> list[Any]:
         with np.errstate(invalid="ignore", over="ignore"):
             terms = np.exp(a - a.max(axis=0))
             return list(terms / terms.sum(axis=0))
-    return [exp(v - z) for v in xs]
+    # on Values e**(x_i - m) / sum_j e**(x_j - m), m the largest input's data (a constant):
+    # e**(x_i - z) is 1, not 1/2, at a tie of two inputs near 1e308, where z = m + log 2
+    # rounds to m
+    m = np.max(np.array(np.broadcast_arrays(*[_data(v) for v in xs]), dtype=np.float64), axis=0)
+    shift = _constant_like(z, float(m) if m.ndim == 0 else m)
+    terms = [exp(v - shift) for v in xs]
+    total = terms[0]
+    for t in terms[1:]:
+        total = total + t
+    return [t / total for t in terms]
 
 
 
@@ -135,21 +190,25 @@ def with_limits(fn: Callable[[Any], Any], at_minus: float, at_plus: float) -> Ca
                 out = fn(x)
             return np.where(x == inf, at_plus, np.where(x == -inf, at_minus, out))
         d = x.data
-        if d.__class__ is float and d - d != 0.0 and d == d:
-            return _constant_like(x, at_plus if d > 0.0 else at_minus)
-        return fn(x)
+        if d.__class__ is float:
+            if d - d != 0.0 and d == d:
+                return _constant_like(x, at_plus if d > 0.0 else at_minus)
+            return fn(x)
+        infinite = np.isinf(d)
+        if not infinite.any():
+            return fn(x)
+        return masked_limits(x, infinite, np.where(d > 0.0, at_plus, at_minus), fn, x, safe=0.0)
 
     return at
 
 
 def softsign(x: Any) -> Any:
-    """x / (1 + |x|); +-1 at +-inf (its limit, not inf/inf)."""
+    """x / (1 + |x|); +-1 at +-inf (its limit, not inf/inf).  A forward pass: numbers
+    and batches only, like celu and mish (its slope is :func:`softsign_slope`)."""
     if x.__class__ is float:
         return x / (1.0 + abs(x)) if x - x == 0.0 else (math.copysign(1.0, x) if x == x else x)
-    if isinstance(x, ndarray):
-        with np.errstate(invalid="ignore"):
-            return np.where(np.isinf(x), np.sign(x), x / (1.0 + np.abs(x)))
-    return x / (1.0 + abs(x))
+    with np.errstate(invalid="ignore"):
+        return np.where(np.isinf(x), np.sign(x), x / (1.0 + np.abs(x)))
 
 
 def softsign_slope(x: Any) -> Any:

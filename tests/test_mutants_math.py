@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from autograd import Value, _math, _math_power
+from autograd import Value, _math, _math_pieces, _math_power, _math_smooth
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -110,3 +110,111 @@ def test_is_value_is_true_for_values_only() -> None:
     assert _math._is_value(Value(1.0)) and _math._is_value(Value(np.array([1.0])))
     for other in (1.0, 1, np.float64(1.0), np.int64(1), np.array([1.0]), "x", None, [1.0]):
         assert not _math._is_value(other), repr(other)
+
+
+# ------------------------------------------------------ every kind of input, one answer
+# A helper's float branch (Python's math), its batch branch (numpy) and its Value branch
+# (the textbook form, differentiated under create_graph) must give one answer: within
+# 4 ulps of each other for a batch, 8 for a Value (the accuracy table's bounds), with the
+# same nan, inf and, for a batch, the same sign of a zero.
+MODERATE = [-3.7, -1.0, -0.3, -0.0, 0.0, 0.4, 1.0, 2.5, 8.0]
+WIDE = [*MODERATE, -1e300, -710.0, -40.0, -1e-300, 5e-324, 1e-8, 40.0, 710.0, 1e300,
+        -math.inf, math.inf, math.nan]
+
+UNARY_HELPERS: dict[str, tuple[Any, list[float]]] = {
+    "softsign": (_math_smooth.softsign, WIDE),
+    "softsign_slope": (_math_smooth.softsign_slope, MODERATE),
+    "celu(0.5)": (lambda x: _math_smooth.celu(x, 0.5), WIDE),
+    "mish": (_math_smooth.mish, MODERATE),
+    "mish_slope": (_math_smooth.mish_slope, MODERATE),
+    "elu(0.7)": (lambda x: _math.elu(x, 0.7), WIDE),
+    "elu_slope(0.7)": (lambda x: _math.elu_slope(x, 0.7), WIDE),
+    "leaky_relu(-0.5)": (lambda x: _math.leaky_relu(x, -0.5), WIDE),
+    "hardsigmoid": (_math_pieces.hardsigmoid, [*WIDE, -3.0, 3.0]),
+    "hardswish": (_math_pieces.hardswish, [*WIDE, -3.0, 3.0]),
+    "hardswish_slope": (_math_pieces.hardswish_slope, [*WIDE, -3.0, 3.0]),
+    "interior(-1, 2)": (lambda x: _math_pieces.interior(x, -1.0, 2.0), [*WIDE, 2.0]),
+    "clip(-1, 2)": (lambda x: _math_pieces.clip(x, -1.0, 2.0), [*WIDE, 2.0]),
+    "step": (_math.step, WIDE),
+    "sign": (_math.sign, WIDE),
+    "sigmoid_slope": (lambda x: _math.sigmoid_slope(x, _math.sigmoid(x)), MODERATE),
+    "sech2": (lambda x: _math.sech2(x, _math.tanh(x)), MODERATE),
+    "recip": (_math_power.recip, [v for v in MODERATE if v != 0.0]),
+    "x**2.5 slope": (lambda x: _math_power.pow_base_slope(x, 2.5), [0.0, 0.4, 1.0, 2.5, 8.0]),
+    "x**3 slope": (lambda x: _math_power.pow_base_slope(x, 3.0), MODERATE),
+}
+
+
+def _ulps_apart(a: float, b: float) -> float:
+    if math.isnan(a) or math.isnan(b) or math.isinf(a) or math.isinf(b):
+        return 0.0 if _same(a, b) or (a == b) else math.inf
+    if a == b:
+        return 0.0
+    return abs(a - b) / math.ulp(max(abs(a), abs(b)))
+
+
+# forward functions: numbers and batches only (a Value's forward is computed on its data)
+DATA_ONLY = {"softsign", "celu(0.5)", "mish", "hardsigmoid", "hardswish", "clip(-1, 2)"}
+
+
+def _check_kinds(name: str, fn: Any, points: list[tuple[float, ...]]) -> list[str]:
+    bad = []
+    for point in points:
+        ref = float(fn(*point))
+        batches = [np.array([v, 0.75]) for v in point]
+        others = {"batch": _first(fn(*batches))}
+        if name not in DATA_ONLY:
+            others["value"] = _first(fn(*[Value(v) for v in point]))
+            others["batch value"] = _first(fn(*[Value(b) for b in batches]))
+        if len(point) == 2:  # one input a batch, the other a number
+            others["batch, number"] = _first(fn(batches[0], point[1]))
+            others["number, batch"] = _first(fn(point[0], batches[1]))
+        for kind, got in others.items():
+            limit = 8 if "value" in kind else 4
+            zero_sign = "value" not in kind
+            if _ulps_apart(got, ref) > limit or (zero_sign and got == 0.0 == ref and not _same(got, ref)):
+                bad.append(f"{name}{point}: float {ref!r}, {kind} {got!r}")
+    return bad
+
+
+@pytest.mark.parametrize("name", sorted(UNARY_HELPERS))
+def test_a_one_input_helper_gives_one_answer_for_every_kind_of_input(name: str) -> None:
+    fn, grid = UNARY_HELPERS[name]
+    with np.errstate(all="ignore"):  # as the engine calls them (its own test: test_special.py)
+        bad = _check_kinds(name, fn, [(x,) for x in grid])
+    assert not bad, "\n".join(bad)
+
+
+PAIR_VALUES = [-2.5, -1.0, -0.0, 0.0, 0.4, 1.0, 3.0]
+EXTREMES = [1e-160, -1e-170, 3e-200, 1e200, -3e199, 1e300, math.inf, -math.inf, math.nan]
+PAIRS = list(itertools.product(PAIR_VALUES, PAIR_VALUES))
+WIDE_PAIRS = PAIRS + list(itertools.product(EXTREMES, PAIR_VALUES + EXTREMES))
+WIDE_PAIRS += [(y, x) for x, y in WIDE_PAIRS]
+NONZERO = [(x, y) for x, y in PAIRS if y != 0.0]
+
+BINARY_HELPERS: dict[str, tuple[Any, list[tuple[float, float]]]] = {
+    "quotient": (_math_smooth.quotient, WIDE_PAIRS),
+    "hypot": (_math_smooth.hypot, PAIRS),
+    "hypot, wide": (_math_smooth.hypot, WIDE_PAIRS),
+    "atan2": (_math_smooth.atan2, WIDE_PAIRS),
+    "atan2 d/dx": (lambda x, y: _math_smooth.atan2_slopes(x, y)[0], PAIRS),
+    "atan2 d/dy": (lambda x, y: _math_smooth.atan2_slopes(x, y)[1], PAIRS),
+    "atan2 d/dx, wide": (lambda x, y: _math_smooth.atan2_slopes(x, y)[0], WIDE_PAIRS),
+    "atan2 d/dy, wide": (lambda x, y: _math_smooth.atan2_slopes(x, y)[1], WIDE_PAIRS),
+    "logaddexp": (_math_smooth.logaddexp, WIDE_PAIRS),
+    "floor_quotient": (_math_pieces.floor_quotient, NONZERO),
+    "remainder": (_math_pieces.remainder, NONZERO),
+    "max d/dx": (lambda x, y: _math_pieces.max_slopes(x, y, True)[0], WIDE_PAIRS),
+    "max d/dy": (lambda x, y: _math_pieces.max_slopes(x, y, True)[1], WIDE_PAIRS),
+    "min d/dx": (lambda x, y: _math_pieces.max_slopes(x, y, False)[0], WIDE_PAIRS),
+}
+DATA_ONLY |= {"hypot, wide", "atan2", "atan2 d/dx, wide", "atan2 d/dy, wide", "logaddexp", "remainder"}
+
+
+@pytest.mark.parametrize("name", sorted(BINARY_HELPERS))
+def test_a_two_input_helper_gives_one_answer_for_every_kind_of_input(name: str) -> None:
+    """Both inputs of one kind, and a batch beside a number either way round."""
+    fn, pairs = BINARY_HELPERS[name]
+    with np.errstate(all="ignore"):
+        bad = _check_kinds(name, fn, pairs)
+    assert not bad, "\n".join(bad[:20])

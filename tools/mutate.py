@@ -64,8 +64,8 @@ TARGETS: dict[str, list[tuple[str, frozenset[str] | None]]] = {
 # The tests each target runs, in stages: a mutant killed by the first stage never
 # collects the later ones (the slow oracles).  The focused mutant tests come first.
 STAGES: dict[str, list[list[str]]] = {
-    "math": [["tests/test_mutants_rules.py", "tests/test_mutants_table.py", "tests/test_special.py",
-              "tests/test_special_points.py"],
+    "math": [["tests/test_mutants_rules.py", "tests/test_mutants_table.py", "tests/test_mutants_math.py",
+              "tests/test_special.py", "tests/test_special_points.py"],
              ["tests/test_calculus.py", "tests/test_ops.py", "tests/test_accuracy.py"]],
     "table": [["tests/test_mutants_rules.py", "tests/test_mutants_table.py", "tests/test_special.py",
                "tests/test_special_points.py"],
