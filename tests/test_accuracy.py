@@ -103,3 +103,40 @@ def test_batch_mode_is_within_8_ulps_too() -> None:
             if exact_slope is not None and accuracy.ulps(float(g[k]), exact_slope) > accuracy.LIMIT:
                 bad.append(f"{case.name}'({x}) = {g[k]!r}, exact {exact_slope!r}")
     assert not bad, "batch mode more than 8 ulps off:\n" + "\n".join(bad)
+
+
+def test_batch_mode_of_two_input_ops_is_within_8_ulps_too() -> None:
+    """The two-input ops on all pairs of the fixed points, as one batch per op (and with
+    the second input a number beside the first's batch): numpy's paths meet float mode's
+    bound, value and both partials (the same exclusions as the table's)."""
+    bad = []
+    for case in accuracy._cases():
+        if accuracy.T not in case.exact.free_symbols:
+            continue
+        symbols = [accuracy.S, accuracy.T]
+        value_fn = accuracy._exact_fn(case.exact, symbols)
+        slope_fns = [accuracy._exact_fn(sp.diff(case.exact, s), symbols) for s in symbols]
+        points = [p for p in accuracy.BINARY_POINTS
+                  if not (case.name == "atan2" and p[0] == 0.0 and p[1] <= 0.0)]
+        points = [p for p in points if accuracy._engine(case, p) is not None]
+        kinks = {p for p in points if accuracy._engine(case, p)[2]}  # type: ignore[index]
+        a = Value(np.array([p[0] for p in points]))
+        b = Value(np.array([p[1] for p in points]))
+        out = case.engine(a, b)
+        grads = autograd.gradients(out.sum(), [a, b])
+        for k, point in enumerate(points):
+            exact_value = accuracy._exact(value_fn, point)
+            if exact_value is not None and accuracy.ulps(float(out.data[k]), exact_value) > accuracy.LIMIT:
+                bad.append(f"{case.name}{point} = {out.data[k]!r}, exact {exact_value!r}")
+            if point in kinks:
+                continue
+            for i, fn in enumerate(slope_fns):
+                if case.name == "pow" and i == 1 and point[0] == 0.0:
+                    continue
+                if point[0] < 0.0 and (case.name, i) in (("pow_dx", 1), ("pow_dy", 0), ("pow_dy", 1)):
+                    continue
+                exact_slope = accuracy._exact(fn, point)
+                got = float(grads[i][k])
+                if exact_slope is not None and accuracy.ulps(got, exact_slope) > accuracy.LIMIT:
+                    bad.append(f"d{case.name}/dx{i}{point} = {grads[i][k]!r}, exact {exact_slope!r}")
+    assert not bad, "batch mode more than 8 ulps off:\n" + "\n".join(bad[:30])
