@@ -149,11 +149,11 @@ def pow_exponent_slope(x: Any, out: Any, y: Any = None) -> Any:
     d/dx (x**y log x) = x**(y-1) (y log x + 1) is -inf at (0, 1), as the difference
     quotient says, where a product with log(0) would give nan or a constant 0.
     """
-    if x.__class__ is float:
+    if x.__class__ is float and out.__class__ is float:
         if x > 0.0:
             return out * math.log(x)
         return (0.0 if out == 0.0 else out * -_INF) if x == 0.0 else math.nan
-    if isinstance(x, ndarray):
+    if isinstance(x, ndarray) or isinstance(out, ndarray):  # (a number base, a batch exponent)
         with np.errstate(divide="ignore", invalid="ignore"):
             slope = out * np.log(x)
             at_zero = np.where(out == 0.0, 0.0, out * -_INF)

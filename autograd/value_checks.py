@@ -53,6 +53,8 @@ def _check_domain(op: Op, args: Sequence[Value]) -> bool:
             ok = dom.ok(*xs)
         if ok is True or ok is np.True_:
             continue
+        if not isinstance(ok, np.ndarray) and any(isinstance(x, np.ndarray) for x in xs):
+            ok = np.full(np.broadcast(*xs).shape, bool(ok))  # a number fails every sample
         if isinstance(ok, np.ndarray):
             ok = ok | _any_nan(xs)
             if ok.all():

@@ -21,8 +21,10 @@ from typing import Any
 
 import numpy as np
 import pytest
+import sympy as sp
 
-from autograd import Value, _math, _math_pieces, _math_power, _math_smooth
+from autograd import Value, _math, _math_pieces, _math_power, _math_smooth, gradients, ops
+from autograd.nodes import apply
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -218,3 +220,56 @@ def test_a_two_input_helper_gives_one_answer_for_every_kind_of_input(name: str) 
     with np.errstate(all="ignore"):
         bad = _check_kinds(name, fn, pairs)
     assert not bad, "\n".join(bad[:20])
+
+
+# ------------------------------------------------------------- pow's slope rows
+def _like(x: Any, y: Any, fn: Any) -> Any:
+    """fn of the inputs' data, as a Value where an input is one (a node's output)."""
+    if hasattr(x, "grad") or hasattr(y, "grad"):
+        return Value(fn(getattr(x, "data", x), getattr(y, "data", y)))
+    return fn(x, y)
+
+
+POW_POINTS = [(x, y) for x in (0.3, 0.7, 1.0, 2.5) for y in (-1.5, -1.0, 0.0, 0.5, 1.0, 1.5, 2.0, 3.0)]
+POW_POINTS += [(x, y) for x in (0.0, -2.0) for y in (-1.0, 0.0, 1.0, 2.0, 3.0) if not (x == 0.0 and y < 0.0)]
+POW_ROWS = {"pow_dx": _math_power.pow_dx, "pow_dy": _math_power.pow_dy}
+POW_RULES = {"pow_dx": _math_power.pow_dx_slopes, "pow_dy": _math_power.pow_dy_slopes}
+
+
+@pytest.mark.parametrize("row", sorted(POW_ROWS))
+@pytest.mark.parametrize("i", [0, 1])
+def test_the_rules_of_pows_slope_rows_give_one_answer_for_every_kind_of_input(row: str, i: int
+                                                                                ) -> None:
+    """pow_dx's and pow_dy's own slopes (x**y's second partials) on numbers, batches and
+    Values; on Values with a base <= 0 the limits at the data, as constants."""
+    rule, forward = POW_RULES[row], POW_ROWS[row]
+
+    def fn(x: Any, y: Any) -> Any:
+        return rule(x, y, _like(x, y, forward))[i]
+
+    with np.errstate(all="ignore"):
+        bad = _check_kinds(f"{row} slope {i}", fn, POW_POINTS)
+    assert not bad, "\n".join(bad[:20])
+
+
+SX, SY = sp.symbols("x y", positive=True)
+ROW_FORMULAS = {"pow_dx": SY * SX ** (SY - 1), "pow_dy": SX**SY * sp.log(SX)}
+
+
+@pytest.mark.parametrize("row", sorted(ROW_FORMULAS))
+def test_pows_slope_rows_differentiate_twice_like_sympy(row: str) -> None:
+    """The rows' rules, differentiated once more under create_graph (x**y's third
+    partials), at positive bases: sympy's derivatives, to 1e-12."""
+    formula = ROW_FORMULAS[row]
+    bad = []
+    for x, y in [(0.3, 2.5), (0.7, -1.5), (1.0, 0.5), (2.5, 3.0), (1.7, 1.0)]:
+        a, b = Value(x), Value(y)
+        z = apply(getattr(ops, row.upper()), a, b)
+        first = gradients(z, [a, b], create_graph=True)
+        for j, g in enumerate(first):
+            second = gradients(g, [a, b])
+            for k, got in enumerate(second):
+                want = float(sp.diff(formula, [SX, SY][j], [SX, SY][k]).subs({SX: x, SY: y}))
+                if not abs(got - want) <= 1e-12 * max(1.0, abs(want)):
+                    bad.append(f"{row} d/d{'xy'[j]} d/d{'xy'[k]} at ({x}, {y}): {got!r}, sympy {want!r}")
+    assert not bad, "\n".join(bad)
