@@ -331,13 +331,10 @@ def _constant_like(x: Any, data: Any) -> Any:
 
 def masked_limits(owner: Any, special: Any, limit: Any, build: Callable[..., Any], *inputs: Any,
                   safe: float = 1.0) -> Any:
-    """On a batch Value (create_graph): ``build(*inputs)`` where ``special`` is False, the
-    constant ``limit`` where it is True.
-
-    ``build`` runs on the inputs clamped to ``safe`` at the special samples (clamp's
-    slope is 0 there), so that an infinite input cannot make a nan (inf * 0) that the
-    mask would not remove; -0.0 is added elsewhere (x + -0.0 is x, a zero's sign too).
-    """
+    """On a batch Value: ``build(*inputs)`` where ``special`` is False, the constant
+    ``limit`` where True.  ``build`` runs on the inputs clamped to ``safe`` at the special
+    samples (clamp's slope is 0 there), so no inf * 0 nan survives the mask; -0.0 is
+    added elsewhere (x + -0.0 is x, a zero's sign too)."""
     lo, hi = np.where(special, safe, -_INF), np.where(special, safe, _INF)
     safe_inputs = [v.clamp(lo, hi) if _is_value(v) else np.where(special, safe, v) for v in inputs]
     keep = _constant_like(owner, np.where(special, 0.0, 1.0))
