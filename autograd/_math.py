@@ -34,19 +34,16 @@ _IEEE: ContextVar[bool] = ContextVar("autograd.ieee", default=False)
 
 def ieee_arithmetic() -> bool:
     """True while :func:`_ieee` rebuilds a rule: ops on Values then give IEEE results
-    outside their domain (1/0 = inf, log(0) = -inf, log(-1) = nan) instead of raising.
-    autograd.nodes reads it only where a domain check or a forward has failed."""
+    outside their domain (1/0 = inf, log(0) = -inf) instead of raising (autograd.nodes
+    reads it where a domain check or a forward has failed)."""
     return _IEEE.get()
 
 
 def _ieee(build: Callable[[], Any]) -> Any:
     """``build()``, a rule's arithmetic on Values; where one of its ops refuses its input
-    (a pole, the log of 0), built again with IEEE results.
-
-    At a pole the rule's value is then a node holding the infinity, not a constant, so
-    its own derivatives are IEEE's too: sqrt''(0) = d/dx 0.5/sqrt(x) = -inf, and a
-    rule that is nan (the slope in y of (-2)**y) has nan derivatives, not 0.
-    """
+    (a pole, the log of 0), built again with IEEE results: a node holding the infinity,
+    not a constant, so that its own derivatives are IEEE's too (sqrt''(0) = -inf, and
+    the nan slope in y of (-2)**y has nan derivatives, not 0)."""
     try:
         return build()
     except (ArithmeticError, ValueError):
@@ -117,8 +114,7 @@ def sigmoid(x: Any) -> Any:
         e = math.exp(x)
         return e / (1.0 + e)
     if isinstance(x, ndarray):
-        # the same two quotients as on a float, without a select: the numerator is
-        # e**min(x, 0), that is 1 for x >= 0 and e**-|x| itself for x < 0
+        # the float path's quotients, no select: e**min(x, 0) is 1 for x >= 0, else e**-|x|
         denominator: np.ndarray = np.abs(x)
         np.negative(denominator, out=denominator)
         np.exp(denominator, out=denominator)
@@ -237,8 +233,7 @@ def sech2(x: Any, z: Any) -> Any:
         e = math.exp(-2.0 * abs(x))
         return 4.0 * e / ((1.0 + e) * (1.0 + e))
     if isinstance(x, ndarray):
-        # the float path's operations in its order, in two arrays instead of eight
-        # (a freed batch-size temporary can cost its pages again on the next one)
+        # the float path's operations in two arrays instead of eight (fewer page faults)
         ea: np.ndarray = np.abs(x)
         ea *= -2.0
         np.exp(ea, out=ea)
@@ -316,12 +311,17 @@ def elu_slope(x: Any, alpha: float) -> Any:
         return 1.0 if x > 0.0 else alpha * math.exp(x)
     if isinstance(x, ndarray):
         return np.where(x > 0.0, 1.0, alpha * np.exp(np.minimum(x, 0.0)))
-    mask = step(x)
-    if x.data.__class__ is float:
-        return mask if x.data > 0.0 else alpha * x.exp()
-    # e**min(x, 0): the right piece's samples stay finite (x * 0 would be nan at x = inf),
-    # and clamp's slope 1 at its bound keeps elu''(0) = alpha, the left piece's
-    return mask + (1.0 - mask) * alpha * x.clamp(-_INF, 0.0).exp()
+    xd = x.data
+    if xd.__class__ is float:
+        return step(x) if xd > 0.0 else alpha * x.exp()
+    # e**min(x, 0) keeps the right piece finite (x * 0 is nan at inf); clamp's slope 1 at 0
+    # keeps elu''(0) = alpha; a mask of -0.0 keeps the sign of a zero slope (alpha < 0)
+    mask = _constant_like(x, np.where(xd > 0.0, 1.0, -0.0))
+    slope = mask + (1.0 - mask) * alpha * x.clamp(-_INF, 0.0).exp()
+    if not np.isnan(xd).any():
+        return slope
+    # clamp's slope 0 masks nan (PyTorch's); this term's slope is nan there, as elu''(nan)
+    return slope + (-abs(x)).exp() * _constant_like(x, np.where(np.isnan(xd), 1.0, -0.0))
 
 
 def _constant_like(x: Any, data: Any) -> Any:
@@ -336,7 +336,7 @@ def masked_limits(owner: Any, special: Any, limit: Any, build: Callable[..., Any
     samples (clamp's slope is 0 there), so no inf * 0 nan survives the mask; -0.0 is
     added elsewhere (x + -0.0 is x, a zero's sign too)."""
     lo, hi = np.where(special, safe, -_INF), np.where(special, safe, _INF)
-    safe_inputs = [v.clamp(lo, hi) if _is_value(v) else np.where(special, safe, v) for v in inputs]
+    safe_inputs = [v.clamp(lo, hi) for v in inputs]  # (the callers' inputs are all Values)
     keep = _constant_like(owner, np.where(special, 0.0, 1.0))
     return build(*safe_inputs) * keep + _constant_like(owner, np.where(special, limit, -0.0))
 

@@ -276,3 +276,45 @@ def test_second_partials_of_a_power_are_the_same_in_float_and_batch_mode(
                 if not same:
                     bad.append(f"({x!r}, {y!r}): float mode {f}, batch {b}")
     assert not bad, "\n".join(bad[:30])
+
+
+def _second_float(name: str, x: float) -> tuple[Any, ...]:
+    """create_graph in float mode: (y, y', y'') at x, or the error."""
+    v = Value(x, label="x")
+    try:
+        y = _apply(name, v)
+    except (ArithmeticError, ValueError) as err:
+        return ("error", type(err))
+    (g,) = autograd.gradients(y, [v], create_graph=True)
+    (h,) = autograd.gradients(g, [v], allow_unused=True) if g.requires_grad else (0.0,)
+    return ("value", y.data, g.data, h)
+
+
+@pytest.mark.parametrize("name", OPS)
+def test_a_batch_under_create_graph_is_float_mode_in_every_sample_and_derivative(name: str
+                                                                                ) -> None:
+    """Every sample of a batch, the special one and the ordinary one beside it, gets float
+    mode's first and second derivative under create_graph (the masks that keep a special
+    sample's limit must leave the others' rules, and their own slopes, as they are).  The
+    second derivatives of the textbook forms on Values cancel differently in numpy and in
+    math: 8 ulps or 1e-11 relative (a wrong rule is off by far more)."""
+    bad = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for x in GRID:
+            ordinary = next(c for c in (0.5, 1.5, 2.5) if _float_mode(name, c)[0] == "value")
+            want = [_second_float(name, ordinary), _second_float(name, x)]
+            if want[1][0] == "error":
+                continue
+            v = Value(np.array([ordinary, x]), label="x")
+            (g,) = autograd.gradients(_apply(name, v), [v], create_graph=True)
+            (h,) = (autograd.gradients(g, [v], allow_unused=True) if g.requires_grad
+                    else (np.zeros(2),))
+            for i, w in enumerate(want):
+                second = float(np.asarray(h)[i])
+                if not (_same(g.data[i], w[2], 8)
+                        and (_same(second, w[3], 8, signed_zero=False)
+                             or abs(second - w[3]) <= 1e-11 * abs(w[3]))):
+                    bad.append(f"{name} at {[ordinary, x]}, sample {i}: float mode (y', y'') = "
+                               f"{w[2:]}, batch {g.data[i], np.asarray(h)[i]}")
+    assert not bad, "\n".join(bad[:20])
