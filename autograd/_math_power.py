@@ -25,8 +25,6 @@ from autograd._math import (
     ndarray,
 )
 
-_RECIP_MAX = 1.0 / 1.7976931348623157e308  # below it (subnormals, 0), 1/x overflows
-
 
 def _odd(p: float) -> bool:
     return math.isfinite(p) and p == round(p) and round(p) % 2 == 1
@@ -91,30 +89,37 @@ def pow_base_slope(x: Any, p: Any) -> Any:
         infinite = np.where(np.abs(x) == 1.0, np.nan, 0.0)  # the pieces of x**+-inf, as above
         return np.where(p == 0.0, 0.0, np.where(np.isinf(p), infinite, slope))
     # A Value exponent: at p = 0 the slope p * x**(p-1) is 0 but its derivative in p is
-    # 1/x, so the product stays, except where 1/x is inf or nan (x = 0, a subnormal, nan):
-    # there x**0 = 1 is flat and the slope the constant 0.  At p = +-inf the slope is the
-    # constant of the pieces (above), and for |p| >= 2**53, where p - 1 rounds to p (and
-    # (-1)**(p-1) would get p's parity), the float rule's y * z / x as a constant.
+    # 1/x (inf where that overflows).  At a base 0 and at p = 0 the slope is a node of the
+    # pow_dx row, whose own slopes are those limits in closed form (in p * x**(p-1) they
+    # are 0 * inf at x = 0, and at p = 0 wherever x**(p-2) or x**(p-1) log x overflows).
+    # At p = +-inf the slope is the constant of the pieces (above), and for |p| >= 2**53,
+    # where p - 1 rounds to p (and (-1)**(p-1) would get p's parity), the float rule's
+    # y * z / x as a constant.
     pd, xd = p.data, _data(x)
     if pd.__class__ is float and xd.__class__ is float:
-        if _flat_slope(xd, pd):
+        if _flat_slope(pd):
             return _constant_like(p, pow_slope(xd, pd, power(xd, pd)))
-        if xd == 0.0:
-            return _row_node("POW_DX", x, p)
-        return p * power(x, p - 1.0)
+        return _pow_dx_row(x, p) if xd == 0.0 or pd == 0.0 else _pow_rule(x, p)
     if (np.asarray(xd) == 0.0).any() and not np.isinf(pd).any():
-        return _row_node("POW_DX", x, p)  # a base at 0: the limits (pow_dx_slopes)
+        return _pow_dx_row(x, p)
     with np.errstate(all="ignore"):
-        special = _flat_slope(np.asarray(xd), pd)
-        if not special.any():
-            return p * power(x, p - 1.0)
+        special = np.broadcast_to(_flat_slope(pd), np.broadcast(xd, pd).shape)
         limit = pow_slope(xd, pd, power(xd, pd))
-    return masked_limits(p, special, limit, lambda b, e: e * power(b, e - 1.0), x, p)
+    build = _pow_dx_row if (np.asarray(pd) == 0.0).any() else _pow_rule
+    return masked_limits(p, special, limit, build, x, p) if special.any() else build(x, p)
 
 
-def _flat_slope(x: Any, p: Any) -> Any:
+def _pow_rule(x: Any, p: Any) -> Any:
+    return p * power(x, p - 1.0)
+
+
+def _pow_dx_row(x: Any, p: Any) -> Any:
+    return _row_node("POW_DX", x, p)
+
+
+def _flat_slope(p: Any) -> Any:
     """Where the slope of x**p in x is a constant on Values (see pow_base_slope)."""
-    return np.isinf(p) | (np.abs(p) >= 9007199254740992.0) | ((p == 0.0) & ~(np.abs(x) > _RECIP_MAX))
+    return np.isinf(p) | (np.abs(p) >= 9007199254740992.0)
 
 
 def pow_slope(x: Any, y: Any, z: Any) -> Any:
@@ -216,8 +221,8 @@ def pow_dx_slopes(x: Any, y: Any, z: Any) -> tuple[Any, Any]:
     """The ``pow_dx`` row's rule: (d/dx, d/dy) of z = y x**(y-1): y (y-1) x**(y-2) =
     (y-1) z / x and x**(y-1) (1 + y log x) = x**y / x + z log x; at x = 0 their limits
     (d/dx: 0 for y > 2, 2 at y = 2, inf for 1 < y < 2 and y < 0, 0 at y = 1, -inf for
-    0 < y < 1; d/dy: 0 for y > 1, -inf for 0 < y <= 1, inf for y < 0), and 0 at y = 0
-    (x**0 is flat: the constant the float path builds)."""
+    0 < y < 1, 0 at y = 0, where x**0 is flat; d/dy: 0 for y > 1, -inf for 0 < y <= 1,
+    inf for y <= 0: 1/x at y = 0, as in the other order, d/dx of pow_dy)."""
     if _is_value(x) or _is_value(y):
         return _slopes_of_values(pow_dx_slopes, x, y, z, lambda: (
             y * (y - 1.0) * power(x, y - 2.0), power(x, y - 1.0) * (1.0 + y * log(x))))
@@ -227,7 +232,7 @@ def pow_dx_slopes(x: Any, y: Any, z: Any) -> tuple[Any, Any]:
         dy = power(x, y) / x + z * np.log(x)
         dx_limit = np.where(y == 2.0, 2.0, np.where(y > 2.0, 0.0, _at_zero_base(
             y, _INF, 0.0, -_INF, 0.0, _INF)))
-        dy_limit = _at_zero_base(y, 0.0, -_INF, -_INF, 0.0, _INF)
+        dy_limit = _at_zero_base(y, 0.0, -_INF, -_INF, _INF, _INF)
     return _limits_or(x, dx, dx_limit), _limits_or(x, dy, dy_limit)
 
 

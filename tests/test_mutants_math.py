@@ -108,6 +108,16 @@ def test_select_picks_the_positive_branch_where_x_is_positive_and_the_other_else
             assert got == (positive if x > 0.0 else otherwise), (kind, x, positive, otherwise)
 
 
+def test_select_picks_rather_than_blends() -> None:
+    """An infinite value on the branch not taken stays out (0 * inf would be nan), and on
+    a Value holding a number the branch taken is returned itself, a node of the graph."""
+    with np.errstate(all="ignore"):
+        got = _math.select(np.array([1.0, -1.0]), np.array([2.0, math.inf]), np.array([math.inf, 5.0]))
+    assert list(got) == [2.0, 5.0]
+    a, b = Value(3.0), Value(-2.0)
+    assert _math.select(Value(1.0), a, b) is a and _math.select(Value(-1.0), a, b) is b
+
+
 def test_is_value_is_true_for_values_only() -> None:
     assert _math._is_value(Value(1.0)) and _math._is_value(Value(np.array([1.0])))
     for other in (1.0, 1, np.float64(1.0), np.int64(1), np.array([1.0]), "x", None, [1.0]):
@@ -272,4 +282,68 @@ def test_pows_slope_rows_differentiate_twice_like_sympy(row: str) -> None:
                 want = float(sp.diff(formula, [SX, SY][j], [SX, SY][k]).subs({SX: x, SY: y}))
                 if not abs(got - want) <= 1e-12 * max(1.0, abs(want)):
                     bad.append(f"{row} d/d{'xy'[j]} d/d{'xy'[k]} at ({x}, {y}): {got!r}, sympy {want!r}")
+    assert not bad, "\n".join(bad)
+
+
+# ------------------------------------------------------- constants in gradient graphs
+def _free_leaves(g: Any, known: list[Value]) -> list[Value]:
+    """The leaves of g's graph that require a gradient but are none of ``known``."""
+    from autograd.graph import Graph
+
+    if not _math._is_value(g):
+        return []
+    return [leaf for leaf in Graph(g).leaves
+            if leaf.requires_grad and not any(leaf is k for k in known)]
+
+
+@pytest.mark.parametrize("batch", [False, True])
+def test_a_create_graph_gradient_depends_only_on_the_inputs_and_the_seed(batch: bool) -> None:
+    """Every number a rule adds to a gradient's graph (a kink's 0/1 mask, a limit, a
+    power of two that scales hypot) is a constant, as the engine promises: a second
+    backward pass leaves its grad at 0, and the graph view draws it as a number.  So the
+    only leaves of a create_graph gradient that require a gradient are the inputs and
+    the seed."""
+    from tests.test_mutants_rules import BINARY, POINTS, UNARY
+
+    bad = []
+    points = [-2.6, -0.35, 0.0, 0.45, 1.0, 3.7, math.inf]
+    for name, f in {**UNARY, **BINARY}.items():
+        two = name in BINARY
+        for p in points if not batch else [None]:
+            data: Any = np.array(POINTS) if batch else p
+            xs = [Value(data, label="x")] + ([Value(data * 0.5 + 0.25, label="y")] if two else [])
+            seed = Value(np.ones_like(data) if batch else 1.0, label="seed")
+            try:
+                with np.errstate(all="ignore"):
+                    out = f(*xs)
+                    grads = gradients(out, xs, grad=seed, create_graph=True)
+            except (ArithmeticError, ValueError):
+                continue
+            for g in grads:
+                bad += [f"{name} at {p}: {leaf!r}" for leaf in _free_leaves(g, [*xs, seed])]
+    assert not bad, "\n".join(bad[:20])
+
+
+@pytest.mark.parametrize("batch", [False, True])
+def test_the_hessian_of_a_power_at_exponent_zero_is_exact_at_every_base(batch: bool) -> None:
+    """At y = 0, x**y = 1 is flat in x, so d2/dx2 = 0; d2/dxdy = d2/dydx = 1/x (+inf where
+    1/x overflows, and as x -> 0+), and d2/dy2 = log(x)**2: mpmath's values, in both
+    orders, down to the smallest subnormal (where p x**(p-1)'s own slopes would be 0 * inf)."""
+    import mpmath
+
+    bases = [5e-324, 1.0 / 1.7976931348623157e308, 8.3e-309, 1e-300, 1e-160, 0.5, 3.0, 1e200, 1e300]
+    cases = ([(Value(np.array(bases)), Value(np.zeros(len(bases))))] if batch
+             else [(Value(x), Value(0.0)) for x in bases])
+    got: list[list[float]] = []
+    for a, b in cases:
+        gx, gy = gradients(a**b, [a, b], create_graph=True)
+        (xx, xy), (yx, yy) = gradients(gx, [a, b]), gradients(gy, [a, b])
+        got += list(zip(*[np.atleast_1d(v) for v in (xx, xy, yx, yy)]))
+    bad = []
+    for x, (xx, xy, yx, yy) in zip(bases, got):
+        inv = float(1 / mpmath.mpf(x)) if 1 / mpmath.mpf(x) < 1.7976931348623157e308 else math.inf
+        want = (0.0, inv, inv, float(mpmath.log(mpmath.mpf(x)) ** 2))
+        for what, v, w in zip(("xx", "xy", "yx", "yy"), (xx, xy, yx, yy), want):
+            if not (v == w or abs(v - w) <= 1e-14 * abs(w)):
+                bad.append(f"d2/d{what} of x**y at ({x!r}, 0): {v!r}, exact {w!r}")
     assert not bad, "\n".join(bad)
