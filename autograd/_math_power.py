@@ -19,6 +19,7 @@ from autograd._math import (
     _data,
     _ieee,
     _is_value,
+    _mask_like,
     full_like,
     log,
     masked_limits,
@@ -75,38 +76,30 @@ def pow_base_slope(x: Any, p: Any) -> Any:
     jumps, where it is nan), not inf * 0.
     """
     if p.__class__ is float and p - p != 0.0 and p == p:
-        jump = full_like(x, math.nan)
-        flat = full_like(x, 0.0)
-        if hasattr(x, "data") and not isinstance(x, ndarray):
-            x = x.data
-        if isinstance(x, ndarray):
-            return np.where(np.abs(x) == 1.0, jump if isinstance(jump, ndarray) else np.nan, 0.0)
-        return jump if abs(x) == 1.0 else flat
+        pieces = np.where(np.abs(_data(x)) == 1.0, np.nan, 0.0)
+        return _mask_like(x, pieces if pieces.ndim else float(pieces))
     if not _is_value(p):
         slope = p * power(x, p - 1.0)
         if p.__class__ is float:
             return slope if p != 0.0 else full_like(x, 0.0)
         infinite = np.where(np.abs(x) == 1.0, np.nan, 0.0)  # the pieces of x**+-inf, as above
         return np.where(p == 0.0, 0.0, np.where(np.isinf(p), infinite, slope))
-    # A Value exponent: at p = 0 the slope p * x**(p-1) is 0 but its derivative in p is
-    # 1/x (inf where that overflows).  At a base 0 and at p = 0 the slope is a node of the
-    # pow_dx row, whose own slopes are those limits in closed form (in p * x**(p-1) they
-    # are 0 * inf at x = 0, and at p = 0 wherever x**(p-2) or x**(p-1) log x overflows).
-    # At p = +-inf the slope is the constant of the pieces (above), and for |p| >= 2**53,
-    # where p - 1 rounds to p (and (-1)**(p-1) would get p's parity), the float rule's
-    # y * z / x as a constant.
+    # A Value exponent.  At p = +-inf the slope is the constant of the pieces (above).  At
+    # a base 0, at p = 0 and for |p| >= 2**53 it is a node of the pow_dx row, y * z / x,
+    # whose own slopes are in closed form: in p * x**(p-1) they would be 0 * inf at x = 0
+    # and at p = 0 where x**(p-2) or x**(p-1) log x overflows (d/dp is 1/x there), and
+    # for |p| >= 2**53 p - 1 rounds to p, so that (-1)**(p-1) would get p's parity.
     pd, xd = p.data, _data(x)
-    if pd.__class__ is float and xd.__class__ is float:
-        if _flat_slope(pd):
-            return _constant_like(p, pow_slope(xd, pd, power(xd, pd)))
-        return _pow_dx_row(x, p) if xd == 0.0 or pd == 0.0 else _pow_rule(x, p)
-    if (np.asarray(xd) == 0.0).any() and not np.isinf(pd).any():
-        return _pow_dx_row(x, p)
     with np.errstate(all="ignore"):
-        special = np.broadcast_to(_flat_slope(pd), np.broadcast(xd, pd).shape)
+        infinite = np.isinf(pd)
+        exact = (np.asarray(xd) == 0.0) | (pd == 0.0) | (np.abs(pd) >= 9007199254740992.0)
+        build = _pow_dx_row if (exact & ~infinite).any() else _pow_rule
+        if not infinite.any():
+            return build(x, p)
         limit = pow_slope(xd, pd, power(xd, pd))
-    build = _pow_dx_row if (np.asarray(pd) == 0.0).any() else _pow_rule
-    return masked_limits(p, special, limit, build, x, p) if special.any() else build(x, p)
+    if pd.__class__ is float:
+        return _constant_like(p, limit)
+    return masked_limits(p, np.broadcast_to(infinite, np.shape(limit)), limit, build, x, p)
 
 
 def _pow_rule(x: Any, p: Any) -> Any:
@@ -115,11 +108,6 @@ def _pow_rule(x: Any, p: Any) -> Any:
 
 def _pow_dx_row(x: Any, p: Any) -> Any:
     return _row_node("POW_DX", x, p)
-
-
-def _flat_slope(p: Any) -> Any:
-    """Where the slope of x**p in x is a constant on Values (see pow_base_slope)."""
-    return np.isinf(p) | (np.abs(p) >= 9007199254740992.0)
 
 
 def pow_slope(x: Any, y: Any, z: Any) -> Any:
@@ -228,8 +216,10 @@ def pow_dx_slopes(x: Any, y: Any, z: Any) -> tuple[Any, Any]:
             y * (y - 1.0) * power(x, y - 2.0), power(x, y - 1.0) * (1.0 + y * log(x))))
     x, y, z = (np.asarray(a, dtype=np.float64) for a in (x, y, z))
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        dx = (y - 1.0) * (z / x)
-        dy = power(x, y) / x + z * np.log(x)
+        finite = np.isfinite(x)  # (at x = +-inf the forms with z / x are inf / inf)
+        dx = np.where(finite, (y - 1.0) * (z / x), y * (y - 1.0) * power(x, y - 2.0))
+        dy = np.where(finite, power(x, y) / x + z * np.log(x),
+                      power(x, y - 1.0) * (1.0 + y * np.log(x)))
         dx_limit = np.where(y == 2.0, 2.0, np.where(y > 2.0, 0.0, _at_zero_base(
             y, _INF, 0.0, -_INF, 0.0, _INF)))
         dy_limit = _at_zero_base(y, 0.0, -_INF, -_INF, _INF, _INF)
@@ -246,7 +236,8 @@ def pow_dy_slopes(x: Any, y: Any, z: Any) -> tuple[Any, Any]:
             power(x, y - 1.0) * (y * log(x) + 1.0), z * log(x)))
     x, y, z = (np.asarray(a, dtype=np.float64) for a in (x, y, z))
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        dx = (y * z + power(x, y)) / x
+        dx = np.where(np.isfinite(x), (y * z + power(x, y)) / x,
+                      power(x, y - 1.0) * (y * np.log(x) + 1.0))
         dy = z * np.log(x)
         dx_limit = _at_zero_base(y, 0.0, -_INF, -_INF, _INF, _INF)
         dy_limit = np.where(y > 0.0, 0.0, np.where(y == y, _INF, np.nan))

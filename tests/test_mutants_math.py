@@ -347,3 +347,94 @@ def test_the_hessian_of_a_power_at_exponent_zero_is_exact_at_every_base(batch: b
             if not (v == w or abs(v - w) <= 1e-14 * abs(w)):
                 bad.append(f"d2/d{what} of x**y at ({x!r}, 0): {v!r}, exact {w!r}")
     assert not bad, "\n".join(bad)
+
+
+def _hessian_row(f: Any, a: Value, b: Value, seed: Any) -> tuple[Any, ...] | None:
+    """(f_a, f_b, d f_a/da, d f_b/db) under create_graph, or None where f refuses."""
+    try:
+        with np.errstate(all="ignore"):
+            ga, gb = gradients(f(a, b), [a, b], grad=seed, create_graph=True)
+            (aa,) = gradients(ga, [a], allow_unused=True) if _math._is_value(ga) else (0.0,)
+            (bb,) = gradients(gb, [b], allow_unused=True) if _math._is_value(gb) else (0.0,)
+    except (ArithmeticError, ValueError):
+        return None
+    return tuple(_data(v) for v in (ga, gb, aa, bb))
+
+
+def _data(v: Any) -> Any:
+    return v.data if hasattr(v, "grad") else v
+
+
+def _close(got: float, want: float) -> bool:
+    got, want = float(got), float(want)
+    return _same(got, want) or got == want or abs(got - want) <= 1e-11 * abs(want)
+
+
+@pytest.mark.parametrize("order", ["number, batch", "batch, number"])
+def test_a_number_beside_a_batch_of_values_differentiates_twice_like_float_mode(order: str
+                                                                                ) -> None:
+    """A Value holding a number beside a Value holding a batch (a shared parameter and a
+    column of samples), under create_graph: the batch's first and second derivatives are
+    float mode's sample by sample, and the number's are the sums over the samples."""
+    from tests.test_mutants_rules import BINARY
+
+    others = [0.0, 0.5, 1.0, 2.5, -1.0, -2.0, 3.0, 1e16, -1e16, math.inf, -math.inf]
+    bad = []
+    for name, f in BINARY.items():
+        g = f if order == "number, batch" else (lambda a, b, f=f: f(b, a))
+        for number in (0.0, 0.5, 1.0, 2.0, -1.0, -2.0):
+            rows = {s: _hessian_row(g, Value(number), Value(s), 1.0) for s in others}
+            samples = [s for s, r in rows.items() if r is not None]
+            if len(samples) < 2:
+                continue
+            got = _hessian_row(g, Value(number), Value(np.array(samples)), np.ones(len(samples)))
+            if got is None:
+                bad.append(f"{name} ({order}) at {number}, {samples}: refused in a batch")
+                continue
+            want = [rows[s] for s in samples]
+            for k in range(2):  # the number's: sums over the samples
+                terms = [w[2 * k] for w in want]
+                finite = all(math.isfinite(t) for t in terms)
+                total = math.fsum(terms) if finite else sum(terms)
+                # the batch adds in its own order: within 1e-11 of the sum of magnitudes
+                if not (_close(got[2 * k], total) or (finite and abs(got[2 * k] - total)
+                        <= 1e-11 * math.fsum(map(abs, terms)))):
+                    bad.append(f"{name} ({order}) at {number}, {samples}: d{'2' * k}/dnumber "
+                               f"{got[2 * k]!r}, float mode's sum {total!r}")
+            for i, w in enumerate(want):
+                for k in (1, 3):
+                    if not _close(np.asarray(got[k])[i], w[k]):
+                        bad.append(f"{name} ({order}) at {number}, sample {samples[i]}: "
+                                   f"{['', 'd/db', '', 'd2/db2'][k]} {np.asarray(got[k])[i]!r}, "
+                                   f"float mode {w[k]!r}")
+    assert not bad, "\n".join(bad[:20])
+
+
+def test_the_hessian_of_a_power_with_an_exponent_beyond_2_to_the_53_is_exact() -> None:
+    """For |y| >= 2**53, y - 1 rounds to y: the second partials of x**y must not be built
+    from x**(y-1) (whose sign at x < 0 would be y's parity, not y - 1's), nor be taken
+    as constants: y (y-1) x**(y-2), x**(y-1) (1 + y log x) and x**y log(x)**2, as mpmath
+    gives them (nan for log of a negative base)."""
+    import mpmath
+
+    bad = []
+    for x in (1.0, -1.0, 1.0 + 2.0**-52, -(1.0 - 2.0**-53), 0.999999):
+        for y in (2.0**53, 3.0 * 2.0**53, -(2.0**54)):
+            a, b = Value(x), Value(y)
+            try:
+                gx, _gy = gradients(a**b, [a, b], create_graph=True)
+            except (ArithmeticError, ValueError):
+                continue
+            xx, xy = gradients(gx, [a, b])
+            mx, my = mpmath.mpf(x), mpmath.mpf(y)
+            want_xx = float(my * (my - 1) * mx ** (my - 2))
+            got_xy = float(xy)
+            if x < 0.0:
+                want_xy = math.nan
+            else:
+                want_xy = float(mx ** (my - 1) * (1 + my * mpmath.log(mx)))
+            if not _close(xx, want_xx):
+                bad.append(f"d2/dx2 of x**y at ({x!r}, {y!r}): {float(xx)!r}, exact {want_xx!r}")
+            if not (_close(got_xy, want_xy) or abs(got_xy - want_xy) <= 1e-9 * abs(want_xy)):
+                bad.append(f"d2/dxdy of x**y at ({x!r}, {y!r}): {got_xy!r}, exact {want_xy!r}")
+    assert not bad, "\n".join(bad)
