@@ -119,13 +119,14 @@ def pow_slope(x: Any, y: Any, z: Any) -> Any:
     On Values the power form (it is differentiated).
     """
     if x.__class__ is float and y.__class__ is float and z.__class__ is float:
-        if x != 0.0 and y != 0.0 and 1e-300 < abs(z) < 1e300 and y - y == 0.0:  # y = +-inf: 1**inf
+        # (x = 0 has z = 0, inf or nan; y = +-inf: 1**inf)
+        if y != 0.0 and 1e-300 < abs(z) < 1e300 and y - y == 0.0:
             return y * (z / x)
         return pow_base_slope(x, y)
     if isinstance(z, ndarray):
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            ok = (x != 0.0) & (y != 0.0) & (np.abs(z) > 1e-300) & (np.abs(z) < 1e300) & np.isfinite(y)
-            return np.where(ok, y * (z / np.where(ok, x, 1.0)), pow_base_slope(x, y))
+            ok = (y != 0.0) & (np.abs(z) > 1e-300) & (np.abs(z) < 1e300) & np.isfinite(y)
+            return np.where(ok, y * (z / x), pow_base_slope(x, y))
     return pow_base_slope(x, y)
 
 
@@ -137,8 +138,8 @@ def pow_exponent_slope(x: Any, out: Any, y: Any = None) -> Any:
     the real power exists only at integer y and has no derivative in y, so the result
     is nan (anomaly mode reports it), and on Values so are its own derivatives.
 
-    On Values (``create_graph``) with a base at 0, the slope is a node of the table's
-    ``pow_dy`` row (given the exponent ``y``), whose own slopes are the limits at 0:
+    On Values (``create_graph``, where ``y`` must be given) with a base at 0, the slope
+    is a node of the table's ``pow_dy`` row, whose own slopes are the limits at 0:
     d/dx (x**y log x) = x**(y-1) (y log x + 1) is -inf at (0, 1), as the difference
     quotient says, where a product with log(0) would give nan or a constant 0.
     """
@@ -151,19 +152,10 @@ def pow_exponent_slope(x: Any, out: Any, y: Any = None) -> Any:
             slope = out * np.log(x)
             at_zero = np.where(out == 0.0, 0.0, out * -_INF)
         return np.where(x > 0.0, slope, np.where(x == 0.0, at_zero, np.nan))
-    xd = x.data
-    if y is not None and (xd == 0.0 if xd.__class__ is float else (xd == 0.0).any()):
+    xd = x.data  # a Value: the rule of x**y under create_graph, which passes y
+    if xd == 0.0 if xd.__class__ is float else (xd == 0.0).any():
         return _row_node("POW_DY", x, y)
-    if xd.__class__ is float:
-        if xd == 0.0:
-            return _constant_like(x, pow_exponent_slope(0.0, out.data))
-        return _ieee(lambda: out * log(x))  # x < 0: a nan node (nan derivatives too)
-    if not (xd == 0.0).any():
-        return _ieee(lambda: out * log(x))
-    # the samples at x = 0 get the limit, a constant: log(0 + 1) = 0 keeps 0 * -inf out
-    zero = _constant_like(x, (xd == 0.0).astype(np.float64))
-    limit = _constant_like(x, np.where(xd == 0.0, pow_exponent_slope(np.zeros_like(xd), out.data), 0.0))
-    return _ieee(lambda: out * log(x + zero) * (1.0 - zero) + limit)
+    return _ieee(lambda: out * log(x))  # x < 0: a nan node (nan derivatives too)
 
 
 # ------------------------------------------------------------------ pow_dx, pow_dy

@@ -438,3 +438,21 @@ def test_the_hessian_of_a_power_with_an_exponent_beyond_2_to_the_53_is_exact() -
             if not (_close(got_xy, want_xy) or abs(got_xy - want_xy) <= 1e-9 * abs(want_xy)):
                 bad.append(f"d2/dxdy of x**y at ({x!r}, {y!r}): {got_xy!r}, exact {want_xy!r}")
     assert not bad, "\n".join(bad)
+
+
+def test_the_slope_of_x_to_the_zero_is_plus_zero_at_every_base() -> None:
+    """x**0 = 1 is constant, so d/dx is 0, and +0.0 (PyTorch's masked zero), not the
+    0 * x**-1 = -0.0 of the power rule at a negative base: with a number exponent, a
+    Value exponent, in float mode and in a batch."""
+    bases = [-2.0, -0.5, -1e-300, 0.5, 3.0, 1e300]
+    for exponent in (lambda: 0.0, lambda: Value(0.0), lambda: Value(np.zeros(len(bases)))):
+        for batch in (False, True):
+            xs = [Value(np.array(bases))] if batch else [Value(b) for b in bases]
+            got = []
+            for x in xs:
+                e = exponent()
+                if not batch and hasattr(e, "data") and np.ndim(e.data):
+                    e = Value(0.0)
+                (g,) = gradients(x**e, [x])
+                got += list(np.atleast_1d(g))
+            assert all(_same(v, 0.0) for v in got), (batch, got)
