@@ -203,7 +203,7 @@ def pow_dx_slopes(x: Any, y: Any, z: Any) -> tuple[Any, Any]:
     (d/dx: 0 for y > 2, 2 at y = 2, inf for 1 < y < 2 and y < 0, 0 at y = 1, -inf for
     0 < y < 1, 0 at y = 0, where x**0 is flat; d/dy: 0 for y > 1, -inf for 0 < y <= 1,
     inf for y <= 0: 1/x at y = 0, as in the other order, d/dx of pow_dy)."""
-    if _is_value(x) or _is_value(y):
+    if _is_value(z):  # (a rule's inputs and output are all Values or all data)
         return _slopes_of_values(pow_dx_slopes, x, y, z, lambda: (
             y * (y - 1.0) * power(x, y - 2.0), power(x, y - 1.0) * (1.0 + y * log(x))))
     x, y, z = (np.asarray(a, dtype=np.float64) for a in (x, y, z))
@@ -223,7 +223,7 @@ def pow_dy_slopes(x: Any, y: Any, z: Any) -> tuple[Any, Any]:
     (y z + x**y) / x and z log x; at x = 0 their limits (d/dx: 0 for y > 1, -inf for
     0 < y <= 1, inf for y <= 0, where x**y log x falls to -inf; d/dy: 0 for y > 0, inf
     for y <= 0)."""
-    if _is_value(x) or _is_value(y):
+    if _is_value(z):  # (a rule's inputs and output are all Values or all data)
         return _slopes_of_values(pow_dy_slopes, x, y, z, lambda: (
             power(x, y - 1.0) * (y * log(x) + 1.0), z * log(x)))
     x, y, z = (np.asarray(a, dtype=np.float64) for a in (x, y, z))

@@ -149,11 +149,9 @@ def logsumexp(xs: Sequence[Any]) -> Any:
 def softmax_slopes(xs: Sequence[Any], z: Any) -> list[Any]:
     """d logsumexp / dx_i = e**(x_i - z), the softmax: e**(x_i - m) / sum_j e**(x_j - m)
     on numbers (m the largest input: each term in (0, 1]), e**(x_i - z) on Values."""
-    if not _is_value(z) and not any(_is_value(v) for v in xs):
+    if not _is_value(z):  # (a rule's inputs and output are all Values or all data)
         if all(v.__class__ is float for v in xs):
-            m = max(xs)
-            if math.isinf(m) or m != m:
-                return [math.nan] * len(xs)
+            m = max(xs)  # at an infinite or nan m every term, so every slope, is nan
             terms = [math.exp(v - m) for v in xs]
             total = math.fsum(terms)
             return [t / total for t in terms]

@@ -17,6 +17,7 @@ import ctypes
 import ctypes.util
 import itertools
 import math
+import warnings
 from typing import Any
 
 import numpy as np
@@ -456,3 +457,25 @@ def test_the_slope_of_x_to_the_zero_is_plus_zero_at_every_base() -> None:
                 (g,) = gradients(x**e, [x])
                 got += list(np.atleast_1d(g))
             assert all(_same(v, 0.0) for v in got), (batch, got)
+
+
+def test_a_quotient_of_a_batch_and_a_number_is_ieee_without_a_warning() -> None:
+    """x/0 is +-inf and 0/0 nan with a batch on either side, as on numbers, and numpy's
+    divide-by-zero warning is not let out (the helper's promise: IEEE, not exceptions)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        top = _math_smooth.quotient(np.array([1.0, -1.0, 0.0]), 0.0)
+        bottom = _math_smooth.quotient(-2.0, np.array([0.0, -0.0, 4.0]))
+    assert [_same(v, w) for v, w in zip(top, [math.inf, -math.inf, math.nan])] == [True] * 3
+    assert [_same(v, w) for v, w in zip(bottom, [-math.inf, math.inf, -0.5])] == [True] * 3
+
+
+def test_third_partials_of_a_power_at_a_zero_base_are_not_followed() -> None:
+    """The README's limit: beyond the second, the partials of x**y at a base 0 are
+    constants (the second partials' limits), so their own slopes are 0 even where the
+    formula's diverge (at (0, 2.5), y (y-1) (y-2) x**(y-3) is inf)."""
+    for x, y in ((0.0, 2.5), (0.0, 3.0), (-0.0, 1.5)):
+        a, b = Value(x), Value(y)
+        (gx,) = gradients(a**b, [a], create_graph=True)
+        (gxx,) = gradients(gx, [a], create_graph=True)
+        assert gradients(gxx, [a, b], allow_unused=True) == [0.0, 0.0], (x, y)
