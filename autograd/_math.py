@@ -19,6 +19,8 @@ from typing import Any
 
 import numpy as np
 
+from autograd._math_masks import _constant_like, _nan_slopes
+
 ndarray = np.ndarray
 _INF = math.inf
 _SQRT_2 = math.sqrt(2.0)
@@ -317,37 +319,7 @@ def elu_slope(x: Any, alpha: float) -> Any:
     # e**min(x, 0) keeps the right piece finite (x * 0 is nan at inf); clamp's slope 1 at 0
     # keeps elu''(0) = alpha; a mask of -0.0 keeps the sign of a zero slope (alpha < 0)
     mask = _constant_like(x, np.where(xd > 0.0, 1.0, -0.0))
-    slope = mask + (1.0 - mask) * alpha * x.clamp(-_INF, 0.0).exp()
-    if not np.isnan(xd).any():
-        return slope
-    # clamp's slope 0 masks nan (PyTorch's); this term's slope is nan there, as elu''(nan)
-    return slope + (-abs(x)).exp() * _constant_like(x, np.where(np.isnan(xd), 1.0, -0.0))
-
-
-def _constant_like(x: Any, data: Any) -> Any:
-    """A graph constant holding ``data`` (a derivative that is flat a.e.)."""
-    return type(x)(data, requires_grad=False)
-
-
-def masked_limits(owner: Any, special: Any, limit: Any, build: Callable[..., Any], *inputs: Any,
-                  safe: float = 1.0) -> Any:
-    """On a batch Value: ``build(*inputs)`` where ``special`` is False, the constant
-    ``limit`` where True.  ``build`` runs on the inputs clamped to ``safe`` at the special
-    samples (clamp's slope is 0 there), so no inf * 0 nan survives the mask; -0.0 is
-    added elsewhere (x + -0.0 is x, a zero's sign too)."""
-    lo, hi = np.where(special, safe, -_INF), np.where(special, safe, _INF)
-    safe_inputs = [v.clamp(lo, hi) for v in inputs]  # (the callers' inputs are all Values)
-    keep = _constant_like(owner, np.where(special, 0.0, 1.0))
-    return build(*safe_inputs) * keep + _constant_like(owner, np.where(special, limit, -0.0))
-
-
-def full_like(x: Any, value: float) -> Any:
-    """``value`` in the shape of ``x``: a float, an array, or a graph constant."""
-    if x.__class__ is float:
-        return value
-    if isinstance(x, ndarray):
-        return np.full_like(x, value)
-    return _constant_like(x, full_like(x.data, value))
+    return _nan_slopes(mask + (1.0 - mask) * alpha * x.clamp(-_INF, 0.0).exp(), [x])
 
 
 def step(x: Any) -> Any:
@@ -392,13 +364,6 @@ def batch_size(x: Any) -> int:
     """Number of samples in a batch (of an array, or of a Value holding one)."""
     data = x if isinstance(x, ndarray) else x.data
     return int(data.shape[0])
-
-
-def _mask_like(x: Any, mask: Any) -> Any:
-    """A 0/1 (or 1/2) mask as a float, an array, or a constant Value like ``x``."""
-    if x.__class__ is float or isinstance(x, ndarray):
-        return mask
-    return _constant_like(x, mask)
 
 
 def _is_value(x: Any) -> bool:

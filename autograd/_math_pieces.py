@@ -13,7 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from autograd._math import _constant_like, _data, _is_value, _mask_like, ndarray
+from autograd._math import _data, _is_value, ndarray
+from autograd._math_masks import _constant_like, _mask_like
 
 
 def max_slopes(x: Any, y: Any, larger: bool) -> tuple[Any, Any]:

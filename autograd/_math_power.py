@@ -13,18 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from autograd._math import (
-    _INF,
-    _constant_like,
-    _data,
-    _ieee,
-    _is_value,
-    _mask_like,
-    full_like,
-    log,
-    masked_limits,
-    ndarray,
-)
+from autograd._math import _INF, _data, _ieee, _is_value, log, ndarray
+from autograd._math_masks import _constant_like, _mask_like, full_like, masked_limits
 
 
 def _odd(p: float) -> bool:

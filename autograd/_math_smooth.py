@@ -15,18 +15,17 @@ import numpy as np
 
 from autograd._math import (
     _INF,
-    _constant_like,
     _data,
     _ieee,
     _is_value,
     exp,
-    masked_limits,
     ndarray,
     sigmoid,
     softplus,
     sqrt,
     tanh,
 )
+from autograd._math_masks import _constant_like, masked_limits
 from autograd._math_power import recip
 
 

@@ -34,7 +34,6 @@ from autograd._math import (
     erf,
     erf_slope,
     exp,
-    full_like,
     leaky_relu,
     log,
     normal_cdf,
@@ -51,6 +50,7 @@ from autograd._math import (
     step,
     tanh,
 )
+from autograd._math_masks import full_like
 from autograd._math_power import (
     pow_base_slope,
     pow_dx,

@@ -16,10 +16,8 @@ from typing import Any
 
 import numpy as np
 
-from autograd._math import (
-    full_like,
-    sign,
-)
+from autograd._math import sign
+from autograd._math_masks import full_like
 from autograd._math_pieces import (
     clamp,
     clamp_piece,

@@ -317,4 +317,20 @@ def test_a_batch_under_create_graph_is_float_mode_in_every_sample_and_derivative
                              or abs(second - w[3]) <= 1e-11 * abs(w[3]))):
                     bad.append(f"{name} at {[ordinary, x]}, sample {i}: float mode (y', y'') = "
                                f"{w[2:]}, batch {g.data[i], np.asarray(h)[i]}")
+    # and every valid point of the grid in one batch (a mask built for one sample must not
+    # disturb another: a nan beside 1000, an inf beside a zero)
+    points = [x for x in GRID if _second_float(name, x)[0] == "value"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        v = Value(np.array(points), label="x")
+        (g,) = autograd.gradients(_apply(name, v), [v], create_graph=True)
+        (h,) = (autograd.gradients(g, [v], allow_unused=True) if g.requires_grad
+                else (np.zeros(len(points)),))
+    for i, x in enumerate(points):
+        w = _second_float(name, x)
+        second = float(np.asarray(h)[i])
+        if not (_same(g.data[i], w[2], 8) and (_same(second, w[3], 8, signed_zero=False)
+                                                or abs(second - w[3]) <= 1e-11 * abs(w[3]))):
+            bad.append(f"{name} at {x!r} in a batch of the whole grid: float mode (y', y'') = "
+                       f"{w[2:]}, batch {g.data[i], second}")
     assert not bad, "\n".join(bad[:20])

@@ -1,0 +1,62 @@
+"""Graph constants and masks for rules evaluated on Values (``create_graph=True``).
+
+A rule that is flat somewhere, or has a limit at a special sample, builds its
+derivative from constants: a 0/1 mask, a limit, a value clamped out of harm's
+way.  These helpers make them, on a float, a batch or a Value alike, and keep
+nan's derivatives nan where a mask or a clamp would turn them into 0.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+ndarray = np.ndarray
+_INF = float("inf")
+
+
+def _constant_like(x: Any, data: Any) -> Any:
+    """A graph constant holding ``data`` (a derivative that is flat a.e.)."""
+    return type(x)(data, requires_grad=False)
+
+
+def masked_limits(owner: Any, special: Any, limit: Any, build: Callable[..., Any], *inputs: Any,
+                  safe: float = 1.0) -> Any:
+    """On a batch Value: ``build(*inputs)`` where ``special`` is False, the constant
+    ``limit`` where True.  ``build`` runs on the inputs clamped to ``safe`` at the special
+    samples (clamp's slope is 0 there), so no inf * 0 nan survives the mask; -0.0 is
+    added elsewhere (x + -0.0 is x, a zero's sign too)."""
+    lo, hi = np.where(special, safe, -_INF), np.where(special, safe, _INF)
+    safe_inputs = [v.clamp(lo, hi) for v in inputs]  # (the callers' inputs are all Values)
+    keep = _constant_like(owner, np.where(special, 0.0, 1.0))
+    out = build(*safe_inputs) * keep + _constant_like(owner, np.where(special, limit, -0.0))
+    return _nan_slopes(out, list(inputs), special)
+
+
+def _nan_slopes(out: Any, inputs: list[Any], skip: Any = False) -> Any:
+    """``out``, plus where an input's sample is nan (and not ``skip``) a term whose slope
+    is nan there, -0.0 with slope 0 elsewhere: clamp's slope 0 masks a nan (PyTorch's),
+    where float mode's formula keeps the derivatives nan."""
+    for v in inputs:
+        nan = np.isnan(v.data) & ~np.asarray(skip)
+        if nan.any():
+            out = out + (-abs(v)).exp() * _constant_like(v, np.where(nan, 1.0, -0.0))
+    return out
+
+
+def full_like(x: Any, value: float) -> Any:
+    """``value`` in the shape of ``x``: a float, an array, or a graph constant."""
+    if x.__class__ is float:
+        return value
+    if isinstance(x, ndarray):
+        return np.full_like(x, value)
+    return _constant_like(x, full_like(x.data, value))
+
+
+def _mask_like(x: Any, mask: Any) -> Any:
+    """A 0/1 (or 1/2) mask as a float, an array, or a constant Value like ``x``."""
+    if x.__class__ is float or isinstance(x, ndarray):
+        return mask
+    return _constant_like(x, mask)
