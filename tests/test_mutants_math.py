@@ -480,3 +480,63 @@ def test_third_partials_of_a_power_at_a_zero_base_are_not_followed() -> None:
         (gx,) = gradients(a**b, [a], create_graph=True)
         (gxx,) = gradients(gx, [a], create_graph=True)
         assert gradients(gxx, [a, b], allow_unused=True) == [0.0, 0.0], (x, y)
+
+
+def test_clamps_pieces_tell_apart_every_two_pieces_whose_slopes_differ() -> None:
+    """clamp_piece says which smooth piece (x, lo, hi) lies on, so that a gradient check
+    reports a perturbation that crosses a kink: the same answer within a piece, different
+    answers for pieces with different slopes (PyTorch's rule: to x inside [lo, hi], to lo
+    below it, to hi above it; with lo > hi, z = hi, like above), on numbers and batches."""
+    pieces = {
+        "below": [(-1.0, 0.0, 1.0), (-5.0, 0.0, 2.0), (-1e-300, 0.0, 1e-300)],
+        "inside": [(0.5, 0.0, 1.0), (1.5, 0.0, 2.0), (0.0, -1e-300, 1e-300)],
+        "above": [(2.0, 0.0, 1.0), (9.0, 0.0, 2.0), (1e300, -1e300, 1e299)],
+        "lo > hi": [(0.5, 1.0, 0.0), (-3.0, 2.0, 1.0), (5.0, 2.0, 1.0)],
+    }
+    ids: dict[str, set[int]] = {}
+    for name, points in pieces.items():
+        floats = [int(_math_pieces.clamp_piece(list(p))) for p in points]
+        batch = _math_pieces.clamp_piece([np.array(c) for c in zip(*points)])
+        assert list(batch) == floats, name
+        ids[name] = set(floats)
+        assert len(ids[name]) == 1, (name, floats)
+    for a, b in itertools.combinations(["below", "inside", "above", "lo > hi"], 2):
+        if {a, b} != {"above", "lo > hi"}:  # (the same slopes: 1 to hi)
+            assert ids[a] != ids[b], (a, b)
+
+
+def test_clamp_in_a_batch_keeps_the_sign_of_a_zero_as_float_mode() -> None:
+    """A bound replaces x only when it is strictly beyond it (float mode's min and max),
+    so clamp(-0.0, lo, 0.0) is -0.0 and clamp(0.0, -0.0, hi) is 0.0, in a batch too."""
+    values = [0.0, -0.0, -1.0, 1.0]
+    for x, lo, hi in itertools.product(values, repeat=3):
+        want = _math_pieces.clamp([x, lo, hi])
+        got = _math_pieces.clamp([np.array([x, 0.5]), np.array([lo, 0.0]), np.array([hi, 1.0])])[0]
+        assert _same(got, want), (x, lo, hi, got, want)
+
+
+def test_a_remainder_with_a_batch_on_either_side_warns_not() -> None:
+    """numpy's remainder on batches (Python's sign rule), with its warnings kept in: x % 0
+    is nan, as a batch gives it, with no RuntimeWarning let out."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        a = _math_pieces.remainder(np.array([5.0, -5.0]), 0.0)
+        b = _math_pieces.remainder(5.0, np.array([0.0, -3.0]))
+    assert np.isnan(a).all() and math.isnan(b[0]) and b[1] == 5.0 % -3.0
+
+
+def test_float_mode_gradients_are_python_floats_for_every_op() -> None:
+    """A graph of numbers differentiates to numbers: every rule's float branch returns a
+    float (not a numpy scalar or a 0-d array), so ``x.grad`` prints as 0.5, not array(0.5)."""
+    from tests.test_mutants_rules import BINARY, UNARY
+
+    bad = []
+    for name, f in {**UNARY, **BINARY}.items():
+        for point in (0.45, 2.2, -0.35):
+            xs = [Value(point)] + ([Value(point * 0.5 + 1.0)] if name in BINARY else [])
+            try:
+                grads = gradients(f(*xs), xs)
+            except (ArithmeticError, ValueError):
+                continue
+            bad += [f"{name} at {point}: {type(g).__name__}" for g in grads if type(g) is not float]
+    assert not bad, "\n".join(bad)
