@@ -351,15 +351,17 @@ def test_the_hessian_of_a_power_at_exponent_zero_is_exact_at_every_base(batch: b
 
 
 def _hessian_row(f: Any, a: Value, b: Value, seed: Any) -> tuple[Any, ...] | None:
-    """(f_a, f_b, d f_a/da, d f_b/db) under create_graph, or None where f refuses."""
+    """(f_a, f_b, d f_a/da, d f_b/db, d f_a/db) under create_graph, or None where f
+    refuses (with a batch b, f_a sums over the samples, so d f_a/db is per sample)."""
     try:
         with np.errstate(all="ignore"):
             ga, gb = gradients(f(a, b), [a, b], grad=seed, create_graph=True)
-            (aa,) = gradients(ga, [a], allow_unused=True) if _math._is_value(ga) else (0.0,)
+            aa, ab = (gradients(ga, [a, b], allow_unused=True) if _math._is_value(ga)
+                      else (0.0, 0.0))
             (bb,) = gradients(gb, [b], allow_unused=True) if _math._is_value(gb) else (0.0,)
     except (ArithmeticError, ValueError):
         return None
-    return tuple(_data(v) for v in (ga, gb, aa, bb))
+    return tuple(_data(v) for v in (ga, gb, aa, bb, ab))
 
 
 def _data(v: Any) -> Any:
@@ -404,10 +406,11 @@ def test_a_number_beside_a_batch_of_values_differentiates_twice_like_float_mode(
                 bad.append(f"{name} ({order}) at {number}, {samples}: d{'2' * k}/dnumber "
                            f"{got[2 * k]!r}, float mode's sum {total!r}")
         for i, w in enumerate(want):
-            for k in (1, 3):
-                if not _close(np.asarray(got[k])[i], w[k]):
+            for k in (1, 3, 4):
+                got_k = np.broadcast_to(got[k], (len(samples),))[i]
+                if not _close(got_k, w[k]):
                     bad.append(f"{name} ({order}) at {number}, sample {samples[i]}: "
-                               f"{['', 'd/db', '', 'd2/db2'][k]} {np.asarray(got[k])[i]!r}, "
+                               f"{['', 'd/db', '', 'd2/db2', 'd2/dadb'][k]} {got_k!r}, "
                                f"float mode {w[k]!r}")
     assert not bad, "\n".join(bad[:20])
 
