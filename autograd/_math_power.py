@@ -82,7 +82,8 @@ def pow_base_slope(x: Any, p: Any) -> Any:
     pd, xd = p.data, _data(x)
     with np.errstate(all="ignore"):
         infinite = np.isinf(pd)
-        exact = (np.asarray(xd) == 0.0) | (pd == 0.0) | (np.abs(pd) >= 9007199254740992.0)
+        exact = ((np.asarray(xd) == 0.0) | np.isinf(xd) | (pd == 0.0)
+                 | (np.abs(pd) >= 9007199254740992.0))
         build = _pow_dx_row if (exact & ~infinite).any() else _pow_rule
         if not infinite.any():
             return build(x, p)
@@ -134,16 +135,16 @@ def pow_exponent_slope(x: Any, out: Any, y: Any = None) -> Any:
     quotient says, where a product with log(0) would give nan or a constant 0.
     """
     if x.__class__ is float and out.__class__ is float:
-        if x > 0.0:
-            return out * math.log(x)
+        if x > 0.0:  # (x**y log x -> 0 as x -> inf for y < 0, where out * log(inf) is nan)
+            return out * math.log(x) if out != 0.0 or x != _INF else 0.0
         return (0.0 if out == 0.0 else out * -_INF) if x == 0.0 else math.nan
     if isinstance(x, ndarray) or isinstance(out, ndarray):  # (a number base, a batch exponent)
         with np.errstate(divide="ignore", invalid="ignore"):
-            slope = out * np.log(x)
+            slope = np.where((out == 0.0) & (x == _INF), 0.0, out * np.log(x))
             at_zero = np.where(out == 0.0, 0.0, out * -_INF)
         return np.where(x > 0.0, slope, np.where(x == 0.0, at_zero, np.nan))
     xd = x.data  # a Value: the rule of x**y under create_graph, which passes y
-    if xd == 0.0 if xd.__class__ is float else (xd == 0.0).any():
+    if (np.asarray(xd) == 0.0).any() or np.isinf(xd).any():  # the limits (pow_dy_slopes)
         return _row_node("POW_DY", x, y)
     return _ieee(lambda: out * log(x))  # x < 0: a nan node (nan derivatives too)
 
@@ -182,6 +183,13 @@ def _at_zero_base(y: Any, above: Any, at: Any, inside: Any, flat: Any, below: An
         y > 0.0, inside, np.where(y == 0.0, flat, np.where(y < 0.0, below, np.nan)))))
 
 
+def _mixed_at_infinity(x: Any, y: Any) -> Any:
+    """x**(y-1) (1 + y log x), the mixed partial of x**y, at x = +-inf: its limits as
+    x -> +inf (inf for y >= 1, 0 for 0 <= y < 1, -0 for y < 0), and nan at -inf (no
+    derivative in y of a power of a negative base)."""
+    return np.where(x > 0.0, _at_zero_base(y, _INF, _INF, 0.0, 0.0, -0.0), np.nan)
+
+
 def _limits_or(x: Any, value: Any, limit: Any) -> Any:
     out = np.where(x == 0.0, limit, value)
     return float(out) if out.ndim == 0 else out
@@ -200,8 +208,7 @@ def pow_dx_slopes(x: Any, y: Any, z: Any) -> tuple[Any, Any]:
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         finite = np.isfinite(x)  # (at x = +-inf the forms with z / x are inf / inf)
         dx = np.where(finite, (y - 1.0) * (z / x), y * (y - 1.0) * power(x, y - 2.0))
-        dy = np.where(finite, power(x, y) / x + z * np.log(x),
-                      power(x, y - 1.0) * (1.0 + y * np.log(x)))
+        dy = np.where(finite, power(x, y) / x + z * np.log(x), _mixed_at_infinity(x, y))
         dx_limit = np.where(y == 2.0, 2.0, np.where(y > 2.0, 0.0, _at_zero_base(
             y, _INF, 0.0, -_INF, 0.0, _INF)))
         dy_limit = _at_zero_base(y, 0.0, -_INF, -_INF, _INF, _INF)
@@ -218,9 +225,10 @@ def pow_dy_slopes(x: Any, y: Any, z: Any) -> tuple[Any, Any]:
             power(x, y - 1.0) * (y * log(x) + 1.0), z * log(x)))
     x, y, z = (np.asarray(a, dtype=np.float64) for a in (x, y, z))
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        dx = np.where(np.isfinite(x), (y * z + power(x, y)) / x,
-                      power(x, y - 1.0) * (y * np.log(x) + 1.0))
-        dy = z * np.log(x)
+        finite = np.isfinite(x)
+        dx = np.where(finite, (y * z + power(x, y)) / x, _mixed_at_infinity(x, y))
+        dy = np.where(finite, z * np.log(x),
+                      np.where(x > 0.0, _at_zero_base(y, _INF, _INF, _INF, _INF, 0.0), np.nan))
         dx_limit = _at_zero_base(y, 0.0, -_INF, -_INF, _INF, _INF)
         dy_limit = np.where(y > 0.0, 0.0, np.where(y == y, _INF, np.nan))
     return _limits_or(x, dx, dx_limit), _limits_or(x, dy, dy_limit)
