@@ -87,7 +87,7 @@ def pow_base_slope(x: Any, p: Any) -> Any:
         build = _pow_dx_row if (exact & ~infinite).any() else _pow_rule
         if not infinite.any():
             return build(x, p)
-        limit = pow_slope(xd, pd, power(xd, pd))
+        limit = pow_base_slope(xd, pd)  # the pieces of x**+-inf, as numbers
     if pd.__class__ is float:
         return _constant_like(p, limit)
     return masked_limits(p, np.broadcast_to(infinite, np.shape(limit)), limit, build, x, p)

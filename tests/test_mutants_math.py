@@ -545,28 +545,30 @@ def test_float_mode_gradients_are_python_floats_for_every_op() -> None:
     assert not bad, "\n".join(bad)
 
 
-def test_the_hessian_of_a_power_at_an_infinite_base_is_the_limit() -> None:
-    """At x = +-inf, x**y's first and second partials are their limits as x -> +-inf,
-    which mpmath gives at |x| = 10**(10**400) (each rounds to inf, a number, or a zero of its
-    sign): no inf * 0 = nan from x**(y-1) log x, in float mode and in a batch beside a
-    zero base (which takes the pow_dx and pow_dy rows).  At -inf the partials in y are
-    nan (a negative base has none)."""
+def test_the_hessian_of_a_power_at_a_zero_or_infinite_base_is_the_limit() -> None:
+    """At x = 0 and x = +-inf, x**y's first and second partials are their limits as
+    x -> 0+ or +-inf, which mpmath gives at |x| = 10**(-+10**400) (each rounds to inf,
+    a number, or a zero): no 0 * inf = nan from x**(y-1) log x, in float mode and in a
+    batch beside another base (a zero base sends a batch through the pow_dx and pow_dy
+    rows).  At -inf the partials in y are nan (a negative base has none)."""
     import mpmath
 
     mpmath.mp.dps = 50
     bad = []
-    for x0, y in itertools.product((math.inf, -math.inf), (-1.5, -1.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0)):
-        if x0 < 0 and y != math.floor(y):
-            continue
-        X, Y = mpmath.mpf(10) ** (mpmath.mpf(10) ** 400) * (1 if x0 > 0 else -1), mpmath.mpf(y)
-        ln = mpmath.log(X) if x0 > 0 else None
+    for x0, y in itertools.product((0.0, math.inf, -math.inf),
+                                   (-1.5, -1.0, 0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0)):
+        if (x0 < 0 and y != math.floor(y)) or (x0 == 0.0 and y < 0.0):
+            continue  # (the forward pass refuses these)
+        big = mpmath.mpf(10) ** (mpmath.mpf(10) ** 400)
+        X, Y = (1 / big if x0 == 0.0 else big if x0 > 0 else -big), mpmath.mpf(y)
+        ln = mpmath.log(X) if x0 >= 0 else None
         exact = {"dz/dx": Y * X ** (Y - 1), "d2z/dx2": Y * (Y - 1) * X ** (Y - 2),
                  "dz/dy": X**Y * ln if ln is not None else None,
                  "d2z/dxdy": X ** (Y - 1) * (1 + Y * ln) if ln is not None else None,
                  "d2z/dy2": X**Y * ln**2 if ln is not None else None}
         want = {k: math.nan if v is None else float(v) for k, v in exact.items()}
         for batch in (False, True):
-            a = Value(np.array([x0, 0.0])) if batch else Value(x0)
+            a = Value(np.array([x0, 0.0 if x0 else 1.0])) if batch else Value(x0)
             b = Value(np.array([y, 2.0])) if batch else Value(y)
             seed = np.array([1.0, 0.0]) if batch else None
             gx, gy = gradients(a**b, [a, b], grad=seed, create_graph=True)
