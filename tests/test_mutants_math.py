@@ -553,33 +553,33 @@ def test_the_hessian_of_a_power_at_a_zero_or_infinite_base_is_the_limit() -> Non
     rows).  At -inf the partials in y are nan (a negative base has none)."""
     import mpmath
 
-    mpmath.mp.dps = 50
-    bad = []
-    for x0, y in itertools.product((0.0, math.inf, -math.inf),
-                                   (-1.5, -1.0, 0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0)):
-        if (x0 < 0 and y != math.floor(y)) or (x0 == 0.0 and y < 0.0):
-            continue  # (the forward pass refuses these)
-        big = mpmath.mpf(10) ** (mpmath.mpf(10) ** 400)
-        X, Y = (1 / big if x0 == 0.0 else big if x0 > 0 else -big), mpmath.mpf(y)
-        ln = mpmath.log(X) if x0 >= 0 else None
-        exact = {"dz/dx": Y * X ** (Y - 1), "d2z/dx2": Y * (Y - 1) * X ** (Y - 2),
-                 "dz/dy": X**Y * ln if ln is not None else None,
-                 "d2z/dxdy": X ** (Y - 1) * (1 + Y * ln) if ln is not None else None,
-                 "d2z/dy2": X**Y * ln**2 if ln is not None else None}
-        want = {k: math.nan if v is None else float(v) for k, v in exact.items()}
-        for batch in (False, True):
-            a = Value(np.array([x0, 0.0 if x0 else 1.0])) if batch else Value(x0)
-            b = Value(np.array([y, 2.0])) if batch else Value(y)
-            seed = np.array([1.0, 0.0]) if batch else None
-            gx, gy = gradients(a**b, [a, b], grad=seed, create_graph=True)
-            xx, xy = gradients(gx, [a, b], grad=seed)
-            yx, yy = gradients(gy, [a, b], grad=seed)
-            got = {"dz/dx": gx.data, "d2z/dx2": xx, "dz/dy": gy.data, "d2z/dxdy": xy,
-                   "d2z/dy2": yy, "d2z/dydx": yx}
-            for k, v in got.items():
-                w = want["d2z/dxdy" if k == "d2z/dydx" else k]
-                v = float(np.atleast_1d(v)[0])
-                if not (_same(v, w) or (v == w == 0.0) or abs(v - w) <= 1e-14 * abs(w)):
-                    bad.append(f"{k} of x**y at ({x0}, {y}){' in a batch' if batch else ''}: "
-                               f"{v!r}, limit {w!r}")
+    with mpmath.workdps(50):  # (mp.dps itself is global: sympy reads it too)
+        bad = []
+        for x0, y in itertools.product((0.0, math.inf, -math.inf),
+                                       (-1.5, -1.0, 0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0)):
+            if (x0 < 0 and y != math.floor(y)) or (x0 == 0.0 and y < 0.0):
+                continue  # (the forward pass refuses these)
+            big = mpmath.mpf(10) ** (mpmath.mpf(10) ** 400)
+            X, Y = (1 / big if x0 == 0.0 else big if x0 > 0 else -big), mpmath.mpf(y)
+            ln = mpmath.log(X) if x0 >= 0 else None
+            exact = {"dz/dx": Y * X ** (Y - 1), "d2z/dx2": Y * (Y - 1) * X ** (Y - 2),
+                     "dz/dy": X**Y * ln if ln is not None else None,
+                     "d2z/dxdy": X ** (Y - 1) * (1 + Y * ln) if ln is not None else None,
+                     "d2z/dy2": X**Y * ln**2 if ln is not None else None}
+            want = {k: math.nan if v is None else float(v) for k, v in exact.items()}
+            for batch in (False, True):
+                a = Value(np.array([x0, 0.0 if x0 else 1.0])) if batch else Value(x0)
+                b = Value(np.array([y, 2.0])) if batch else Value(y)
+                seed = np.array([1.0, 0.0]) if batch else None
+                gx, gy = gradients(a**b, [a, b], grad=seed, create_graph=True)
+                xx, xy = gradients(gx, [a, b], grad=seed)
+                yx, yy = gradients(gy, [a, b], grad=seed)
+                got = {"dz/dx": gx.data, "d2z/dx2": xx, "dz/dy": gy.data, "d2z/dxdy": xy,
+                       "d2z/dy2": yy, "d2z/dydx": yx}
+                for k, v in got.items():
+                    w = want["d2z/dxdy" if k == "d2z/dydx" else k]
+                    v = float(np.atleast_1d(v)[0])
+                    if not (_same(v, w) or (v == w == 0.0) or abs(v - w) <= 1e-14 * abs(w)):
+                        bad.append(f"{k} of x**y at ({x0}, {y}){' in a batch' if batch else ''}: "
+                                   f"{v!r}, limit {w!r}")
     assert not bad, "\n".join(bad)
