@@ -8,13 +8,14 @@ nan's derivatives nan where a mask or a clamp would turn them into 0.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 ndarray = np.ndarray
-_INF = float("inf")
+_INF = math.inf
 
 
 def _constant_like(x: Any, data: Any) -> Any:

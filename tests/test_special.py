@@ -79,13 +79,7 @@ def _batch_mode(name: str, x: float, create_graph: bool = False) -> tuple[Any, .
 
 
 def _graph_mode(name: str, x: float) -> tuple[Any, ...]:
-    v = Value(x, label="x")
-    try:
-        y = _apply(name, v)
-    except (ArithmeticError, ValueError) as err:
-        return ("error", type(err))
-    (g,) = autograd.gradients(y, [v], create_graph=True)
-    return ("value", y.data, g.data)
+    return _second_float(name, x)[:3]
 
 
 @pytest.mark.parametrize("name", OPS)
@@ -290,47 +284,41 @@ def _second_float(name: str, x: float) -> tuple[Any, ...]:
     return ("value", y.data, g.data, h)
 
 
-@pytest.mark.parametrize("name", OPS)
-def test_a_batch_under_create_graph_is_float_mode_in_every_sample_and_derivative(name: str
-                                                                                ) -> None:
-    """Every sample of a batch, the special one and the ordinary one beside it, gets float
-    mode's first and second derivative under create_graph (the masks that keep a special
-    sample's limit must leave the others' rules, and their own slopes, as they are).  The
-    second derivatives of the textbook forms on Values cancel differently in numpy and in
-    math: 8 ulps or 1e-11 relative (a wrong rule is off by far more)."""
-    bad = []
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        for x in GRID:
-            ordinary = next(c for c in (0.5, 1.5, 2.5) if _float_mode(name, c)[0] == "value")
-            want = [_second_float(name, ordinary), _second_float(name, x)]
-            if want[1][0] == "error":
-                continue
-            v = Value(np.array([ordinary, x]), label="x")
-            (g,) = autograd.gradients(_apply(name, v), [v], create_graph=True)
-            (h,) = (autograd.gradients(g, [v], allow_unused=True) if g.requires_grad
-                    else (np.zeros(2),))
-            for i, w in enumerate(want):
-                second = float(np.asarray(h)[i])
-                if not (_same(g.data[i], w[2], 8)
-                        and (_same(second, w[3], 8, signed_zero=False)
-                             or abs(second - w[3]) <= 1e-11 * abs(w[3]))):
-                    bad.append(f"{name} at {[ordinary, x]}, sample {i}: float mode (y', y'') = "
-                               f"{w[2:]}, batch {g.data[i], np.asarray(h)[i]}")
-    # and every valid point of the grid in one batch (a mask built for one sample must not
-    # disturb another: a nan beside 1000, an inf beside a zero)
-    points = [x for x in GRID if _second_float(name, x)[0] == "value"]
+def _batch_second(name: str, points: list[float]) -> list[tuple[float, float]]:
+    """create_graph on one batch of ``points``: (y', y'') of every sample."""
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         v = Value(np.array(points), label="x")
         (g,) = autograd.gradients(_apply(name, v), [v], create_graph=True)
         (h,) = (autograd.gradients(g, [v], allow_unused=True) if g.requires_grad
                 else (np.zeros(len(points)),))
-    for i, x in enumerate(points):
-        w = _second_float(name, x)
-        second = float(np.asarray(h)[i])
-        if not (_same(g.data[i], w[2], 8) and (_same(second, w[3], 8, signed_zero=False)
-                                                or abs(second - w[3]) <= 1e-11 * abs(w[3]))):
-            bad.append(f"{name} at {x!r} in a batch of the whole grid: float mode (y', y'') = "
-                       f"{w[2:]}, batch {g.data[i], second}")
+    return [(float(a), float(b)) for a, b in zip(g.data, np.asarray(h))]
+
+
+def _second_matches(got: tuple[float, float], want: tuple[Any, ...]) -> bool:
+    """y' within 8 ulps (a zero's sign too); y'' within 8 ulps or 1e-11 relative."""
+    first, second = got
+    return _same(first, want[2], 8) and (_same(second, want[3], 8, signed_zero=False)
+                                         or abs(second - want[3]) <= 1e-11 * abs(want[3]))
+
+
+@pytest.mark.parametrize("name", OPS)
+def test_a_batch_under_create_graph_is_float_mode_in_every_sample_and_derivative(name: str
+                                                                                ) -> None:
+    """Every sample of a batch, the special one and the ordinary one beside it, gets float
+    mode's first and second derivative under create_graph (the masks that keep a special
+    sample's limit must leave the others' rules, and their own slopes, as they are); and
+    so does every valid point of the grid in one batch (a mask built for one sample must
+    not disturb another: a nan beside 1000, an inf beside a zero).  The second
+    derivatives of the textbook forms on Values cancel differently in numpy and in math:
+    8 ulps or 1e-11 relative (a wrong rule is off by far more)."""
+    ordinary = next(c for c in (0.5, 1.5, 2.5) if _float_mode(name, c)[0] == "value")
+    valid = [x for x in GRID if _second_float(name, x)[0] == "value"]
+    bad = []
+    for points in [[ordinary, x] for x in valid] + [valid]:
+        for x, got in zip(points, _batch_second(name, points)):
+            want = _second_float(name, x)
+            if not _second_matches(got, want):
+                bad.append(f"{name} at {x!r} in the batch {points}: float mode (y', y'') = "
+                           f"{want[2:]}, batch {got}")
     assert not bad, "\n".join(bad[:20])
