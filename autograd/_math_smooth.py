@@ -76,12 +76,35 @@ def atan2(x: Any, y: Any) -> Any:
     return np.arctan2(x, y)
 
 
+def _off_at_infinity(x: Any, y: Any) -> Any:
+    """Where an input is +-inf and neither is nan (as numbers: a bool or an array of them)."""
+    xd, yd = np.asarray(_data(x), dtype=np.float64), np.asarray(_data(y), dtype=np.float64)
+    return (np.isinf(xd) | np.isinf(yd)) & ~np.isnan(xd) & ~np.isnan(yd)
+
+
+def _limits_on_values(x: Any, y: Any, special: Any, limits: tuple[Any, Any],
+                      build: Callable[[Any, Any], tuple[Any, Any]]) -> tuple[Any, Any]:
+    """A two-input rule on Values (create_graph): ``build``'s slopes, and the constant
+    ``limits`` at the samples in ``special`` (their own slopes 0, as the limits' are)."""
+    if not special.any():
+        return build(x, y)
+    if special.ndim == 0:  # (a rule's inputs are all Values: x makes the constants)
+        return _constant_like(x, float(limits[0])), _constant_like(x, float(limits[1]))
+    shape = special.shape
+    return tuple(
+        masked_limits(x, special, np.broadcast_to(limit, shape),
+                      lambda u, v, k=k: build(u, v)[k], x, y)
+        for k, limit in enumerate(limits))
+
+
 def atan2_slopes(x: Any, y: Any) -> tuple[Any, Any]:
     """d atan2(x, y) / dx = y / (x**2 + y**2), d/dy = -x / (x**2 + y**2).
 
     As (y/h)/h with h = hypot(x, y), so the squares neither overflow nor
     underflow (y / (x**2 + y**2) when the sum of squares is a normal number);
-    at the origin both are 0, as PyTorch's.
+    at the origin both are 0, as PyTorch's.  Where an input is +-inf both are
+    their limits, zeros signed like y and -x (each is at most 1/h in size;
+    (y/h)/h would be inf/inf = nan there).
     """
     if x.__class__ is float and y.__class__ is float:
         r = x * x + y * y
@@ -90,11 +113,25 @@ def atan2_slopes(x: Any, y: Any) -> tuple[Any, Any]:
         h = math.hypot(x, y)
         if h == 0.0:
             return 0.0, 0.0
+        if h == _INF and x == x and y == y:  # (hypot(inf, nan) is inf)
+            return math.copysign(0.0, y), math.copysign(0.0, -x)
         return (y / h) / h, (-x / h) / h
     if isinstance(x, ndarray) or isinstance(y, ndarray):
         h = np.hypot(x, y)
         with np.errstate(divide="ignore", invalid="ignore"):
-            return (np.where(h == 0.0, 0.0, (y / h) / h), np.where(h == 0.0, 0.0, (-x / h) / h))
+            dx = np.where(h == 0.0, 0.0, (y / h) / h)
+            dy = np.where(h == 0.0, 0.0, (-x / h) / h)
+        infinite = _off_at_infinity(x, y)
+        if infinite.any():
+            dx = np.where(infinite, np.copysign(0.0, y), dx)
+            dy = np.where(infinite, np.copysign(0.0, np.negative(x)), dy)
+        return dx, dy
+    special = _off_at_infinity(x, y)
+    limits = (np.copysign(0.0, _data(y)), np.copysign(0.0, np.negative(_data(x))))
+    return _limits_on_values(x, y, special, limits, _atan2_slopes_of_values)
+
+
+def _atan2_slopes_of_values(x: Any, y: Any) -> tuple[Any, Any]:
     # On Values (create_graph): (y/s) / ((x/s)**2 + (y/s)**2) / s with s a power of two
     # (see hypot), so the squares neither overflow nor underflow; at the origin the slopes
     # are the constant 0 (PyTorch's convention; y / r would be 0 * inf = nan), on a batch
@@ -111,6 +148,39 @@ def atan2_slopes(x: Any, y: Any) -> tuple[Any, Any]:
         inverse = recip(r)
     # divided by s last: (y/s) * (1/r) is at most 2 / |y/s|, finite, where 1/(r s) may not be
     return ys * inverse / scale, -xs * inverse / scale
+
+
+def hypot_slopes(x: Any, y: Any, z: Any) -> tuple[Any, Any]:
+    """d hypot(x, y) / dx = x / z, d/dy = y / z, given z = hypot(x, y).
+
+    Where exactly one input is +-inf (and the other not nan) the slopes are their
+    limits: +-1 for the infinite input, a zero signed like the other one (x / z
+    would be inf/inf = nan).  Where both are infinite the slopes have no limit
+    (it depends on the direction): nan, as PyTorch's x / z; under create_graph a
+    constant nan, so that the second partials are their limits there, 0 (each is
+    at most 1/z in size).
+    """
+    if x.__class__ is float and y.__class__ is float:
+        if z == _INF and (x - x == 0.0) != (y - y == 0.0) and x == x and y == y:
+            return ((math.copysign(1.0, x) if y - y == 0.0 else math.copysign(0.0, x)),
+                    (math.copysign(1.0, y) if x - x == 0.0 else math.copysign(0.0, y)))
+        return quotient(x, z), quotient(y, z)
+    xd, yd = np.asarray(_data(x), dtype=np.float64), np.asarray(_data(y), dtype=np.float64)
+    special = _off_at_infinity(xd, yd)
+    both = np.isinf(xd) & np.isinf(yd)
+    limits = tuple(np.where(both, np.nan, np.where(np.isinf(d), np.copysign(1.0, d),
+                                                    np.copysign(0.0, d))) for d in (xd, yd))
+    if isinstance(x, ndarray) or isinstance(y, ndarray):
+        dx, dy = quotient(x, z), quotient(y, z)
+        if special.any():
+            dx, dy = np.where(special, limits[0], dx), np.where(special, limits[1], dy)
+        return dx, dy
+    if not special.any():
+        return quotient(x, z), quotient(y, z)
+    # beside the limits, x / z read from the inputs clamped at the special samples (z's own
+    # slopes there, nan at two infinite inputs, would meet the mask's 0)
+    return _limits_on_values(x, y, special, (limits[0], limits[1]),
+                             lambda u, v: (quotient(u, u.hypot(v)), quotient(v, u.hypot(v))))
 
 
 def logaddexp(x: Any, y: Any) -> Any:

@@ -38,8 +38,8 @@ from autograd._math_smooth import (
     atan2,
     atan2_slopes,
     hypot,
+    hypot_slopes,
     logaddexp,
-    quotient,
 )
 from autograd._row import FINITE, Domain, binary, unary
 
@@ -73,7 +73,7 @@ ATAN2 = binary("atan2", "atan2", atan2, lambda x, y, z: atan2_slopes(x, y),
                ("y/(x**2 + y**2)", "-x/(x**2 + y**2)"), method="atan2",
                # no derivative at the origin (0 there, as PyTorch's)
                kink=lambda x, y: (x == 0.0) & (y == 0.0), piece=lambda x, y: 0.0)
-HYPOT = binary("hypot", "hypot", hypot, lambda x, y, z: (quotient(x, z), quotient(y, z)),
+HYPOT = binary("hypot", "hypot", hypot, hypot_slopes,
                ("x/z", "y/z"), method="hypot",
                # a cone's tip: 0/0 = nan at the origin, as PyTorch's
                kink=lambda x, y: (x == 0.0) & (y == 0.0), piece=lambda x, y: 0.0)

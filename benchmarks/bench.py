@@ -5,7 +5,9 @@
 
 Every case runs in its own fresh process (so one engine's garbage, imports or
 collector state cannot slow the other), with Python's cyclic garbage collector
-on, as users run it, and again with it off.  Times are medians over repeats.
+on, as users run it, and again with it off.  Times are medians over repeats,
+interleaved: each round runs every case once, in a fresh process, and a cell
+is the median over all rounds' steps (3 rounds of 7 demo steps; --quick: 1 of 5).
 
 Cases
   demo     micrograd's demo training step: MLP 2-16-16-1 (ReLU) on 100 two-moons
@@ -430,7 +432,7 @@ def run_case(case: str, engine: str, collector: bool, repeats: int) -> dict[str,
             t0 = time.perf_counter()
             step(k)
             times.append(time.perf_counter() - t0)
-        return {"seconds": statistics.median(times)}
+        return {"seconds": statistics.median(times), "times": times}
     n = 20_000
     build = graph_chain if case == "chain" else graph_sum
     engine_name = "micrograd" if engine == "micrograd" else "autograd"
@@ -520,28 +522,36 @@ def main() -> None:
             print(json.dumps(run_case(*case)))
         return
     repeats = 5 if args.quick else 15
+    rounds = 1 if args.quick else 3
     import platform
 
     print(f"Python {platform.python_version()} on {platform.machine()}, "
-          f"median of {repeats} runs, each case in its own process")
+          f"{rounds} interleaved round(s), each case in its own process")
     if args.only != "scale":
-        micrograd_tables(repeats)
+        micrograd_tables(repeats if args.quick else 7, rounds)
     if args.only != "micrograd":
         scale_tables(1 if args.quick else 3, args.quick, tuple(args.sizes))
 
 
-def micrograd_tables(repeats: int) -> None:
+def micrograd_tables(repeats: int, rounds: int) -> None:
+    """The demo step, interleaved: each round runs every engine once in a fresh process,
+    collector on and off; a cell is the median over all rounds' steps (one slow process,
+    a page-reclaim storm or a neighbour's burst, moves it by a step, not a whole row)."""
     print("\ndemo step (MLP 2-16-16-1, 100 moons, max-margin + L2, forward+backward+update)\n")
     print("| engine | GC on: ms/step | × micrograd | GC off: ms/step | × micrograd |")
     print("|---|---:|---:|---:|---:|")
-    base: dict[bool, float] = {}
+    steps: dict[tuple[str, bool], list[float]] = {}
+    for _ in range(rounds):
+        for engine in DEMO:
+            for collector in (True, False):
+                r = in_subprocess("demo", engine, collector, repeats)
+                steps.setdefault((engine, collector), []).extend(r["times"])
+    base = {c: statistics.median(steps["micrograd", c]) for c in (True, False)}
     for engine in DEMO:
         cells = []
         for collector in (True, False):
-            r = in_subprocess("demo", engine, collector, repeats)
-            if engine == "micrograd":
-                base[collector] = r["seconds"]
-            cells += [f"{r['seconds'] * 1e3:.1f}", f"{base[collector] / r['seconds']:.1f}×"]
+            seconds = statistics.median(steps[engine, collector])
+            cells += [f"{seconds * 1e3:.1f}", f"{base[collector] / seconds:.1f}×"]
         print(f"| {engine} | " + " | ".join(cells) + " |")
     for case, title in (("chain", "deep chain x = x*c + d"), ("sum", "wide sum(values)")):
         print(f"\n{title}, 20,000 nodes, build + backward (GC on)\n")

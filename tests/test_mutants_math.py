@@ -583,3 +583,59 @@ def test_the_hessian_of_a_power_at_a_zero_or_infinite_base_is_the_limit() -> Non
                         bad.append(f"{k} of x**y at ({x0}, {y}){' in a batch' if batch else ''}: "
                                    f"{v!r}, limit {w!r}")
     assert not bad, "\n".join(bad)
+
+
+_INFINITE_PAIRS = [(x, y) for x in (math.inf, -math.inf, 0.0, -0.0, 2.5, -1.5)
+                   for y in (math.inf, -math.inf, 0.0, -0.0, 3.0, -0.5) if math.isinf(x) or math.isinf(y)]
+
+
+def _two_input_partials(name: str, x: float, y: float, mode: str) -> dict[str, float]:
+    """z = atan2(x, y) or hypot(x, y) and its first and second partials in ``mode`` (float
+    mode with create_graph, or a batch beside the ordinary pair (0.5, 0.75))."""
+    batch = mode == "batch"
+    a = Value(np.array([x, 0.5])) if batch else Value(x)
+    b = Value(np.array([y, 0.75])) if batch else Value(y)
+    seed = np.array([1.0, 0.0]) if batch else None
+    z = getattr(a, name)(b)
+    plain = gradients(z, [a, b], grad=seed)
+    gx, gy = gradients(z, [a, b], grad=seed, create_graph=True)
+    xx, xy = gradients(gx, [a, b], grad=seed, allow_unused=True)
+    yx, yy = gradients(gy, [a, b], grad=seed, allow_unused=True)
+    got = {"dz/dx": plain[0], "dz/dy": plain[1], "dz/dx graph": gx.data, "dz/dy graph": gy.data,
+           "d2z/dx2": xx, "d2z/dxdy": xy, "d2z/dydx": yx, "d2z/dy2": yy}
+    return {k: float(np.atleast_1d(getattr(v, "data", v))[0]) for k, v in got.items()}
+
+
+@pytest.mark.parametrize("mode", ["float", "batch"])
+@pytest.mark.parametrize("name", ["atan2", "hypot"])
+def test_atan2_and_hypot_at_an_infinite_input_have_their_limits(name: str, mode: str) -> None:
+    """Where an input is +-inf, atan2's and hypot's first and second partials are their
+    limits (SymPy's derivatives, evaluated by mpmath at |x| = 10**(10**400), round to a
+    number or a zero): (y/h)/h and x/z would be inf/inf = nan.  hypot's first partials
+    at two infinite inputs have no limit (nan, as PyTorch's x / z); its second partials
+    there do (0).  The same in float mode, under create_graph, and in a batch."""
+    import mpmath
+
+    X, Y = sp.symbols("x y", real=True)
+    f = sp.atan2(X, Y) if name == "atan2" else sp.sqrt(X**2 + Y**2)
+    forms = {"dz/dx": sp.diff(f, X), "dz/dy": sp.diff(f, Y), "d2z/dx2": sp.diff(f, X, 2),
+             "d2z/dxdy": sp.diff(f, X, Y), "d2z/dy2": sp.diff(f, Y, 2)}
+    exact = {k: sp.lambdify((X, Y), v, "mpmath") for k, v in forms.items()}
+    bad = []
+    with mpmath.workdps(50):  # (mp.dps itself is global: sympy reads it too)
+        big = mpmath.mpf(10) ** (mpmath.mpf(10) ** 400)
+
+        def huge(v: float) -> Any:
+            return (big if v > 0 else -big) if math.isinf(v) else mpmath.mpf(v)
+
+        for x, y in _INFINITE_PAIRS:
+            want = {k: float(e(huge(x), huge(y))) for k, e in exact.items()}
+            if name == "hypot" and math.isinf(x) and math.isinf(y):
+                want["dz/dx"] = want["dz/dy"] = math.nan  # (the direction decides)
+            got = _two_input_partials(name, x, y, mode)
+            for k, v in got.items():
+                w = want[k.replace(" graph", "").replace("d2z/dydx", "d2z/dxdy")]
+                # a limit 0 may be reached from either side: a zero's sign is not asked for
+                if not (_same(v, w) or v == w == 0.0):
+                    bad.append(f"{k} of {name}({x}, {y}) in {mode} mode: {v!r}, limit {w!r}")
+    assert not bad, "\n".join(bad)

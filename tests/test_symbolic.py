@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import subprocess
 import sys
+import zlib
 from collections.abc import Iterator
 from typing import Any
 
@@ -95,7 +96,8 @@ def _point_value(expr: Any, point: dict[str, float]) -> float:
 
 @pytest.mark.parametrize("row", SCALAR_ROWS, ids=row_id)
 def test_symbolic_grad_of_every_row_agrees_with_the_engine_at_random_points(row: Op) -> None:
-    rng = np.random.default_rng(abs(hash(row_id(row))) % 2**32)
+    # points seeded by the row's name, the same in every run (str hashes are salted per process)
+    rng = np.random.default_rng(zlib.crc32(row_id(row).encode()))
     checked = 0
     for _ in range(6):
         xs = _inputs(row, rng)
