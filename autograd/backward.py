@@ -288,10 +288,6 @@ def _check_root(root: Value, who: str) -> None:
         )
 
 
-def _is_zero(x: Any) -> bool:
-    return x is None or (x.__class__ in (float, int) and x == 0)
-
-
 def backward(root: Value, grad: Any = None, create_graph: bool = False) -> None:
     """``root.backward(grad, create_graph=...)``: every node's d(root)/d(node) into its grad."""
     _check_root(root, "backward")
@@ -320,9 +316,11 @@ def backward(root: Value, grad: Any = None, create_graph: bool = False) -> None:
             if node._b is not None:  # constants get no gradient
                 continue
             prev = node.grad
-            if not (prev is None or (prev.__class__ is float and prev == 0.0) or _is_zero(prev)):
+            if not (prev is None or (prev.__class__ in (float, int) and prev == 0)):
                 node.grad = accumulate(node, prev, g)
                 continue
+        elif create_graph and g.__class__ is Value:
+            g = g.data  # an op node's grad is read, not differentiated: a Value made a cycle
         if g.__class__ is np.ndarray:
             if id(g) in handed:
                 g = g.copy()

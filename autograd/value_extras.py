@@ -125,9 +125,10 @@ class ValueExtras:
 
         ``grad`` seeds the output (1.0 by default; ones for a batch).  Leaves
         accumulate; intermediate nodes get this pass's gradient; constants get
-        none.  With ``create_graph=True`` the gradients are Values that can be
-        differentiated again.  ``retain_graph`` is accepted for PyTorch code:
-        a graph here is never freed by a backward pass.  If the pass fails,
+        none.  With ``create_graph=True`` the leaves' gradients are Values that
+        can be differentiated again (op nodes get their numbers).
+        ``retain_graph`` is accepted for PyTorch code: a graph here is never
+        freed by a backward pass.  If the pass fails,
         every ``.grad`` keeps what it held.
         """
         from autograd.backward import backward  # the pass builds on Value, not in it
