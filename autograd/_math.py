@@ -295,11 +295,13 @@ def elu(x: Any, alpha: float) -> Any:
 
 
 def leaky_relu(x: Any, slope: float) -> Any:
-    """x for x > 0, slope * x otherwise."""
+    """x for x > 0, slope * x otherwise (with slope 0, -0.0 at -inf: the limit, where
+    0 * -inf would be nan)."""
     if x.__class__ is float:
-        return x if x > 0.0 else slope * x
+        return x if x > 0.0 else (slope * x if slope or x != -_INF else -0.0)
     if isinstance(x, ndarray):
-        return np.where(x > 0.0, x, slope * x)
+        left = slope * x if slope else np.where(x == -_INF, -0.0, 0.0 * x)
+        return np.where(x > 0.0, x, left)
     return x.leaky_relu(slope)
 
 

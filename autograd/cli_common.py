@@ -26,6 +26,8 @@ def _output_path(flag: str, path: str | None, suffixes: tuple[str, ...]) -> Path
         return None
     if not path.strip():
         raise UsageError(f"{flag}: the file name is empty")
+    if not path.isprintable():  # it is echoed in "wrote ...": no escape codes on a terminal
+        raise UsageError(f"{flag} {path}: the file name contains a control character")
     target = Path(path)
     if target.suffix.lower() not in suffixes:
         raise UsageError(f"{flag} {path}: the file name must end in {' or '.join(suffixes)}")

@@ -152,6 +152,11 @@ def parse(text: str, *, formula: bool = False) -> Expression:
         text.encode("utf-8")
     except UnicodeEncodeError as err:  # bytes that were not UTF-8 on the command line
         raise ExpressionError("the expression is not valid UTF-8 text", text, err.start) from None
+    text = text.replace("\t", " ")  # (the same columns)
+    odd = next((k for k, c in enumerate(text) if not c.isprintable()), None)
+    if odd is not None:  # e.g. a form feed, which Python reads as a space: never echoed
+        raise ExpressionError(f"the expression contains a control character "
+                              f"({text[odd].encode('unicode_escape').decode()})", text, odd)
     try:
         with warnings.catch_warnings():  # e.g. "invalid decimal literal" for 1if: ours is the error
             warnings.simplefilter("ignore")

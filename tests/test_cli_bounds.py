@@ -96,3 +96,29 @@ def test_bytes_that_are_not_utf8_are_named_as_such(capsys: pytest.CaptureFixture
     text = b"x*\xff".decode("utf-8", "surrogateescape")  # what Python makes of such an argv
     code, _, err = run(capsys, "grad", text, "--at", "x=1")
     assert code == 2 and "not valid UTF-8" in _one_line(err)
+
+
+def _control_free(text: str) -> bool:
+    return all(c.isprintable() or c == "\n" for c in text)
+
+
+@pytest.mark.parametrize("args", [
+    ("grad", "x\x0c+1", "--at", "x=1"),  # a form feed, which Python reads as a space
+    ("grad", "x", "--at", "x=1", "--expect", "x\x0c+1"),
+    ("grad", "x\u200b+1", "--at", "x=1"),
+    ("grad", "x", "--at", "x=1", "--dot", "out\x1b[31m.dot"),
+])
+def test_a_control_character_in_user_text_is_refused_not_echoed(
+    capsys: pytest.CaptureFixture[str], args: tuple[str, ...]
+) -> None:
+    """Text a command echoes on success (the expression, a formula, a file name) holds
+    no raw control character: such text is refused, in one line that shows it escaped."""
+    code, out, err = run(capsys, *args)
+    line = _one_line(err)
+    assert code == 2 and "control character" in line
+    assert _control_free(out) and _control_free(line)
+
+
+def test_a_tab_in_an_expression_reads_as_a_space(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "grad", "x\t*\t3", "--at", "x=2")
+    assert code == 0 and not err and _control_free(out) and "∂f/∂x = 3" in out

@@ -322,3 +322,18 @@ def test_a_batch_under_create_graph_is_float_mode_in_every_sample_and_derivative
                 bad.append(f"{name} at {x!r} in the batch {points}: float mode (y', y'') = "
                            f"{want[2:]}, batch {got}")
     assert not bad, "\n".join(bad[:20])
+
+
+def test_leaky_relu_with_slope_zero_at_minus_inf_is_its_limit_in_every_mode() -> None:
+    """leaky_relu(x, 0) is 0 * x = -0.0 for every x < 0, so its limit at -inf is -0.0 (as
+    relu's is 0), with slope 0, not 0 * -inf = nan (float mode) or an error (a batch)."""
+    for mode in ("float", "batch", "create_graph", "batch create_graph"):
+        data = np.array([-math.inf, -2.0]) if "batch" in mode else -math.inf
+        x = Value(data, label="x")
+        y = x.leaky_relu(0.0)
+        g = autograd.gradients(y, x, grad=np.array([1.0, 0.0]) if "batch" in mode else None,
+                               create_graph="create_graph" in mode)
+        value, slope = np.atleast_1d(y.data)[0], np.atleast_1d(getattr(g, "data", g))[0]
+        assert value == 0.0 and math.copysign(1.0, value) == -1.0, (mode, value)
+        assert slope == 0.0, (mode, slope)
+    assert math.isnan(Value(math.nan).leaky_relu(0.0).data)  # nan stays nan
