@@ -319,7 +319,7 @@ def backward(root: Value, grad: Any = None, create_graph: bool = False) -> None:
             if not (prev is None or (prev.__class__ in (float, int) and prev == 0)):
                 node.grad = accumulate(node, prev, g)
                 continue
-        elif create_graph and g.__class__ is Value:
+        elif g.__class__ is Value:  # (only under create_graph)
             g = g.data  # an op node's grad is read, not differentiated: a Value made a cycle
         if g.__class__ is np.ndarray:
             if id(g) in handed:

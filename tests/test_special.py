@@ -337,3 +337,8 @@ def test_leaky_relu_with_slope_zero_at_minus_inf_is_its_limit_in_every_mode() ->
         assert value == 0.0 and math.copysign(1.0, value) == -1.0, (mode, value)
         assert slope == 0.0, (mode, slope)
     assert math.isnan(Value(math.nan).leaky_relu(0.0).data)  # nan stays nan
+    samples = [-math.inf, -2.0, -0.0, 0.0, 3.0, math.inf, math.nan]
+    batch = Value(np.array(samples)).leaky_relu(0.0).data
+    for x, got in zip(samples, batch):
+        want = Value(x).leaky_relu(0.0).data
+        assert _same(got, want) and (x != x or want == max(x, 0.0)), (x, got, want)
