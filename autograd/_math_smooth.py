@@ -146,8 +146,10 @@ def _atan2_slopes_of_values(x: Any, y: Any) -> tuple[Any, Any]:
         inverse = recip(r + _constant_like(x, at)) * _constant_like(x, 1.0 - at)
     else:
         inverse = recip(r)
-    # divided by s last: (y/s) * (1/r) is at most 2 / |y/s|, finite, where 1/(r s) may not be
-    return ys * inverse / scale, -xs * inverse / scale
+    # (y/s)/s first: it is y/s**2, at most 2/s (finite, s >= 2**-1022), and a normal number
+    # wherever the slope is, where (y/s) * (1/r) could be subnormal and lose digits (y = 5e-324
+    # beside x = 1e-8); 1/r is at most 1, and 1/(r s) is never formed
+    return ys / scale * inverse, -xs / scale * inverse
 
 
 def hypot_slopes(x: Any, y: Any, z: Any) -> tuple[Any, Any]:

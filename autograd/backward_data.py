@@ -40,10 +40,12 @@ def masked(contribution: Any, local: Any) -> Any:
     if isinstance(local, np.ndarray):
         if isinstance(contribution, Value):
             return contribution  # a batch gradient graph: not masked (see the README)
-        if contribution.__class__ is np.ndarray and np.isfinite(contribution).all():
-            return contribution  # finite: g * 0 is already 0 (one cheap pass, no new array)
-        with np.errstate(invalid="ignore"):
-            return np.where(local == 0.0, 0.0, contribution)
+        if contribution.__class__ is np.ndarray:
+            # +0.0, as float mode passes (g * 0 is -0.0 for g < 0, nan for an inf g); every
+            # caller's contribution is its own product g * d, so it is set in place
+            np.copyto(contribution, 0.0, where=local == 0.0)
+            return contribution
+        return np.where(local == 0.0, 0.0, contribution)
     if isinstance(local, Value) and local.is_leaf and not local.requires_grad:
         return masked(contribution, local.data)
     return contribution

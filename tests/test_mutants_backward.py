@@ -399,6 +399,11 @@ def test_masked_zeroes_a_contribution_only_where_the_local_derivative_is_zero() 
     live = Value(0.0)
     kept = Value(math.nan)
     assert masked(kept, live) is kept
+    # a finite batch: a flat piece passes +0.0, as float mode's (not -3 * 0 = -0.0); a zero
+    # of the other sign through a live piece stays as it is
+    out = masked(np.array([-3.0, -3.0, -0.0]) * np.array([0.0, 1.0, 1.0]), np.array([0.0, 1.0, 1.0]))
+    assert [(float(c), math.copysign(1.0, c)) for c in out] == [(0.0, 1.0), (-3.0, -1.0),
+                                                                 (0.0, -1.0)]
 
 
 def test_torch_agrees_on_a_batch_graph_with_flat_pieces() -> None:

@@ -639,3 +639,25 @@ def test_atan2_and_hypot_at_an_infinite_input_have_their_limits(name: str, mode:
                 if not (_same(v, w) or v == w == 0.0):
                     bad.append(f"{k} of {name}({x}, {y}) in {mode} mode: {v!r}, limit {w!r}")
     assert not bad, "\n".join(bad)
+
+
+def test_atan2_slopes_under_create_graph_keep_their_digits_beside_a_subnormal_input() -> None:
+    """Under create_graph atan2's slopes are y/(x**2 + y**2) and -x/(x**2 + y**2) with the
+    inputs scaled by a power of two s; (y/s)/s is formed before 1/r, so a subnormal y beside
+    a larger x gives a normal slope with all its digits (mpmath at 50 digits), as in float
+    mode, not (y/s)/r, a subnormal that kept 27 bits of 53."""
+    import mpmath
+
+    with mpmath.workdps(50):
+        for x, y in [(-1e-8, 5e-324), (5e-324, -1e-8), (1e-300, 3e-310), (3e-310, -1e-300),
+                     (2.0, 1e-320), (1e-160, -7e-170)]:
+            X, Y = mpmath.mpf(x), mpmath.mpf(y)
+            want = (float(Y / (X**2 + Y**2)), float(-X / (X**2 + Y**2)))
+            for batch in (False, True):
+                a = Value(np.array([x, 0.5])) if batch else Value(x)
+                b = Value(np.array([y, 0.75])) if batch else Value(y)
+                seed = np.array([1.0, 0.0]) if batch else None
+                got = [float(np.atleast_1d(g.data)[0])
+                       for g in gradients(a.atan2(b), [a, b], grad=seed, create_graph=True)]
+                for g, w in zip(got, want):
+                    assert abs(g - w) <= 4 * math.ulp(w), (x, y, batch, got, want)

@@ -342,3 +342,23 @@ def test_leaky_relu_with_slope_zero_at_minus_inf_is_its_limit_in_every_mode() ->
     for x, got in zip(samples, batch):
         want = Value(x).leaky_relu(0.0).data
         assert _same(got, want) and (x != x or want == max(x, 0.0)), (x, got, want)
+
+
+@pytest.mark.parametrize("name", ["floor", "ceil", "sign", "round", "trunc", "relu", "hardtanh",
+                                  "relu6", "hardsigmoid"])
+def test_a_flat_piece_passes_a_positive_zero_in_a_batch_as_in_float_mode(name: str) -> None:
+    """Where an op is flat, the gradient through it is +0.0 in float mode (the piece passes
+    nothing), also when the gradient from above is negative: a batch gives the same +0.0,
+    not g * 0 = -0.0."""
+    point = -1.5 if name in ("relu", "relu6") else (1.5 if name != "hardtanh" else 3.5)
+    if name == "hardsigmoid":
+        point = 4.0
+
+    def f(x: Value) -> Value:
+        return getattr(x, name)() * -3.0  # a negative gradient from above
+
+    x = Value(point)
+    want = autograd.gradients(f(x), x)
+    xb = Value(np.array([point, 0.25]))
+    got = autograd.gradients(f(xb), xb, grad=np.array([1.0, 0.0]))[0]
+    assert want == 0.0 and _same(got, want), (name, want, got)
