@@ -404,6 +404,9 @@ def test_masked_zeroes_a_contribution_only_where_the_local_derivative_is_zero() 
     out = masked(np.array([-3.0, -3.0, -0.0]) * np.array([0.0, 1.0, 1.0]), np.array([0.0, 1.0, 1.0]))
     assert [(float(c), math.copysign(1.0, c)) for c in out] == [(0.0, 1.0), (-3.0, -1.0),
                                                                  (0.0, -1.0)]
+    # a number against a batch's local derivatives (no array of its own to set in place)
+    assert masked(-5.0, np.array([0.0, 2.0])).tolist() == [0.0, -5.0]
+    assert math.copysign(1.0, masked(-5.0, np.array([0.0, 2.0]))[0]) == 1.0
 
 
 def test_torch_agrees_on_a_batch_graph_with_flat_pieces() -> None:
