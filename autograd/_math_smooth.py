@@ -104,7 +104,8 @@ def atan2_slopes(x: Any, y: Any) -> tuple[Any, Any]:
     underflow (y / (x**2 + y**2) when the sum of squares is a normal number);
     at the origin both are 0, as PyTorch's.  Where an input is +-inf both are
     their limits, zeros signed like y and -x (each is at most 1/h in size;
-    (y/h)/h would be inf/inf = nan there).
+    (y/h)/h would be inf/inf = nan there); under create_graph on a batch the
+    zeros' signs are not kept.
     """
     if x.__class__ is float and y.__class__ is float:
         r = x * x + y * y

@@ -321,6 +321,8 @@ def backward(root: Value, grad: Any = None, create_graph: bool = False) -> None:
                 continue
         elif g.__class__ is Value:  # (only under create_graph)
             g = g.data  # an op node's grad is read, not differentiated: a Value made a cycle
+            if g.__class__ is np.ndarray:
+                g = g.copy()  # (its Value may be a leaf's grad, or the caller's seed)
         if g.__class__ is np.ndarray:
             if id(g) in handed:
                 g = g.copy()

@@ -155,7 +155,7 @@ def parse(text: str, *, formula: bool = False) -> Expression:
     text = text.replace("\t", " ")  # (the same columns)
     odd = next((k for k, c in enumerate(text) if not c.isprintable()), None)
     if odd is not None:  # e.g. a form feed, which Python reads as a space: never echoed
-        raise ExpressionError(f"the expression contains a control character "
+        raise ExpressionError(f"the expression contains a control or invisible character "
                               f"({text[odd].encode('unicode_escape').decode()})", text, odd)
     try:
         with warnings.catch_warnings():  # e.g. "invalid decimal literal" for 1if: ours is the error

@@ -112,10 +112,17 @@ def _functions() -> SimpleNamespace:
         def eval_(cls: Any, x: Any) -> Any:
             return value(x) if x.is_Number else None
 
+        def evalf_(self: Any, prec: int) -> Any:
+            # a number that is not a Number yet (round(erf(1))): its input evaluated first
+            digits = max(15, int(prec * 0.30103) + 2)
+            x = self.args[0].evalf(digits)
+            return sp.Float(value(x), digits) if x.is_Number else None
+
         return type(name, (sp.Function,), {
             "eval": classmethod(eval_),
             "fdiff": lambda self, argindex=1: sp.S.Zero,
             "_eval_is_real": lambda self: self.args[0].is_real,
+            "_eval_evalf": evalf_,
         })
 
     def extreme(name: str, pick: Any) -> Any:

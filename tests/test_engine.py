@@ -487,3 +487,16 @@ def test_backward_with_create_graph_gives_op_nodes_their_gradient_s_numbers(batc
     v = plain ** 2.0
     v.sin().backward(np.ones(2) if batch else None)
     assert type(u.grad) is type(v.grad) and np.array_equal(u.grad, v.grad)
+
+
+def test_backward_with_create_graph_hands_op_nodes_arrays_of_their_own() -> None:
+    """An op node's grad under create_graph is its gradient's numbers in an array of its
+    own: writing into it changes no leaf's grad and not the caller's seed."""
+    x, w = Value(np.array([1.0, 2.0]), label="x"), Value(np.array([3.0, 4.0]), label="w")
+    x.grad = w.grad = None
+    v = x * 2.0 + w
+    seed = Value(np.array([1.0, 1.0]))
+    v.backward(seed, create_graph=True)
+    v.grad *= 100.0
+    assert w.grad.data.tolist() == [1.0, 1.0] and x.grad.data.tolist() == [2.0, 2.0]
+    assert seed.data.tolist() == [1.0, 1.0]
