@@ -295,12 +295,13 @@ def elu(x: Any, alpha: float) -> Any:
 
 
 def leaky_relu(x: Any, slope: float) -> Any:
-    """x for x > 0, slope * x otherwise (with slope 0, -0.0 at -inf: the limit, where
+    """x for x > 0, slope * x otherwise (with slope +-0, -slope at -inf: the limit, where
     0 * -inf would be nan)."""
     if x.__class__ is float:
-        return x if x > 0.0 else (slope * x if slope or x != -_INF else -0.0)
+        return x if x > 0.0 else (slope * x if slope or x != -_INF else -slope)
     if isinstance(x, ndarray):
-        left = slope * x if slope else np.where(x == -_INF, -0.0, 0.0 * x)
+        with np.errstate(invalid="ignore"):  # (0 * -inf, replaced by its limit)
+            left = slope * x if slope else np.where(x == -_INF, -slope, slope * x)
         return np.where(x > 0.0, x, left)
     return x.leaky_relu(slope)
 

@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 
 import autograd
-from autograd import Value
+from autograd import Value, _math
 from tests.test_mutants_rules import BINARY, UNARY
 
 GRID = [0.0, -0.0, 5e-324, -5e-324, 2.2250738585072014e-308, 1e-300, -1e-300, 1e-8, -1e-8,
@@ -342,6 +342,14 @@ def test_leaky_relu_with_slope_zero_at_minus_inf_is_its_limit_in_every_mode() ->
     for x, got in zip(samples, batch):
         want = Value(x).leaky_relu(0.0).data
         assert _same(got, want) and (x != x or want == max(x, 0.0)), (x, got, want)
+    for slope in (0.0, -0.0):  # the numerics alike on a float and a batch, with no warning
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            direct = _math.leaky_relu(np.array(samples), slope)
+        for x, raw in zip(samples, direct):
+            want = _math.leaky_relu(x, slope)
+            assert _same(raw, want) and (x != x or want == max(x, 0.0)), (slope, x, raw, want)
+
 
 
 @pytest.mark.parametrize("name", ["floor", "ceil", "sign", "round", "trunc", "relu", "hardtanh",
