@@ -161,18 +161,27 @@ def hypot_slopes(x: Any, y: Any, z: Any) -> tuple[Any, Any]:
     would be inf/inf = nan).  Where both are infinite the slopes have no limit
     (it depends on the direction): nan, as PyTorch's x / z; under create_graph a
     constant nan, so that the second partials are their limits there, 0 (each is
-    at most 1/z in size).
+    at most 1/z in size).  Where finite inputs have a hypot beyond the largest
+    float (z = inf, x = y = 1.5e308), the slopes are those of x/2 and y/2, whose
+    hypot is finite (x / z would be 0); under create_graph as constants (the
+    second partials there are at most 1/z, below 6e-309).
     """
     if x.__class__ is float and y.__class__ is float:
         if z == _INF and (x - x == 0.0) != (y - y == 0.0) and x == x and y == y:
             return ((math.copysign(1.0, x) if y - y == 0.0 else math.copysign(0.0, x)),
                     (math.copysign(1.0, y) if x - x == 0.0 else math.copysign(0.0, y)))
+        if z == _INF and x - x == 0.0 and y - y == 0.0:
+            h = math.hypot(0.5 * x, 0.5 * y)
+            return (0.5 * x) / h, (0.5 * y) / h
         return quotient(x, z), quotient(y, z)
     xd, yd = np.asarray(_data(x), dtype=np.float64), np.asarray(_data(y), dtype=np.float64)
-    special = _off_at_infinity(xd, yd)
+    over = np.isinf(_data(z)) & np.isfinite(xd) & np.isfinite(yd)
+    special = _off_at_infinity(xd, yd) | over
     both = np.isinf(xd) & np.isinf(yd)
-    limits = tuple(np.where(both, np.nan, np.where(np.isinf(d), np.copysign(1.0, d),
-                                                    np.copysign(0.0, d))) for d in (xd, yd))
+    half = np.hypot(0.5 * xd, 0.5 * yd)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        limits = tuple(np.where(over, (0.5 * d) / half, np.where(both, np.nan, np.where(
+            np.isinf(d), np.copysign(1.0, d), np.copysign(0.0, d)))) for d in (xd, yd))
     if isinstance(x, ndarray) or isinstance(y, ndarray):
         dx, dy = quotient(x, z), quotient(y, z)
         if special.any():

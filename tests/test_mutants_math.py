@@ -661,3 +661,24 @@ def test_atan2_slopes_under_create_graph_keep_their_digits_beside_a_subnormal_in
                        for g in gradients(a.atan2(b), [a, b], grad=seed, create_graph=True)]
                 for g, w in zip(got, want):
                     assert abs(g - w) <= 4 * math.ulp(w), (x, y, batch, got, want)
+
+
+def test_hypot_slopes_where_finite_inputs_overflow_their_hypot_are_x_over_z() -> None:
+    """hypot(1.5e308, 1.5e308) is inf (beyond the largest float), but its slopes x/z and
+    y/z are numbers of order 1 (mpmath at 50 digits), in every mode, not x / inf = 0."""
+    import mpmath
+
+    with mpmath.workdps(50):
+        for x, y in [(1.5e308, 1.5e308), (1.7e308, -1e308), (-1.2e308, 1.79e308)]:
+            X, Y = mpmath.mpf(x), mpmath.mpf(y)
+            Z = mpmath.sqrt(X**2 + Y**2)
+            want = (float(X / Z), float(Y / Z))
+            for batch in (False, True):
+                for graph in (False, True):
+                    a = Value(np.array([x, 0.5])) if batch else Value(x)
+                    b = Value(np.array([y, 0.75])) if batch else Value(y)
+                    seed = np.array([1.0, 0.0]) if batch else None
+                    got = [float(np.atleast_1d(getattr(g, "data", g))[0])
+                           for g in gradients(a.hypot(b), [a, b], grad=seed, create_graph=graph)]
+                    for g, w in zip(got, want):
+                        assert abs(g - w) <= 2 * math.ulp(w), (x, y, batch, graph, got, want)
