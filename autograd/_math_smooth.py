@@ -122,8 +122,8 @@ def atan2_slopes(x: Any, y: Any) -> tuple[Any, Any]:
         with np.errstate(divide="ignore", invalid="ignore"):
             dx = np.where(h == 0.0, 0.0, (y / h) / h)
             dy = np.where(h == 0.0, 0.0, (-x / h) / h)
-        infinite = _off_at_infinity(x, y)
-        if infinite.any():
+        if np.isinf(h).any():  # (an infinite input makes h infinite: one pass when none is)
+            infinite = _off_at_infinity(x, y)
             dx = np.where(infinite, np.copysign(0.0, y), dx)
             dy = np.where(infinite, np.copysign(0.0, np.negative(x)), dy)
         return dx, dy
@@ -174,8 +174,11 @@ def hypot_slopes(x: Any, y: Any, z: Any) -> tuple[Any, Any]:
             h = math.hypot(0.5 * x, 0.5 * y)
             return (0.5 * x) / h, (0.5 * y) / h
         return quotient(x, z), quotient(y, z)
+    infinite = np.isinf(_data(z))  # every special sample has z = inf: one pass when none has
+    if not infinite.any():
+        return quotient(x, z), quotient(y, z)
     xd, yd = np.asarray(_data(x), dtype=np.float64), np.asarray(_data(y), dtype=np.float64)
-    over = np.isinf(_data(z)) & np.isfinite(xd) & np.isfinite(yd)
+    over = infinite & np.isfinite(xd) & np.isfinite(yd)
     special = _off_at_infinity(xd, yd) | over
     both = np.isinf(xd) & np.isinf(yd)
     half = np.hypot(0.5 * xd, 0.5 * yd)
@@ -184,11 +187,7 @@ def hypot_slopes(x: Any, y: Any, z: Any) -> tuple[Any, Any]:
             np.isinf(d), np.copysign(1.0, d), np.copysign(0.0, d)))) for d in (xd, yd))
     if isinstance(x, ndarray) or isinstance(y, ndarray):
         dx, dy = quotient(x, z), quotient(y, z)
-        if special.any():
-            dx, dy = np.where(special, limits[0], dx), np.where(special, limits[1], dy)
-        return dx, dy
-    if not special.any():
-        return quotient(x, z), quotient(y, z)
+        return np.where(special, limits[0], dx), np.where(special, limits[1], dy)
     # beside the limits, x / z read from the inputs clamped at the special samples (z's own
     # slopes there, nan at two infinite inputs, would meet the mask's 0)
     return _limits_on_values(x, y, special, (limits[0], limits[1]),
