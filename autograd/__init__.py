@@ -67,6 +67,7 @@ from autograd.functions import (
     tan,
     tanh,
     trunc,
+    where,
     zero_grad,
 )
 from autograd.functions import max as max  # autograd.max(values): one node
@@ -200,5 +201,6 @@ __all__ = [
     "tree",
     "trunc",
     "value_and_grad",
+    "where",
     "zero_grad",
 ]

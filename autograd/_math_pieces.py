@@ -67,13 +67,13 @@ def extreme_slopes(xs: Sequence[Any], z: Any) -> list[Any]:
     return [_mask_like(v, mk / count) for v, mk in zip(xs, masks)]
 
 
-def interior(x: Any, lo: float, hi: float) -> Any:
-    """1 where lo < x < hi, else 0: the slope of hardtanh, relu6 and hardsigmoid
+def interior(x: Any, lo: float, hi: float, slope: float = 1.0) -> Any:
+    """``slope`` where lo < x < hi, else 0: the slope of hardtanh, relu6 and hardsigmoid
     (0 at the bounds themselves, as PyTorch's); a constant on a Value."""
     xd = _data(x)
     if xd.__class__ is float:
-        return _mask_like(x, 1.0 if lo < xd < hi else 0.0)
-    return _mask_like(x, ((xd > lo) & (xd < hi)).astype(np.float64))
+        return _mask_like(x, slope if lo < xd < hi else 0.0)
+    return _mask_like(x, np.where((xd > lo) & (xd < hi), slope, 0.0))
 
 
 def clip(x: Any, lo: float, hi: float) -> Any:
@@ -148,8 +148,10 @@ def hardswish_slope(x: Any) -> Any:
             return _constant_like(x, hardswish_slope(xd))
         return (2.0 * x + 3.0) / 6.0
     above = (xd >= 3.0).astype(np.float64)
-    # the middle piece on x clamped to [-3, 3], so that a sample at +-inf gives 0 * finite
-    return interior(x, -3.0, 3.0) * ((2.0 * x.clamp(-3.0, 3.0) + 3.0) / 6.0) + _constant_like(x, above)
+    # the middle piece on x clamped to [-3, 3], so that a sample at +-inf gives 0 * finite;
+    # the flat piece a where node's constant 0, which the backward pass masks
+    rest = interior(x, -3.0, 3.0) * ((2.0 * x.clamp(-3.0, 3.0) + 3.0) / 6.0) + _constant_like(x, above)
+    return rest.where(~(xd <= -3.0), 0.0)  # nan stays on the formula side
 
 
 
@@ -185,3 +187,27 @@ def remainder(x: Any, y: Any) -> Any:
         return x % y
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.remainder(x, y)
+
+
+def where(xs: Sequence[Any]) -> Any:
+    """x where the condition c is nonzero (nan counts as nonzero, as numpy's), else y,
+    for inputs [c, x, y]: picks rather than blends, so the other input's inf or nan
+    never reaches the output."""
+    c, x, y = xs
+    if c.__class__ is float and x.__class__ is float and y.__class__ is float:
+        return x if c != 0.0 else y
+    return np.array(np.broadcast_to(np.where(np.asarray(c) != 0.0, x, y), np.broadcast(c, x, y).shape),
+                    dtype=np.float64)
+
+
+def where_slopes(xs: Sequence[Any], z: Any) -> list[Any]:
+    """(dz/dc, dz/dx, dz/dy) of where: 0 to the condition (flat, with a jump at 0), 1 to the
+    input picked and 0 to the other; constants on Values."""
+    c, x, y = (_data(v) for v in xs)
+    if c.__class__ is float and x.__class__ is float and y.__class__ is float:
+        one = 1.0 if c != 0.0 else 0.0
+        return [_mask_like(xs[0], 0.0), _mask_like(xs[1], one), _mask_like(xs[2], 1.0 - one)]
+    shape = np.broadcast(c, x, y).shape
+    pick = np.broadcast_to(np.asarray(c) != 0.0, shape)
+    return [_mask_like(xs[0], np.zeros(shape)), _mask_like(xs[1], pick.astype(np.float64)),
+            _mask_like(xs[2], (~pick).astype(np.float64))]

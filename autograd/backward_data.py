@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from autograd.blocks import block_of, elementwise, matrix, rows, split
-from autograd.ops import DOT
+from autograd.ops import DOT, WHERE
 from autograd.value import Value, zeros_like
 
 __all__ = ["masked"]
@@ -29,7 +29,8 @@ def masked(contribution: Any, local: Any) -> Any:
     PyTorch computes the gradients of relu, clamp, floor, max... with where(),
     so an inf or nan from upstream does not leak through a piece where the op
     is constant.  A Value's local derivative is masked where it is a constant
-    (the flat pieces' derivatives are constants in create_graph mode).
+    (the flat pieces' derivatives are constants in create_graph mode); a batch's
+    gradient graph is masked by a ``where`` node, whose own rule masks in turn.
     """
     if local.__class__ is float:
         if local != 0.0:
@@ -38,17 +39,33 @@ def masked(contribution: Any, local: Any) -> Any:
         zero = zeros_like(data)
         return Value(zero, requires_grad=False) if isinstance(contribution, Value) else zero
     if isinstance(local, np.ndarray):
-        if isinstance(contribution, Value):
-            return contribution  # a batch gradient graph: not masked (see the README)
+        if isinstance(contribution, Value):  # a batch's gradient graph: a where node
+            flat = local == 0.0
+            return contribution.where(~flat, 0.0) if flat.any() else contribution
         if contribution.__class__ is np.ndarray:
             # +0.0, as float mode passes (g * 0 is -0.0 for g < 0, nan for an inf g); every
             # caller's contribution is its own product g * d, so it is set in place
             np.copyto(contribution, 0.0, where=local == 0.0)
             return contribution
         return np.where(local == 0.0, 0.0, contribution)
-    if isinstance(local, Value) and local.is_leaf and not local.requires_grad:
-        return masked(contribution, local.data)
+    if isinstance(local, Value) and (flat := _flat(local)) is not None:
+        ones = np.where(flat, 0.0, 1.0) if isinstance(flat, np.ndarray) else float(not flat)
+        return masked(contribution, ones)
     return contribution
+
+
+def _flat(local: Value) -> Any:
+    """Where a local derivative built on Values is a constant 0 (a flat piece): all of a
+    constant's zeros, and the samples where a ``where`` node picks one; None: nowhere."""
+    if not local.requires_grad:
+        return local.data == 0.0
+    if local._row is not WHERE:
+        return None
+    c, x, y = local.parents
+    fx, fy = _flat(x), _flat(y)
+    if fx is None and fy is None:
+        return None
+    return np.where(c.data != 0.0, False if fx is None else fx, False if fy is None else fy)
 
 
 # ------------------------------------------------------------ the data loop

@@ -7,7 +7,8 @@ semantics), unary ``-``/``+``, parentheses and calls of the engine's functions
 by name: those of one expression (``tanh(x)``, with numeric parameters for
 ``leaky_relu(x, 0.2)``, ``elu``, ``celu`` and ``hardtanh(x, -2, 2)``), of two
 (``atan2(y, x)``, ``hypot``, ``logaddexp``, ``maximum``, ``minimum``), of three
-(``clamp(x, lo, hi)``, bounds numbers or expressions) and of any number
+(``clamp(x, lo, hi)``, bounds numbers or expressions; ``where(c, a, b)``, which
+is ``a`` where ``c`` is nonzero, else ``b``) and of any number
 (``max(a, b, c)``, ``min``, ``logsumexp``).  Nothing is ever evaluated by Python:
 attribute access, subscripts, other calls, keywords, lambdas,
 comprehensions, strings and anything else are refused with an
@@ -30,6 +31,7 @@ from dataclasses import dataclass, field
 from autograd.functions import logsumexp as _logsumexp
 from autograd.functions import max as _max
 from autograd.functions import min as _min
+from autograd.functions import where as _where
 from autograd.ops import BINARY_FUNCTIONS, UNARY_FUNCTIONS
 from autograd.value import Value
 
@@ -47,11 +49,12 @@ _PARAMETRIC: dict[str, tuple[tuple[str, float], ...]] = {
 # name -> how many expression arguments it takes (None: one or more)
 _ARITY: dict[str, int | None] = {
     **{name: 1 for name in (*UNARY_FUNCTIONS, *_PARAMETRIC)},
-    **{name: 2 for name in BINARY_FUNCTIONS}, "clamp": 3,
+    **{name: 2 for name in BINARY_FUNCTIONS}, "clamp": 3, "where": 3,
     "max": None, "min": None, "logsumexp": None,
 }
 _MANY: dict[str, Callable[[list[Value | float]], Value]] = {
-    "max": _max, "min": _min, "logsumexp": _logsumexp}
+    "max": _max, "min": _min, "logsumexp": _logsumexp,
+    "where": lambda args: _where(*args)}
 FUNCTIONS: tuple[str, ...] = tuple(sorted(_ARITY))
 
 _BINARY: dict[type[ast.operator], Callable[[Value, Value], Value]] = {

@@ -8,6 +8,7 @@ graph node.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -246,6 +247,13 @@ def trunc(x: Operand) -> Value:
 def clamp(x: Operand, min: Operand | None = None, max: Operand | None = None) -> Value:
     """min(max(x, min), max); bounds are numbers, Values or None (see Value.clamp)."""
     return as_value(x).clamp(min, max)
+
+
+def where(condition: Any, x: Operand, y: Operand) -> Value:
+    """x where ``condition`` is nonzero (True), else y, sample by sample on a batch
+    (PyTorch's torch.where): the input not picked gets gradient exactly 0, even when
+    it is inf or nan."""
+    return as_value(x).where(condition, y)
 
 
 def maximum(x: Operand, y: Operand) -> Value:

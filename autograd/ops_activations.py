@@ -75,7 +75,7 @@ SOFTSIGN = unary("softsign", "softsign", softsign, lambda x, z: softsign_slope(x
 LOGSIGMOID = unary("logsigmoid", "logsigmoid", lambda x: -softplus(-x), lambda x, z: sigmoid(-x),
                    "sigmoid(-x)", method="logsigmoid")
 HARDSIGMOID = unary("hardsigmoid", "hardsigmoid", hardsigmoid,
-                    lambda x, z: interior(x, -3.0, 3.0) / 6.0, "1/6 if -3 < x < 3 else 0",
+                    lambda x, z: interior(x, -3.0, 3.0, 1.0 / 6.0), "1/6 if -3 < x < 3 else 0",
                     *(), kink=_bounds(-3.0, 3.0)[0], piece=_bounds(-3.0, 3.0)[1],
                     method="hardsigmoid", masks=True)
 HARDSWISH = unary("hardswish", "hardswish", hardswish, lambda x, z: hardswish_slope(x),

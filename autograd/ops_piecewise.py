@@ -26,12 +26,14 @@ from autograd._math_pieces import (
     max_slopes,
     remainder,
     rounding,
+    where,
+    where_slopes,
 )
 from autograd._row import NARY, Domain, Op, at_zero, binary, unary
 
 __all__ = [
     "CEIL", "CLAMP", "FLOOR", "FLOORDIV", "MAXIMUM", "MINIMUM", "MOD", "ROUND", "SIGN",
-    "TRUNC",
+    "TRUNC", "WHERE",
 ]
 
 
@@ -92,4 +94,11 @@ CLAMP = Op("clamp", "clamp", NARY, clamp, clamp_slopes,
            kink=lambda xs: (xs[0] == xs[1]) | (xs[0] == xs[2]) | (xs[1] == xs[2]), piece=clamp_piece,
            masks=True, inputs=("x", "lo", "hi"))
 
-ROWS = (SIGN, FLOOR, CEIL, ROUND, TRUNC, MAXIMUM, MINIMUM, MOD, FLOORDIV, CLAMP)
+# where(c, x, y) = x if c != 0 else y, one node of inputs [c, x, y] (torch.where, numpy's
+# truth of a number): the mask of a flat piece inside a batch's gradient graph
+WHERE = Op("where", "where", NARY, where, where_slopes,
+           ("0", "1 if c != 0 else 0", "1 if c == 0 else 0"),
+           kink=lambda xs: xs[0] == 0.0, piece=lambda xs: np.asarray(xs[0]) != 0.0,
+           masks=True, inputs=("c", "x", "y"))
+
+ROWS = (SIGN, FLOOR, CEIL, ROUND, TRUNC, MAXIMUM, MINIMUM, MOD, FLOORDIV, CLAMP, WHERE)

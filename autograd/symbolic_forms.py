@@ -147,6 +147,8 @@ SYMPY_FORMS: dict[str, Form] = {
     "round": lambda f, a, p: f.round(a[0]),
     "trunc": lambda f, a, p: f.trunc(a[0]),
     "clamp": _clamp_form,
+    # x where c is nonzero, else y: flat in c (its jump at 0 has slope 0, as every jump's)
+    "where": lambda f, a, p: f.sp.Piecewise((a[1], f.sp.Ne(a[0], 0)), (a[2], True)),
     # a tie splits the gradient evenly between the two inputs
     "maximum": lambda f, a, p: f.sp.Piecewise((a[0], a[0] > a[1]), (a[1], a[0] < a[1]),
                                               ((a[0] + a[1]) / 2, True)),

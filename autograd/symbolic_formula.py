@@ -37,7 +37,7 @@ _FACTORIES: dict[str, Callable[..., Op]] = {
     "hardtanh": ops.hardtanh_op,
 }
 _MANY: dict[str, Op] = {"clamp": ops.CLAMP, "max": ops.MAX, "min": ops.MIN,
-                        "logsumexp": ops.LOGSUMEXP}
+                        "logsumexp": ops.LOGSUMEXP, "where": ops.WHERE}
 
 
 def _row_of_call(name: str, args: Sequence[ast.expr]) -> tuple[Op, Sequence[ast.expr]]:

@@ -261,6 +261,11 @@ class Value(ValueExtras):
         hi = np.inf if max is None else max
         return apply_nary(ops.CLAMP, [self, lo, hi])
 
+    def where(self, condition: Any, other: Operand) -> Value:
+        """``self`` where ``condition`` is nonzero (True), else ``other``: PyTorch's
+        ``x.where(condition, y)``, which is ``autograd.where(condition, x, y)``."""
+        return apply_nary(ops.WHERE, [_condition(condition), self, other])
+
     def __round__(self, ndigits: int | None = None) -> Value:
         if ndigits is not None:
             raise TypeError("round(v, ndigits) is not an op of the table; round(v) rounds to an integer")
@@ -276,6 +281,17 @@ class Value(ValueExtras):
         return apply1(ops.TRUNC, self)
 
 
+
+
+def _condition(c: Any) -> Any:
+    """where's condition as a number or a float array (True is 1.0); a Value stays one."""
+    if isinstance(c, Value):
+        return c
+    if isinstance(c, (bool, np.bool_)):
+        return 1.0 if c else 0.0
+    if isinstance(c, (list, tuple, np.ndarray)):
+        return np.asarray(c, dtype=np.float64)
+    return c
 
 
 nodes.bind(Value)

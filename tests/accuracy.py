@@ -154,6 +154,8 @@ def _cases() -> list[Case]:
          "logsumexp"),
         ("max", lambda a, b: autograd.max([a, b]), _pw((x, x > y), (y, True)), "max"),
         ("min", lambda a, b: autograd.min([a, b]), _pw((x, x < y), (y, True)), "min"),
+        # x where x is nonzero, else y (where's condition has slope 0)
+        ("where", lambda a, b: autograd.where(a, a, b), _pw((x, sp.Ne(x, 0)), (y, True)), "where"),
     ]
     return ([Case(n, e, ex, _torch_fn(t)) for n, e, ex, t in unary]
             + [Case(n, e, ex, _torch_fn(t)) for n, e, ex, t in binary])
@@ -173,6 +175,7 @@ def _torch_fn(name: str | None) -> Callable[..., Any] | None:
             "max": lambda a, b: torch.max(torch.stack([a, b])),
             "min": lambda a, b: torch.min(torch.stack([a, b])),
             "clamp": lambda a: torch.clamp(a, -1.0, 1.0),
+            "where": lambda a, b: torch.where(a != 0, a, b),
         }
         if name in special:
             return special[name](*ts)

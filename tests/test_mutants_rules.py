@@ -277,21 +277,25 @@ FLAT: dict[str, tuple[Callable[[Any], Any], float]] = {
     "floordiv": (lambda v: v // 2.0, 0.3), "max": (lambda v: functions.max([v, Value(9.0)]), 1.0),
     "min": (lambda v: functions.min([v, Value(-9.0)]), 1.0),
     "clamp": (lambda v: v.clamp(0.0, 1.0), -1.0),
+    "where": (lambda v: functions.where(1.0, Value(9.0), v), 1.0),
 }
 
 
+@pytest.mark.parametrize("create_graph", [False, True])
 @pytest.mark.parametrize("name", sorted(FLAT))
-def test_a_flat_piece_passes_exactly_zero_from_a_pole(name: str) -> None:
+def test_a_flat_piece_passes_exactly_zero_from_a_pole(name: str, create_graph: bool) -> None:
     """On a flat piece the local derivative is 0 and PyTorch's where() passes exactly 0,
-    also from sqrt'(0) = inf upstream (0 * inf would be nan)."""
+    also from sqrt'(0) = inf upstream (0 * inf would be nan): in float and batch mode,
+    and in create_graph mode, whose gradient graph is 0 there and so is its derivative."""
     f, x = FLAT[name]
     for data in (x, np.array([x, x])):
+        zero = np.zeros_like(np.asarray(data))
         v = Value(data)
         node = f(v)
         out = (node - Value(node.data, requires_grad=False)).sqrt()
         out = out if out.data.__class__ is float else out.sum()
-        g = autograd.gradients(out, v)
-        np.testing.assert_array_equal(g, np.zeros_like(np.asarray(data)))
+        g = autograd.gradients(out, v, create_graph=create_graph)
+        np.testing.assert_array_equal(g.data if create_graph else g, zero)
         v.grad = 0.0
-        out.backward()
-        np.testing.assert_array_equal(v.grad, np.zeros_like(np.asarray(data)))
+        (g if g.data.__class__ is float else g.sum()).backward() if create_graph else out.backward()
+        np.testing.assert_array_equal(v.grad, zero)

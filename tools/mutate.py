@@ -65,12 +65,12 @@ TARGETS: dict[str, list[tuple[str, frozenset[str] | None]]] = {
 # collects the later ones (the slow oracles).  The focused mutant tests come first.
 STAGES: dict[str, list[list[str]]] = {
     "math": [["tests/test_mutants_rules.py", "tests/test_mutants_table.py", "tests/test_mutants_math.py",
-              "tests/test_special.py", "tests/test_special_points.py"],
+              "tests/test_special.py", "tests/test_special_points.py", "tests/test_where.py"],
              ["tests/test_calculus.py", "tests/test_ops.py", "tests/test_accuracy.py"]],
     "table": [["tests/test_mutants_rules.py", "tests/test_mutants_table.py", "tests/test_special.py",
-               "tests/test_special_points.py"],
+               "tests/test_special_points.py", "tests/test_where.py"],
               ["tests/test_calculus.py", "tests/test_ops.py", "tests/test_accuracy.py"]],
-    "backward": [["tests/test_mutants_backward.py", "tests/test_accumulate.py"],
+    "backward": [["tests/test_mutants_backward.py", "tests/test_accumulate.py", "tests/test_where.py"],
                  ["tests/test_engine.py", "tests/test_batch.py", "tests/test_batch_layers.py",
                   "tests/test_anomaly.py", "tests/test_threads.py"]],
 }
