@@ -107,7 +107,8 @@ def pow_slope(x: Any, y: Any, z: Any) -> Any:
     y - 1 rounds, and x**(y - 1) turns the rounding into |log x| ulps of
     error (27 at x = 0.001, y = -pi); z / x is off by one rounding.  Where z
     is 0, subnormal or infinite, or x is 0, the power form (IEEE at the poles).
-    On Values the power form (it is differentiated).
+    On Values the same: y * z / x, differentiated, where every sample allows it
+    (so create_graph's first derivative is float mode's), else the power form.
     """
     if x.__class__ is float and y.__class__ is float and z.__class__ is float:
         # (x = 0 has z = 0, inf or nan; y = +-inf: 1**inf)
@@ -118,6 +119,12 @@ def pow_slope(x: Any, y: Any, z: Any) -> Any:
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             ok = (y != 0.0) & (np.abs(z) > 1e-300) & (np.abs(z) < 1e300) & np.isfinite(y)
             return np.where(ok, y * (z / x), pow_base_slope(x, y))
+    if _is_value(z):
+        yd, zd = _data(y), z.data
+        with np.errstate(invalid="ignore"):
+            ok = (yd != 0.0) & (np.abs(zd) > 1e-300) & (np.abs(zd) < 1e300) & np.isfinite(yd)
+        if np.all(ok):
+            return y * (z / x)
     return pow_base_slope(x, y)
 
 
@@ -203,7 +210,7 @@ def pow_dx_slopes(x: Any, y: Any, z: Any) -> tuple[Any, Any]:
     inf for y <= 0: 1/x at y = 0, as in the other order, d/dx of pow_dy)."""
     if _is_value(z):  # (a rule's inputs and output are all Values or all data)
         return _slopes_of_values(pow_dx_slopes, x, y, z, lambda: (
-            y * (y - 1.0) * power(x, y - 2.0), power(x, y - 1.0) * (1.0 + y * log(x))))
+            (y - 1.0) * (z / x), power(x, y) / x + z * log(x)))
     x, y, z = (np.asarray(a, dtype=np.float64) for a in (x, y, z))
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         finite = np.isfinite(x)  # (at x = +-inf the forms with z / x are inf / inf)
@@ -222,7 +229,7 @@ def pow_dy_slopes(x: Any, y: Any, z: Any) -> tuple[Any, Any]:
     for y <= 0)."""
     if _is_value(z):  # (a rule's inputs and output are all Values or all data)
         return _slopes_of_values(pow_dy_slopes, x, y, z, lambda: (
-            power(x, y - 1.0) * (y * log(x) + 1.0), z * log(x)))
+            (y * z + power(x, y)) / x, z * log(x)))
     x, y, z = (np.asarray(a, dtype=np.float64) for a in (x, y, z))
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         finite = np.isfinite(x)
@@ -235,10 +242,12 @@ def pow_dy_slopes(x: Any, y: Any, z: Any) -> tuple[Any, Any]:
 
 
 def _slopes_of_values(rule: Any, x: Any, y: Any, z: Any, build: Any) -> tuple[Any, Any]:
-    """A pow_dx/pow_dy rule on Values (a third derivative of x**y): the Values' formula
-    where every base is positive, else the limits at the data as constants (derivatives
-    of x**y beyond the second at a base <= 0 are not followed)."""
-    if not (np.asarray(_data(x)) > 0.0).all():
+    """A pow_dx/pow_dy rule on Values (a third derivative of x**y): the data's forms
+    (with z / x, so the same numbers as on data) where every base is positive and
+    finite, else the limits at the data as constants (derivatives of x**y beyond the
+    second at a base <= 0 or at inf are not followed)."""
+    xd = np.asarray(_data(x))
+    if not ((xd > 0.0) & (xd < _INF)).all():
         dx, dy = rule(_data(x), _data(y), _data(z))
         return _constant_like(x, dx), _constant_like(x, dy)
     return _ieee(build)

@@ -58,15 +58,20 @@ def hypot(x: Any, y: Any) -> Any:
 def _power_of_two_scale(x: Any, y: Any) -> tuple[Any, Any]:
     """A constant power of two s near max(|x|, |y|) (1 at the origin and where an input is
     not finite), so that x / s and y / s are exact and of order 1; and where both are 0."""
-    xd, yd = np.asarray(_data(x), dtype=np.float64), np.asarray(_data(y), dtype=np.float64)
+    s, origin = _scale_of(_data(x), _data(y))
+    owner = x if _is_value(x) else y
+    return _constant_like(owner, float(s) if s.ndim == 0 else s), origin
+
+
+def _scale_of(x: Any, y: Any) -> tuple[Any, Any]:
+    """_power_of_two_scale on data: (s, where both are 0) as numpy arrays."""
+    xd, yd = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
     big = np.maximum(np.abs(xd), np.abs(yd))
     origin = (xd == 0.0) & (yd == 0.0)
     _, e = np.frexp(np.where(origin | ~np.isfinite(big), 1.0, big))
     # x / s in [1, 2) for the larger; s at least 2**-1022, so that 1 / s is finite (the
     # scaled squares of subnormal inputs are then still far from underflowing)
-    s = np.ldexp(1.0, np.maximum(e - 1, -1022))
-    owner = x if _is_value(x) else y
-    return _constant_like(owner, float(s) if s.ndim == 0 else s), origin
+    return np.ldexp(1.0, np.maximum(e - 1, -1022)), origin
 
 
 def atan2(x: Any, y: Any) -> Any:
@@ -116,12 +121,22 @@ def atan2_slopes(x: Any, y: Any) -> tuple[Any, Any]:
             return 0.0, 0.0
         if h == _INF and x == x and y == y:  # (hypot(inf, nan) is inf)
             return math.copysign(0.0, y), math.copysign(0.0, -x)
+        if h < 1e-140:  # (a subnormal h has lost digits: scale by a power of two instead)
+            return _scaled_atan2_slopes(x, y)
         return (y / h) / h, (-x / h) / h
     if isinstance(x, ndarray) or isinstance(y, ndarray):
+        # float mode's branches, sample by sample: y / r where the sum of squares r is a
+        # normal number ((y/h)/h would pass through a subnormal y/h), else (y/h)/h
         h = np.hypot(x, y)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            dx = np.where(h == 0.0, 0.0, (y / h) / h)
-            dy = np.where(h == 0.0, 0.0, (-x / h) / h)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
+            r = x * x + y * y
+            normal = (r > 1e-290) & (r < 1e290)
+            dx = np.where(normal, y / r, np.where(h == 0.0, 0.0, (y / h) / h))
+            dy = np.where(normal, -x / r, np.where(h == 0.0, 0.0, (-x / h) / h))
+            tiny = (h < 1e-140) & (h > 0.0)
+            if tiny.any():  # (one pass finds none, as a rule)
+                sx, sy = _scaled_atan2_slopes(x, y)
+                dx, dy = np.where(tiny, sx, dx), np.where(tiny, sy, dy)
         if np.isinf(h).any():  # (an infinite input makes h infinite: one pass when none is)
             infinite = _off_at_infinity(x, y)
             dx = np.where(infinite, np.copysign(0.0, y), dx)
@@ -130,6 +145,18 @@ def atan2_slopes(x: Any, y: Any) -> tuple[Any, Any]:
     special = _off_at_infinity(x, y)
     limits = (np.copysign(0.0, _data(y)), np.copysign(0.0, np.negative(_data(x))))
     return _limits_on_values(x, y, special, limits, _atan2_slopes_of_values)
+
+
+def _scaled_atan2_slopes(x: Any, y: Any) -> tuple[Any, Any]:
+    """atan2's slopes on data, computed as on Values (below): exact to an ulp or two
+    where x**2 + y**2 and hypot(x, y) underflow (5.7e-12 relative off as (y/h)/h
+    at h = 6e-313, a subnormal with 38 bits)."""
+    s, _ = _scale_of(x, y)
+    scale = float(s) if x.__class__ is float and y.__class__ is float else s
+    xs, ys = x / scale, y / scale
+    with np.errstate(divide="ignore", invalid="ignore"):
+        inverse = 1.0 / (xs * xs + ys * ys)
+    return ys / scale * inverse, -xs / scale * inverse
 
 
 def _atan2_slopes_of_values(x: Any, y: Any) -> tuple[Any, Any]:

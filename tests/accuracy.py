@@ -229,7 +229,8 @@ class Row:
     worst: str = ""  # where the engine's largest error is
 
 
-def _engine(case: Case, point: tuple[float, ...]) -> tuple[float, list[float], bool] | None:
+def _engine(case: Case, point: tuple[float, ...],
+            create_graph: bool = False) -> tuple[float, list[float], bool] | None:
     leaves = [Value(v) for v in point]
     try:
         out = case.engine(*leaves)
@@ -240,8 +241,8 @@ def _engine(case: Case, point: tuple[float, ...]) -> tuple[float, list[float], b
     if row is not None and row.kink is not None:
         data = [p.data for p in out.parents]
         kink = bool(np.any(row.kink(data) if row.arity == -1 else row.kink(*data)))
-    grads = autograd.gradients(out, leaves, allow_unused=True)
-    return out.data, [float(g) for g in grads], kink
+    grads = autograd.gradients(out, leaves, allow_unused=True, create_graph=create_graph)
+    return out.data, [float(g.data if isinstance(g, Value) else g) for g in grads], kink
 
 
 def _torch(case: Case, point: tuple[float, ...]) -> tuple[float, list[float]] | None:
@@ -254,8 +255,9 @@ def _torch(case: Case, point: tuple[float, ...]) -> tuple[float, list[float]] | 
     return float(out.detach()), [0.0 if g is None else float(g) for g in grads]
 
 
-def measure(with_torch: bool | None = None) -> list[Row]:
-    """One row per op: the largest ulp errors over the points in its domain."""
+def measure(with_torch: bool | None = None, create_graph: bool = False) -> list[Row]:
+    """One row per op: the largest ulp errors over the points in its domain (with
+    ``create_graph``, of the derivatives built as graphs)."""
     if with_torch is None:
         try:
             import torch  # noqa: F401
@@ -275,7 +277,7 @@ def measure(with_torch: bool | None = None) -> list[Row]:
         for point in points:
             if case.name == "atan2" and point[0] == 0.0 and point[1] <= 0.0:
                 continue  # the branch cut, where the sign of a zero decides (mpmath has no -0)
-            got = _engine(case, point)
+            got = _engine(case, point, create_graph)
             if got is None:
                 continue
             value, grads, kink = got

@@ -278,6 +278,9 @@ FLAT: dict[str, tuple[Callable[[Any], Any], float]] = {
     "min": (lambda v: functions.min([v, Value(-9.0)]), 1.0),
     "clamp": (lambda v: v.clamp(0.0, 1.0), -1.0),
     "where": (lambda v: functions.where(1.0, Value(9.0), v), 1.0),
+    # hardswish's flat piece up to its bound, where the slope is 0 (PyTorch's too)
+    "hardswish at -3": (lambda v: v.hardswish(), -3.0),
+    "hardswish at -3.5": (lambda v: v.hardswish(), -3.5),
 }
 
 
