@@ -154,3 +154,35 @@ def test_batch_mode_of_two_input_ops_is_within_8_ulps_too(create_graph: bool) ->
                 if exact_slope is not None and accuracy.ulps(got, exact_slope) > accuracy.LIMIT:
                     bad.append(f"d{case.name}/dx{i}{point} = {grads[i][k]!r}, exact {exact_slope!r}")
     assert not bad, "batch mode more than 8 ulps off:\n" + "\n".join(bad[:30])
+
+
+def test_atan2_slopes_at_tiny_and_subnormal_inputs_are_within_2_ulps() -> None:
+    """Where x**2 + y**2 underflows (and hypot is subnormal, with fewer digits), or a
+    subnormal y / hypot would lose digits on the way: exact to 2 ulps in float mode, on
+    a batch and under create_graph (mpmath at 50 digits)."""
+    import random
+
+    rng = random.Random(7)
+    points = [(9.4e-323, 4.954137394354129e-08), (2.81705e-318, -5.96349961983e-313),
+              (5.4383173099341636e-08, 1e-322), (3.92731e-318, -8.8882426856e-313)]
+    for _ in range(300):
+        a = rng.choice((1, -1)) * 10 ** rng.uniform(-323, -300)
+        b = rng.choice((1, -1)) * 10 ** rng.uniform(-320, 2)
+        points.append((a, b) if rng.random() < 0.5 else (b, a))
+    ys, xs = Value(np.array([p[0] for p in points])), Value(np.array([p[1] for p in points]))
+    batch = autograd.gradients(ys.atan2(xs).sum(), [ys, xs])
+    bad = []
+    for k, (a, b) in enumerate(points):
+        with accuracy.mpmath.workdps(50):
+            r = accuracy.mpmath.mpf(b) ** 2 + accuracy.mpmath.mpf(a) ** 2
+            exact = [float(accuracy.mpmath.mpf(b) / r), float(-accuracy.mpmath.mpf(a) / r)]
+        y, x = Value(a), Value(b)
+        modes = {"float": autograd.gradients(y.atan2(x), [y, x]),
+                 "create_graph": [g.data for g in autograd.gradients(y.atan2(x), [y, x],
+                                                                      create_graph=True)],
+                 "batch": [float(g[k]) for g in batch]}
+        for mode, got in modes.items():
+            for g, e in zip(got, exact):
+                if math.isfinite(e) and abs(g - e) > 2 * math.ulp(e):
+                    bad.append(f"{mode} at atan2({a!r}, {b!r}): {g!r}, exact {e!r}")
+    assert not bad, "\n".join(bad[:10])
