@@ -687,3 +687,37 @@ def test_hypot_slopes_where_finite_inputs_overflow_their_hypot_are_x_over_z() ->
                         assert abs(g[0] - w) <= 2 * math.ulp(w), (x, y, batch, graph, got, want)
                         if batch:
                             assert abs(g[1] - o) <= 2 * math.ulp(o), (x, y, graph, got, beside)
+
+
+def test_pow_slope_where_z_overflows_but_the_slope_does_not() -> None:
+    """x**y = 1e10**30.85 overflows, y * x**(y-1) = 30.85e298.5 does not: the power
+    form, in float mode and on a batch (y * inf / x would be inf)."""
+    exact = 30.85 * 1e10 ** 29.85
+    x, y = Value(1e10), Value(30.85)
+    (g,) = gradients(x**y, [x])
+    xb, yb = Value(np.array([1e10, 2.0])), Value(np.array([30.85, 2.0]))
+    (gb,) = gradients((xb**yb).sum(), [xb])
+    assert math.isfinite(g) and g == pytest.approx(exact, rel=1e-13)
+    assert gb.tolist() == [g, 4.0]
+
+
+@pytest.mark.parametrize("point", [(1000.0, -math.pi), (0.001, math.pi), (7.5, -2.3), (0.3, 4.7),
+                                   (1e-5, -30.5)])
+def test_create_graph_builds_float_modes_slopes_of_a_power(point: tuple[float, float]) -> None:
+    """y * z / x on Values too: the first derivatives create_graph builds are float
+    mode's, bit for bit, also where |z| < 1 (x**(y-1) would be |log x| ulps off)."""
+    x, y = Value(point[0]), Value(point[1])
+    plain = gradients(x**y, [x, y])
+    built = [g.data for g in gradients(x**y, [x, y], create_graph=True)]
+    assert built == plain
+
+
+@pytest.mark.parametrize("exponent", [2.0, 0.5, -1.0])
+def test_second_derivatives_of_a_power_at_an_infinite_base_are_the_limits(exponent: float) -> None:
+    """At x = inf the pow_dx row's slopes are its limits, as constants under create_graph
+    too (z / x would be inf / inf = nan): d2/dx2 of x**2 is 2, of x**0.5 and x**-1 0."""
+    x, y = Value(math.inf), Value(exponent)
+    gx, _ = gradients(x**y, [x, y], create_graph=True)
+    plain = gradients(gx, [x, y])
+    built = [g.data for g in gradients(gx, [x, y], create_graph=True)]
+    assert plain == built and plain[0] == (2.0 if exponent == 2.0 else 0.0)
