@@ -28,9 +28,8 @@ def masked(contribution: Any, local: Any) -> Any:
 
     PyTorch computes the gradients of relu, clamp, floor, max... with where(),
     so an inf or nan from upstream does not leak through a piece where the op
-    is constant.  A Value's local derivative is masked where it is a constant
-    (the flat pieces' derivatives are constants in create_graph mode); a batch's
-    gradient graph is masked by a ``where`` node, whose own rule masks in turn.
+    is constant.  A Value's local derivative is masked where it is a constant (as flat
+    pieces' are in create_graph mode); a batch's by a ``where`` node, which masks again.
     """
     if local.__class__ is float:
         if local != 0.0:
@@ -39,8 +38,10 @@ def masked(contribution: Any, local: Any) -> Any:
         zero = zeros_like(data)
         return Value(zero, requires_grad=False) if isinstance(contribution, Value) else zero
     if isinstance(local, np.ndarray):
-        if isinstance(contribution, Value):  # a batch's gradient graph: a where node
-            flat = local == 0.0
+        if isinstance(contribution, Value):  # a batch's gradient graph: a where node, or
+            flat = local == 0.0  # where every sample is flat a constant, as float mode's
+            if flat.all():
+                return Value(np.zeros(np.broadcast(contribution.data, local).shape), requires_grad=False)
             return contribution.where(~flat, 0.0) if flat.any() else contribution
         if contribution.__class__ is np.ndarray:
             # +0.0, as float mode passes (g * 0 is -0.0 for g < 0, nan for an inf g); every

@@ -117,3 +117,19 @@ def test_masked_zeroes_a_batch_gradient_graph_where_the_local_derivative_is_zero
     local = autograd.where(np.array([1.0, 0.0]), live, live * 2.0)  # flat nowhere
     assert masked(g, local) is g
     assert masked(Value(math.nan), autograd.where(0.0, Value(1.0), 0.0)).data == 0.0
+
+
+def test_a_batch_flat_in_every_sample_passes_a_constant_as_float_mode_does() -> None:
+    """exp(maximum(a, b)) at a = 710: d/db is 0 through maximum's flat side; as a
+    constant (float create_graph's), its own derivative is 0, where a where node over
+    the graph behind it would give 0 * exp(710) = nan (upstream 0 times an inf slope)."""
+    out = masked(Value(np.array([math.inf, 1.0])), np.array([0.0, 0.0]))
+    assert out.data.tolist() == [0.0, 0.0] and not out.requires_grad
+    results = []
+    for a, b in ((Value(710.0), Value(0.3)), (Value(np.array([710.0, 710.0])), Value(np.array([0.3, 0.3])))):
+        z = a.maximum(b).exp()
+        _, gb = autograd.gradients(z if z.data.__class__ is float else z.sum(), [a, b], create_graph=True)
+        second = autograd.gradients(gb if gb.data.__class__ is float else gb.sum(), [a, b],
+                                    allow_unused=True)
+        results.append([float(np.asarray(g).ravel()[0]) for g in second])
+    assert results[0] == results[1] == [0.0, 0.0]
