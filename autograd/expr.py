@@ -288,6 +288,7 @@ class _Checker:
                 raise _refuse(f"{name} takes one or more arguments: {name}(a, b, ...)", self.text, node)
         elif len(node.args) != arity:
             usage = {1: f"{name}(x)", 2: f"{name}(x, y)", 3: f"{name}(x, lo, hi)"}[arity]
+            usage = "where(c, a, b), a where c is nonzero, else b" if name == "where" else usage
             words = {1: "1 argument", 2: "2 arguments", 3: "3 arguments"}[arity]
             raise _refuse(f"{name} takes {words}: {usage}", self.text, node)
         for arg in node.args:

@@ -115,3 +115,11 @@ def test_the_new_functions_and_operators_build_the_graph_they_say() -> None:
     x = -0.7
     assert out3.data == pytest.approx(x + 0.5 * math.expm1(x / 0.5) + x * math.tanh(math.log1p(math.exp(x)))
                                       + math.tan(x) - 0.7 ** (1 / 3) - 1.0, rel=1e-14)
+
+
+def test_where_with_the_wrong_number_of_arguments_names_its_own_form() -> None:
+    for text in ("where(x)", "where(x, 1)", "where(x, 1, 2, 3)"):
+        with pytest.raises(ExpressionError, match=r"where takes 3 arguments: where\(c, a, b\), a where c"):
+            parse(text).build({"x": 1.0})
+    with pytest.raises(ExpressionError, match=r"clamp takes 3 arguments: clamp\(x, lo, hi\)"):
+        parse("clamp(x)").build({"x": 1.0})
