@@ -340,14 +340,15 @@ def elu_slope(x: Any, alpha: float) -> Any:
 
 
 def step(x: Any) -> Any:
-    """1 where x > 0, else 0: the derivative of relu (relu'(0) = 0 by convention).
+    """1 where x > 0, else 0: the derivative of relu (relu'(0) = 0 by convention);
+    nan at nan (a kink's convention never turns nan into a number).
 
     On a Value it returns a constant: step is flat wherever it is differentiable.
     """
     if x.__class__ is float:
-        return 1.0 if x > 0.0 else 0.0
+        return 1.0 if x > 0.0 else (0.0 if x <= 0.0 else math.nan)
     if isinstance(x, ndarray):
-        return (x > 0.0).astype(np.float64)
+        return np.where(x > 0.0, 1.0, np.where(x <= 0.0, 0.0, np.nan))
     return _constant_like(x, step(x.data))
 
 
@@ -356,15 +357,17 @@ def select(x: Any, positive: Any, otherwise: Any) -> Any:
 
     Picks rather than blends, so an infinite value on the unused branch cannot
     turn into 0 * inf = nan.  On a batch Value (create_graph) the branches are
-    blended with a constant 0/1 mask.
+    blended with a constant 0/1 mask.  nan at nan: no branch's number is nan's slope.
     """
     if x.__class__ is float:
-        return positive if x > 0.0 else otherwise
+        return positive if x > 0.0 else (otherwise if x <= 0.0 else math.nan)
     if isinstance(x, ndarray):
-        return np.where(x > 0.0, positive, otherwise)
+        return np.where(x > 0.0, positive, np.where(x <= 0.0, otherwise, np.nan))
     if x.data.__class__ is float:
+        if x.data != x.data:
+            return _constant_like(x, math.nan)
         return positive if x.data > 0.0 else otherwise
-    mask = step(x)
+    mask = step(x)  # (nan at a nan sample, so the blend is nan there)
     return mask * positive + (1.0 - mask) * otherwise
 
 

@@ -721,3 +721,20 @@ def test_second_derivatives_of_a_power_at_an_infinite_base_are_the_limits(expone
     plain = gradients(gx, [x, y])
     built = [g.data for g in gradients(gx, [x, y], create_graph=True)]
     assert plain == built and plain[0] == (2.0 if exponent == 2.0 else 0.0)
+
+
+@pytest.mark.parametrize("name", ["relu", "leaky_relu"])
+def test_a_nan_input_gets_a_nan_slope_through_relu_in_every_mode(name: str) -> None:
+    """The README's nan row: a kink's convention never turns nan into a number (relu'(nan)
+    was 0, leaky_relu'(nan) 0.01: a nan in a relu layer gave silent zero gradients)."""
+    f = {"relu": lambda v: v.relu(), "leaky_relu": lambda v: v.leaky_relu(0.01)}[name]
+    for data in (math.nan, np.array([math.nan, 2.0, -2.0])):
+        for create_graph in (False, True):
+            x = Value(data)
+            out = f(x)
+            (g,) = gradients(out if out.data.__class__ is float else out.sum(), [x],
+                             create_graph=create_graph)
+            got = np.atleast_1d(g.data if create_graph else g)
+            assert math.isnan(got[0]), (data, create_graph, got)
+            if got.size > 1:
+                assert got[1:].tolist() == [1.0, 0.0 if name == "relu" else 0.01]
