@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd._math_masks import _constant_like, _nan_slopes
+from autograd._math_masks import _constant_like, _nan_slopes, cut
 
 ndarray = np.ndarray
 _INF = math.inf
@@ -333,10 +333,10 @@ def elu_slope(x: Any, alpha: float) -> Any:
     xd = x.data
     if xd.__class__ is float:
         return step(x) if xd > 0.0 else alpha * x.exp()
-    # e**min(x, 0) keeps the right piece finite (x * 0 is nan at inf); clamp's slope 1 at 0
-    # keeps elu''(0) = alpha; a mask of -0.0 keeps the sign of a zero slope (alpha < 0)
-    mask = _constant_like(x, np.where(xd > 0.0, 1.0, -0.0))
-    return _nan_slopes(mask + (1.0 - mask) * alpha * x.clamp(-_INF, 0.0).exp(), [x])
+    # the right piece a cut's constant 1, as float mode's (so an inf from above meets no 0);
+    # e**min(x, 0) keeps the left piece finite there, and clamp's slope 1 at 0 keeps elu''(0)
+    left = alpha * x.clamp(-_INF, 0.0).exp()
+    return _nan_slopes(cut(left, ~(xd > 0.0), _constant_like(x, np.ones_like(xd))), [x])
 
 
 def step(x: Any) -> Any:

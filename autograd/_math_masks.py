@@ -9,6 +9,7 @@ nan's derivatives nan where a mask or a clamp would turn them into 0.
 from __future__ import annotations
 
 import math
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -23,16 +24,31 @@ def _constant_like(x: Any, data: Any) -> Any:
     return type(x)(data, requires_grad=False)
 
 
+# The where nodes :func:`cut` made: a backward pass over a graph holding one runs
+# :mod:`autograd.backward_general`, which gives the side not picked no gradient at all.
+CUTS: weakref.WeakSet[Any] = weakref.WeakSet()
+
+
+def cut(x: Any, keep: Any, other: Any = 0.0) -> Any:
+    """On a batch Value: x where ``keep``, else ``other``; a ``where`` node that is the
+    batch form of float mode's constants.  Where float ``create_graph`` builds a constant
+    (a flat piece's 0, a limit), a sample of a batch has no edge to differentiate
+    either: the backward pass passes no gradient at all to the side not picked, so an
+    inf or nan slope below it never meets the 0 (0 * inf = nan)."""
+    node = x.where(_constant_like(x, np.asarray(keep, dtype=np.float64)), other)
+    CUTS.add(node)
+    return node
+
+
 def masked_limits(owner: Any, special: Any, limit: Any, build: Callable[..., Any], *inputs: Any,
                   safe: float = 1.0) -> Any:
     """On a batch Value: ``build(*inputs)`` where ``special`` is False, the constant
     ``limit`` where True.  ``build`` runs on the inputs clamped to ``safe`` at the special
-    samples (clamp's slope is 0 there), so no inf * 0 nan survives the mask; -0.0 is
-    added elsewhere (x + -0.0 is x, a zero's sign too)."""
+    samples (clamp's slope is 0 there), and the limit is a :func:`cut`'s constant, so
+    no inf or nan below a special sample reaches its gradient, in any order."""
     lo, hi = np.where(special, safe, -_INF), np.where(special, safe, _INF)
     safe_inputs = [v.clamp(lo, hi) for v in inputs]  # (the callers' inputs are all Values)
-    keep = _constant_like(owner, np.where(special, 0.0, 1.0))
-    out = build(*safe_inputs) * keep + _constant_like(owner, np.where(special, limit, -0.0))
+    out = cut(build(*safe_inputs), ~np.asarray(special), _constant_like(owner, np.where(special, limit, 0.0)))
     return _nan_slopes(out, list(inputs), special)
 
 

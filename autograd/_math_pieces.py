@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from autograd._math import _data, _is_value, ndarray
-from autograd._math_masks import _constant_like, _mask_like
+from autograd._math_masks import _constant_like, _mask_like, cut
 
 
 def max_slopes(x: Any, y: Any, larger: bool) -> tuple[Any, Any]:
@@ -147,11 +147,10 @@ def hardswish_slope(x: Any) -> Any:
         if xd <= -3.0 or xd >= 3.0 or xd != xd:
             return _constant_like(x, hardswish_slope(xd))
         return (2.0 * x + 3.0) / 6.0
-    above = (xd >= 3.0).astype(np.float64)
-    # the middle piece on x clamped to [-3, 3], so that a sample at +-inf gives 0 * finite;
-    # the flat piece a where node's constant 0, which the backward pass masks
-    rest = interior(x, -3.0, 3.0) * ((2.0 * x.clamp(-3.0, 3.0) + 3.0) / 6.0) + _constant_like(x, above)
-    return rest.where(~(xd <= -3.0), 0.0)  # nan stays on the formula side
+    # float mode's pieces sample by sample: the middle one where -3 < x < 3 (on x clamped,
+    # so that no sample computes inf), a cut's constant 0, 1 or nan elsewhere
+    middle = (xd > -3.0) & (xd < 3.0)
+    return cut((2.0 * x.clamp(-3.0, 3.0) + 3.0) / 6.0, middle, _constant_like(x, hardswish_slope(xd)))
 
 
 

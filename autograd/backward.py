@@ -41,8 +41,8 @@ import numpy as np
 from autograd import modes
 from autograd.accumulate import accumulate
 from autograd.backward_data import _run_data, masked
+from autograd.backward_general import _locals, holds_cuts, sweep
 from autograd.nodes import UNRECORDED
-from autograd.ops import Op
 from autograd.value import Value
 from autograd.value_checks import describe
 from autograd.value_data import to_data, zeros_like
@@ -204,15 +204,6 @@ def _run_fast(order: list[Value], seed: Any) -> None:
                     p.grad += g * d
 
 
-def _locals(op: Op, inputs: Sequence[Any], out: Any) -> Sequence[Any]:
-    """The op's local derivatives, one per input, from the table's rule."""
-    if op.arity == 2:
-        return op.local(inputs[0], inputs[1], out)
-    if op.arity == 1:
-        return (op.local(inputs[0], out),)
-    return op.local(inputs, out)
-
-
 def local_derivatives(node: Value) -> tuple[Any, ...]:
     """d(node)/d(parent) for each parent, evaluated at the graph's current data.
 
@@ -223,16 +214,6 @@ def local_derivatives(node: Value) -> tuple[Any, ...]:
     if op is None:
         return ()
     return tuple(_locals(op, [p.data for p in node.parents], node.data))
-
-
-def _reduce_to(node: Value, contribution: Any) -> Any:
-    """A float node that fed a batch gets the sum of its per-sample gradients."""
-    if node.data.__class__ is float:
-        if isinstance(contribution, np.ndarray):
-            return float(np.sum(contribution))
-        if isinstance(contribution, Value) and contribution.data.__class__ is not float:
-            return contribution.sum()
-    return contribution
 
 
 def run_general(order: Sequence[Value], seed: Any, create_graph: bool = False,
@@ -246,36 +227,12 @@ def run_general(order: Sequence[Value], seed: Any, create_graph: bool = False,
     evaluated together.
     """
     with np.errstate(all="ignore"):  # infinities and nans are results here, not warnings
-        if not create_graph and not observers:
+        cuts = holds_cuts(order)  # a batch's gradient graph: per-sample missing edges
+        if not create_graph and not observers and not cuts:
             return _run_data(order, seed)
         if create_graph and not isinstance(seed, Value):
             seed = Value(seed)
-        return _sweep(order, seed, create_graph, observers)
-
-
-def _sweep(order: Sequence[Value], seed: Any, create_graph: bool,
-           observers: Sequence[modes.EdgeObserver]) -> dict[Value, Any]:
-    grads: dict[Value, Any] = {order[-1]: seed}
-    for n in reversed(order):
-        op = n._row
-        if op is None:
-            continue
-        g = grads[n]
-        parents = n.parents
-        if create_graph:
-            local = _locals(op, parents, n)
-        else:
-            local = _locals(op, [p.data for p in parents], n.data)
-        for i, (p, d) in enumerate(zip(parents, local)):
-            c = g if (d.__class__ is float and d == 1.0) else g * d
-            if op.masks:
-                c = masked(c, d)
-            c = _reduce_to(p, c)
-            for observe in observers:
-                observe(n, i, p, g, d, c)
-            prev = grads.get(p)
-            grads[p] = c if prev is None else prev + c
-    return grads
+        return sweep(order, seed, create_graph, observers, cuts)
 
 
 def _check_root(root: Value, who: str) -> None:
@@ -306,7 +263,10 @@ def backward(root: Value, grad: Any = None, create_graph: bool = False) -> None:
                 order, leaves, _, _, _ = schedule(root)
             # constants get no gradient: the data loop need not compute theirs
             with np.errstate(all="ignore"):  # infinities and nans are results, not warnings
-                grads = _run_data(order, seed, {n for n in leaves if n._b is not None})
+                if holds_cuts(order):
+                    grads = sweep(order, seed, False, (), True)
+                else:
+                    grads = _run_data(order, seed, {n for n in leaves if n._b is not None})
         else:
             order, _, _, _, _ = schedule(root)
             grads = run_general(order, seed, create_graph, observers)

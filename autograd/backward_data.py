@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from autograd._math_masks import cut
 from autograd.blocks import block_of, elementwise, matrix, rows, split
 from autograd.ops import DOT, WHERE
 from autograd.value import Value, zeros_like
@@ -42,7 +43,7 @@ def masked(contribution: Any, local: Any) -> Any:
             flat = local == 0.0  # where every sample is flat a constant, as float mode's
             if flat.all():
                 return Value(np.zeros(np.broadcast(contribution.data, local).shape), requires_grad=False)
-            return contribution.where(~flat, 0.0) if flat.any() else contribution
+            return cut(contribution, ~flat) if flat.any() else contribution
         if contribution.__class__ is np.ndarray:
             # +0.0, as float mode passes (g * 0 is -0.0 for g < 0, nan for an inf g); every
             # caller's contribution is its own product g * d, so it is set in place
@@ -70,10 +71,9 @@ def _flat(local: Value) -> Any:
 
 
 # ------------------------------------------------------------ the data loop
-# Gradients of batches are arrays.  The loop below owns the arrays it makes: an
-# array it made for one node alone (listed in ``mine``) is added into in place,
-# any other one (a node's gradient passed on unchanged, the seed) is never
-# written.  So no gradient the pass hands out aliases another or any data.
+# Gradients of batches are arrays.  The loop owns the arrays it makes: one made for
+# one node alone (listed in ``mine``) is added into in place, any other (a gradient
+# passed on unchanged, the seed) is never written, so none aliases another or data.
 
 _ndarray = np.ndarray
 

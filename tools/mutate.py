@@ -53,8 +53,10 @@ TARGETS: dict[str, list[tuple[str, frozenset[str] | None]]] = {
     "table": [(f"autograd/{name}.py", None) for name in
               ("ops", "ops_elementary", "ops_piecewise", "ops_activations", "ops_reductions")],
     "backward": [("autograd/backward.py", frozenset({
-        "backward", "_finish_fast", "_run_fast", "run_general", "_sweep", "gradients",
-        "_reduce_to", "_locals", "local_derivatives"})),
+        "backward", "_finish_fast", "_run_fast", "run_general", "gradients",
+        "local_derivatives"})),
+                 ("autograd/backward_general.py", frozenset({
+                     "_locals", "_reduce_to", "holds_cuts", "_zero_at", "_absent", "_kept", "sweep"})),
                  ("autograd/backward_data.py", frozenset({
                      "masked", "_run_data", "_add", "_add_array", "_dots", "_maps", "_siblings",
                      "_release"})),
@@ -65,12 +67,14 @@ TARGETS: dict[str, list[tuple[str, frozenset[str] | None]]] = {
 # collects the later ones (the slow oracles).  The focused mutant tests come first.
 STAGES: dict[str, list[list[str]]] = {
     "math": [["tests/test_mutants_rules.py", "tests/test_mutants_table.py", "tests/test_mutants_math.py",
-              "tests/test_special.py", "tests/test_special_points.py", "tests/test_where.py"],
+              "tests/test_special.py", "tests/test_special_points.py", "tests/test_where.py",
+              "tests/test_cuts.py"],
              ["tests/test_calculus.py", "tests/test_ops.py", "tests/test_accuracy.py"]],
     "table": [["tests/test_mutants_rules.py", "tests/test_mutants_table.py", "tests/test_special.py",
                "tests/test_special_points.py", "tests/test_where.py"],
               ["tests/test_calculus.py", "tests/test_ops.py", "tests/test_accuracy.py"]],
-    "backward": [["tests/test_mutants_backward.py", "tests/test_accumulate.py", "tests/test_where.py"],
+    "backward": [["tests/test_mutants_backward.py", "tests/test_accumulate.py", "tests/test_where.py",
+                  "tests/test_cuts.py"],
                  ["tests/test_engine.py", "tests/test_batch.py", "tests/test_batch_layers.py",
                   "tests/test_anomaly.py", "tests/test_threads.py"]],
 }

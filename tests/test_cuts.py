@@ -1,0 +1,161 @@
+"""Second derivatives of a batch under create_graph behind an infinity or a flat piece.
+
+Float ``create_graph`` builds a flat piece's 0 and a limit (mish' at inf) as
+constants: no edge, so the next pass sends nothing through them.  A batch's
+gradient graph holds a cut there (a ``where`` node), and the next pass must give
+the samples it does not pick no gradient at all: a 0 that met an infinite slope
+below (a·b at a = inf) was nan.  Each case below was found by fuzzing (float and
+batch modes disagreed); the oracles are finite differences and limits, not our
+own float mode alone.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+
+import autograd
+from autograd import Value
+
+Graph = Callable[..., Value]
+
+
+def _hessian(f: Graph, points: list[Any]) -> list[list[float]]:
+    """The Hessian of f at ``points`` under create_graph (of sample 0 for a batch)."""
+    leaves = [Value(p, label=f"x{k}") for k, p in enumerate(points)]
+    out = f(*leaves)
+    batch = out.data.__class__ is not float
+    firsts = autograd.gradients(out.sum() if batch else out, leaves, create_graph=True)
+    rows = []
+    for g in firsts:
+        if not (isinstance(g, Value) and g.requires_grad):
+            rows.append([0.0] * len(leaves))
+            continue
+        row = autograd.gradients(g.sum() if batch else g, leaves, allow_unused=True)
+        rows.append([float(np.ravel(h)[0]) for h in row])
+    return rows
+
+
+def _batch_hessian(f: Graph, points: list[float], companion: list[float]) -> list[list[float]]:
+    return _hessian(f, [np.array([p, c]) for p, c in zip(points, companion)])
+
+
+def _second_difference(f: Graph, x: float, h: float = 1e-4) -> float:
+    """d²f/dx² by central differences of the function's values."""
+    def at(t: float) -> float:
+        return float(f(Value(t)).data)
+    return (at(x + h) - 2.0 * at(x) + at(x - h)) / (h * h)
+
+
+CASES: list[tuple[str, Graph, list[float]]] = [
+    ("x**relu(x) at -2", lambda x: x ** x.relu(), [-2.0]),
+    ("mish(a*b) at a = inf", lambda a, b: (a * b).mish(), [math.inf, 0.025]),
+    ("gelu(a*b) at a = -inf", lambda a, b: (a * b).gelu(), [-math.inf, 0.5]),
+    ("silu(a*b) at a = inf", lambda a, b: (a * b).silu(), [math.inf, 2.0]),
+    ("exp(maximum(a, b)) at a = 710", lambda a, b: a.maximum(b).exp(), [710.0, 3.0]),
+    ("relu(a)*b at a = -1, b = inf", lambda a, b: a.relu() * (b * a), [-1.0, math.inf]),
+]
+
+
+@pytest.mark.parametrize(("name", "f", "points"), CASES, ids=[c[0] for c in CASES])
+@pytest.mark.parametrize("companion", [0.75, -1.25])
+def test_a_batch_hessian_behind_an_infinity_is_float_modes(
+        name: str, f: Graph, points: list[float], companion: float) -> None:
+    """Sample 0 of a batch has float mode's Hessian, whatever its companion."""
+    want = _hessian(f, points)
+    got = _batch_hessian(f, points, [companion + 0.5 * k for k in range(len(points))])
+    assert np.array_equal(np.array(got), np.array(want), equal_nan=True), (name, got, want)
+    assert not any(math.isnan(h) for row in want for h in row), (name, want)
+
+
+def test_the_hessian_of_x_to_its_relu_at_minus_two_is_the_calculus() -> None:
+    """relu(x) = 0 near -2, so x**relu(x) = 1 there: every derivative is 0 (finite
+    differences agree); the batch's nan came from log(-2) behind relu's flat piece."""
+    f = CASES[0][1]
+    assert _second_difference(f, -2.0) == 0.0
+    assert _hessian(f, [-2.0]) == [[0.0]]
+    assert _batch_hessian(f, [-2.0], [0.5]) == [[0.0]]
+
+
+def test_the_mixed_partial_of_mish_of_a_product_at_infinity_is_its_limit() -> None:
+    """∂²/∂a∂b mish(ab) = mish'(ab) + ab·mish''(ab) tends to 1 as a → inf (mish' → 1,
+    and ab·mish''(ab) → 0); ∂²/∂b² = a²·mish''(ab) tends to 0.  Finite differences at
+    a large finite a agree; the batch form gave nan for both."""
+    a, b = 1e3, 0.025
+    h = 1e-5
+
+    def grad_b(at_a: float, at_b: float) -> float:
+        x, y = Value(at_a), Value(at_b)
+        (x * y).mish().backward()
+        return y.grad
+
+    mixed = (grad_b(a + h * 1e3, b) - grad_b(a - h * 1e3, b)) / (2e3 * h)
+    assert mixed == pytest.approx(1.0, abs=1e-9)
+    rows = _batch_hessian(CASES[1][1], [math.inf, 0.025], [0.75, 1.25])
+    assert rows[0][1] == rows[1][0] == 1.0
+    assert rows[1][1] == 0.0
+
+
+def test_a_user_where_still_multiplies_its_zero_into_an_infinite_slope() -> None:
+    """The cut is internal: where() itself keeps PyTorch's rule (the side not picked
+    gets 0, and 0 times sqrt's infinite slope at 0 is nan), in float and batch mode."""
+    torch = pytest.importorskip("torch")
+    t = torch.tensor([0.0, 4.0], dtype=torch.float64, requires_grad=True)
+    torch.where(t > 0, t.sqrt(), torch.zeros_like(t)).sum().backward()
+    x = Value(np.array([0.0, 4.0]))
+    autograd.where(x > 0, x.sqrt(), 0.0).sum().backward()
+    assert np.array_equal(x.grad, t.grad.numpy(), equal_nan=True)
+    y = Value(0.0)
+    autograd.where(y > 0, y.sqrt(), 0.0).backward()
+    assert math.isnan(y.grad) and math.isnan(float(t.grad[0]))
+
+
+# Graphs of one or two inputs over special values: batch create_graph against float
+# create_graph, to the third derivative (a second create_graph pass cuts again).
+GRAPHS: list[tuple[str, Graph, list[float]]] = [
+    ("mish(a*b), a = inf", lambda a, b: (a * b).mish(), [math.inf, 0.5]),
+    ("exp(where(0, a*b, b)), a = inf", lambda a, b: autograd.where(0.0, a * b, b).exp(), [math.inf, 0.5]),
+    ("relu(relu(a) - b)*b", lambda a, b: (a.relu() - b).relu() * (b * b).exp(), [-1.0, 2.0]),
+    ("relu(a)*(b*b).exp(), b = 30", lambda a, b: a.relu() * (b * b).exp(), [-1.0, 30.0]),
+    ("elu(a.sinh())*b", lambda a, b: a.sinh().elu() * b, [1e300, 3.0]),
+    ("hardswish(a*a*b)", lambda a, b: (a * a * b).hardswish(), [1e200, 2.0]),
+    ("silu(a*b)*a", lambda a, b: (a * b).silu() * a, [-math.inf, 0.5]),
+    ("gelu(a*b).exp()", lambda a, b: (a * b).gelu().exp(), [math.inf, 0.25]),
+    ("x**relu(x)", lambda a, b: a ** a.relu() + b * b, [-2.0, 1.0]),
+    ("maximum(a, b).exp()*b", lambda a, b: a.maximum(b).exp() * b, [710.0, 3.0]),
+]
+
+
+def _derivatives(f: Graph, points: list[Any], order: int) -> list[float]:
+    """Every partial derivative of f up to ``order`` (of sample 0 for a batch), in a
+    fixed order; nested create_graph passes."""
+    leaves = [Value(p, label=f"x{k}") for k, p in enumerate(points)]
+    level = [f(*leaves)]
+    found: list[float] = []
+    for k in range(order):
+        last = k == order - 1
+        nxt = []
+        for g in level:
+            if not (isinstance(g, Value) and g.requires_grad):
+                found.extend([0.0] * len(leaves))
+                nxt.extend([0.0] * len(leaves))
+                continue
+            root = g.sum() if g.data.__class__ is not float else g
+            row = autograd.gradients(root, leaves, create_graph=not last, allow_unused=True)
+            found.extend(float(np.ravel(getattr(h, "data", h))[0]) for h in row)
+            nxt.extend(row)
+        level = nxt
+    return found
+
+
+@pytest.mark.parametrize(("name", "f", "points"), GRAPHS, ids=[c[0] for c in GRAPHS])
+def test_batch_derivatives_to_the_third_are_float_modes_sample_by_sample(
+        name: str, f: Graph, points: list[float]) -> None:
+    want = _derivatives(f, points, 3)
+    for companion in ([0.75, -1.5], [points[0], -0.5]):
+        got = _derivatives(f, [np.array([p, c]) for p, c in zip(points, companion)], 3)
+        assert np.array_equal(np.array(got), np.array(want), equal_nan=True), (name, companion, got, want)
