@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 from autograd import modes
-from autograd._math_masks import CUTS, cut
+from autograd._math_masks import CUTS, _constant_like, cut
 from autograd.backward_data import masked
 from autograd.ops import WHERE, Op
 from autograd.value import Value
@@ -65,9 +65,7 @@ def holds_cuts(order: Sequence[Value]) -> bool:
 def _zero_at(c: Any, gone: Any) -> Any:
     """The contribution ``c`` with its absent samples set to 0 (all of them: a constant)."""
     if np.all(gone):
-        if isinstance(c, Value):
-            return Value(zeros_like(c.data), requires_grad=False)
-        return zeros_like(c)
+        return _constant_like(c, zeros_like(c.data)) if isinstance(c, Value) else zeros_like(c)
     if isinstance(c, Value):
         return cut(c, ~np.broadcast_to(gone, np.shape(c.data)))
     return np.where(gone, 0.0, c)
@@ -90,7 +88,7 @@ def _kept(gone: Any, p: Value) -> Any:
 
 
 def sweep(order: Sequence[Value], seed: Any, create_graph: bool,
-          observers: Sequence[modes.EdgeObserver], cuts: bool = False) -> dict[Value, Any]:
+          observers: Sequence[modes.EdgeObserver], cuts: bool) -> dict[Value, Any]:
     """∂root/∂node for every node of ``order`` (inputs first), into a dict; ``cuts``:
     the graph holds cuts, whose side not picked gets no gradient (see above)."""
     grads: dict[Value, Any] = {order[-1]: seed}

@@ -159,3 +159,45 @@ def test_batch_derivatives_to_the_third_are_float_modes_sample_by_sample(
     for companion in ([0.75, -1.5], [points[0], -0.5]):
         got = _derivatives(f, [np.array([p, c]) for p, c in zip(points, companion)], 3)
         assert np.array_equal(np.array(got), np.array(want), equal_nan=True), (name, companion, got, want)
+
+
+def _second(f: Graph, first: list[Any], then: list[Any]) -> list[Any]:
+    """d(sum of d(sum f)/d first[0])/d then[k]: a second pass over a batch's gradient graph."""
+    out = f(*first, *then)
+    (g,) = autograd.gradients(out.sum(), [first[0]], create_graph=True)
+    return [np.asarray(h).tolist() for h in autograd.gradients(g.sum(), then)]
+
+
+def test_a_node_below_two_cuts_is_absent_only_where_both_cut_it() -> None:
+    """d/dx (relu(x) e^w - relu(-x) e^w) is e^w at every x != 0 (one relu or the other
+    is on its slope), so d/dw of it is e^w: e^w reaches each sample through one of
+    the two cuts, and is absent only where neither passes it (the intersection)."""
+    x, w = Value(np.array([-1.0, 1.0])), Value(np.array([0.0, 0.5]))
+    def f(x: Value, w: Value) -> Value:
+        y = w.exp()  # one node, below both cuts
+        return x.relu() * y - (-x).relu() * y
+    (gw,) = _second(f, [x], [w])
+    assert gw == [1.0, math.exp(0.5)]
+
+
+def test_a_float_node_below_a_cut_gets_the_samples_the_cut_passes() -> None:
+    """sum(relu(x) e^w) with w a float: d/dx is e^w where x > 0, so d/dw of its sum is
+    e^w times the number of positive samples, not 0 because one sample is cut."""
+    x, w = Value(np.array([-1.0, 1.0, 2.0])), Value(0.25)
+    (gw,) = _second(lambda x, w: x.relu() * w.exp(), [x], [w])
+    assert gw == 2.0 * math.exp(0.25)
+
+
+def test_a_user_where_in_a_graph_holding_cuts_keeps_pytorchs_rule() -> None:
+    """A backward pass over a gradient graph (holding relu's cut) plus a user's where:
+    the cut gives its side not picked nothing, the where gives 0, and 0 times sqrt's
+    infinite slope at 0 is nan, as in PyTorch."""
+    torch = pytest.importorskip("torch")
+    tu = torch.tensor([-1.0, 1.0], dtype=torch.float64, requires_grad=True)
+    tx = torch.tensor([0.0, 4.0], dtype=torch.float64, requires_grad=True)
+    (tg,) = torch.autograd.grad(tu.relu().sum(), tu, create_graph=True)
+    ((tg * tx).sum() + torch.where(tx > 0, tx.sqrt(), torch.zeros_like(tx)).sum()).backward()
+    u, x = Value(np.array([-1.0, 1.0])), Value(np.array([0.0, 4.0]))
+    (g,) = autograd.gradients(u.relu().sum(), [u], create_graph=True)
+    ((g * x).sum() + autograd.where(x > 0, x.sqrt(), 0.0).sum()).backward()
+    assert np.array_equal(x.grad, tx.grad.numpy(), equal_nan=True) and math.isnan(x.grad[0])
