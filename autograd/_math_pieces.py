@@ -19,20 +19,23 @@ from autograd._math_masks import _constant_like, _mask_like, cut
 
 def max_slopes(x: Any, y: Any, larger: bool) -> tuple[Any, Any]:
     """d max(x, y) (``larger``) or d min(x, y): 1 to the chosen input, 0 to the other,
-    1/2 to each at a tie (PyTorch's maximum and minimum; nan gives 1 to both)."""
+    1/2 to each at a tie (PyTorch's maximum and minimum); nan to both where either is
+    nan (the result is nan: no input's number is its slope; PyTorch gives 1 to both)."""
     xd, yd = _data(x), _data(y)
     if xd.__class__ is float and yd.__class__ is float:
+        if xd != xd or yd != yd:
+            return _mask_like(x, math.nan), _mask_like(y, math.nan)
         if xd == yd:
             return _mask_like(x, 0.5), _mask_like(y, 0.5)
         lose_x = xd < yd if larger else xd > yd
-        lose_y = xd > yd if larger else xd < yd
-        return _mask_like(x, 0.0 if lose_x else 1.0), _mask_like(y, 0.0 if lose_y else 1.0)
+        return _mask_like(x, 0.0 if lose_x else 1.0), _mask_like(y, 1.0 if lose_x else 0.0)
     with np.errstate(invalid="ignore"):
+        nan = np.isnan(xd) | np.isnan(yd)
         tie = xd == yd
         lose_x = (xd < yd) if larger else (xd > yd)
         lose_y = (xd > yd) if larger else (xd < yd)
-        dx = np.where(tie, 0.5, np.where(lose_x, 0.0, 1.0))
-        dy = np.where(tie, 0.5, np.where(lose_y, 0.0, 1.0))
+        dx = np.where(nan, np.nan, np.where(tie, 0.5, np.where(lose_x, 0.0, 1.0)))
+        dy = np.where(nan, np.nan, np.where(tie, 0.5, np.where(lose_y, 0.0, 1.0)))
     return _mask_like(x, dx), _mask_like(y, dy)
 
 
@@ -55,25 +58,30 @@ def extreme(xs: Sequence[Any], larger: bool) -> Any:
 
 
 def extreme_slopes(xs: Sequence[Any], z: Any) -> list[Any]:
-    """d max(x_1, ..., x_n) / dx_i: 1 for the largest, shared evenly at a tie (PyTorch's max)."""
+    """d max(x_1, ..., x_n) / dx_i: 1 for the largest, shared evenly at a tie (PyTorch's
+    max); nan to every input where the result is nan (PyTorch gives 1 to the nan and 0
+    to the rest)."""
     data = [_data(v) for v in xs]
     zd = _data(z)
     if all(v.__class__ is float for v in data) and zd.__class__ is float:
+        if zd != zd:
+            return [_mask_like(v, math.nan) for v in xs]
         hits = [1.0 if v == zd else 0.0 for v in data]
         n = sum(hits) or 1.0
         return [_mask_like(v, h / n) for v, h in zip(xs, hits)]
     masks = [np.asarray(v == zd, dtype=np.float64) + np.zeros(np.shape(zd)) for v in data]
-    count = np.maximum(sum(masks), 1.0)
+    count = np.where(np.isnan(zd), np.nan, np.maximum(sum(masks), 1.0))
     return [_mask_like(v, mk / count) for v, mk in zip(xs, masks)]
 
 
 def interior(x: Any, lo: float, hi: float, slope: float = 1.0) -> Any:
     """``slope`` where lo < x < hi, else 0: the slope of hardtanh, relu6 and hardsigmoid
-    (0 at the bounds themselves, as PyTorch's); a constant on a Value."""
+    (0 at the bounds themselves, as PyTorch's); nan at nan (PyTorch gives 1 or 0 there);
+    a constant on a Value."""
     xd = _data(x)
     if xd.__class__ is float:
-        return _mask_like(x, slope if lo < xd < hi else 0.0)
-    return _mask_like(x, np.where((xd > lo) & (xd < hi), slope, 0.0))
+        return _mask_like(x, slope if lo < xd < hi else (0.0 if xd == xd else math.nan))
+    return _mask_like(x, np.where((xd > lo) & (xd < hi), slope, np.where(np.isnan(xd), np.nan, 0.0)))
 
 
 def clip(x: Any, lo: float, hi: float) -> Any:
@@ -84,34 +92,39 @@ def clip(x: Any, lo: float, hi: float) -> Any:
 
 
 def clamp(xs: Sequence[Any]) -> Any:
-    """min(max(x, lo), hi) for inputs [x, lo, hi]: hi when lo > hi, as PyTorch's clamp."""
+    """min(max(x, lo), hi) for inputs [x, lo, hi]: hi when lo > hi, nan when any input
+    is nan (both as PyTorch's clamp)."""
     x, lo, hi = xs
     if x.__class__ is float and lo.__class__ is float and hi.__class__ is float:
-        if x != x:
-            return x
+        if x != x or lo != lo or hi != hi:
+            return math.nan
         return min(max(x, lo), hi)
     # float mode's max and min (std::max and std::min, as PyTorch's clamp): a bound
     # replaces x only when it is strictly beyond it, so clamp(-0.0, 0, 2) is -0.0; and
     # broadcast by copying, not by adding zeros (-0.0 + 0.0 would be +0.0)
     low = np.where(np.asarray(x) < lo, lo, x)
-    return np.array(np.broadcast_to(np.where(hi < low, hi, low), np.broadcast(x, lo, hi).shape),
-                    dtype=np.float64)
+    out = np.where(np.isnan(lo) | np.isnan(hi), np.nan, np.where(hi < low, hi, low))
+    return np.array(np.broadcast_to(out, np.broadcast(x, lo, hi).shape), dtype=np.float64)
 
 
 def clamp_slopes(xs: Sequence[Any], z: Any) -> list[Any]:
     """(dz/dx, dz/dlo, dz/dhi) of clamp, PyTorch's rule for tensor bounds: 1 to x when
     lo <= x <= hi (bounds included), to lo when x < lo < hi, to hi when x > hi or
-    lo > hi (then z = hi); none at all when x < lo == hi."""
+    lo > hi (then z = hi); none at all when x < lo == hi; nan to all three where an
+    input is nan (PyTorch gives 0)."""
     x, lo, hi = (_data(v) for v in xs)
     if x.__class__ is float and lo.__class__ is float and hi.__class__ is float:
+        if x != x or lo != lo or hi != hi:
+            return [_mask_like(v, math.nan) for v in xs]
         d = (1.0 if lo <= x <= hi else 0.0, 1.0 if x < lo < hi else 0.0,
              1.0 if (x > hi or lo > hi) else 0.0)
         return [_mask_like(v, di) for v, di in zip(xs, d)]
     shape = np.broadcast(x, lo, hi).shape
+    nan = np.isnan(x) | np.isnan(lo) | np.isnan(hi)
     inside = (np.asarray(lo) <= x) & (np.asarray(x) <= hi)
     below = (np.asarray(x) < lo) & (np.asarray(lo) < hi)
     above = (np.asarray(x) > hi) | (np.asarray(lo) > hi)
-    return [_mask_like(v, np.broadcast_to(m, shape).astype(np.float64))
+    return [_mask_like(v, np.broadcast_to(np.where(nan, np.nan, m), shape).astype(np.float64))
             for v, m in zip(xs, (inside, below, above))]
 
 
