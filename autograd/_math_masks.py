@@ -77,3 +77,17 @@ def _mask_like(x: Any, mask: Any) -> Any:
     if x.__class__ is float or isinstance(x, ndarray):
         return mask
     return _constant_like(x, mask)
+
+
+def edge_form(x: Any, at: Any, main: Callable[[Any], Any], edge: Callable[[Any], Any]) -> Any:
+    """``main(x)``; on a Value, ``edge(x)`` at the samples where ``at`` holds (a boolean of
+    x's data), joined by a :func:`cut` on a batch.  Two forms of one slope with the same
+    value at the edge of a domain, the edge form's own derivative graph giving the limit
+    there where the main form's meets 0 * inf = nan (on data only ``main`` runs)."""
+    if x.__class__ is float or isinstance(x, ndarray):
+        return main(x)
+    if x.data.__class__ is float:
+        return edge(x) if at else main(x)
+    if not at.any():
+        return main(x)
+    return edge(x) if at.all() else cut(main(x), ~at, edge(x))

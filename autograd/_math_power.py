@@ -13,8 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from autograd._math import _INF, _data, _ieee, _is_value, log, ndarray
-from autograd._math_masks import _constant_like, _mask_like, full_like, masked_limits
+from autograd._math import _INF, _data, _ieee, _is_value, log, ndarray, sqrt
+from autograd._math_masks import _constant_like, _mask_like, edge_form, full_like, masked_limits
 
 
 def _odd(p: float) -> bool:
@@ -57,6 +57,29 @@ def recip(x: Any) -> Any:
         with np.errstate(divide="ignore", over="ignore"):
             return 1.0 / x
     return _ieee(lambda: 1.0 / x)  # at 0 a node holding inf: (1/x)' = -1/x**2 = -inf there
+
+
+def asin_slope(x: Any) -> Any:
+    """asin'(x) = 1/sqrt(1 - x**2), as 1/sqrt((1 - x)(1 + x)) (no rounding of x**2 near
+    +-1).  On a Value at x = +-1 the form 1/sqrt(1 - x*x), equal there (inf), whose own
+    slope is asin''s limit, +-inf (the product form's is inf * 0 = nan)."""
+    return edge_form(x, np.abs(_data(x)) == 1.0, lambda v: recip(sqrt((1.0 - v) * (1.0 + v))),
+                     lambda v: recip(sqrt(1.0 - v * v)))
+
+
+def acosh_slope(x: Any) -> Any:
+    """acosh'(x) = 1/sqrt(x**2 - 1), as 1/sqrt((x - 1)(x + 1)); on a Value at x = 1 as
+    1/sqrt(x*x - 1), whose own slope there is acosh''s limit, -inf (see asin_slope)."""
+    return edge_form(x, _data(x) == 1.0, lambda v: recip(sqrt((v - 1.0) * (v + 1.0))),
+                     lambda v: recip(sqrt(v * v - 1.0)))
+
+
+def cbrt_slope(z: Any) -> Any:
+    """cbrt'(x) = 1/(3 z**2) from the output z; on a Value at z = +-0 as 1/(3z) * 1/z,
+    whose own slope there is the one-sided limit of cbrt'' = -2/(9 z**5) from the zero's
+    side, -inf at +0 and +inf at -0 (the square's is inf * 0 = nan)."""
+    return edge_form(z, _data(z) == 0.0, lambda v: recip(3.0 * (v * v)),
+                     lambda v: recip(3.0 * v) * recip(v))
 
 
 def pow_base_slope(x: Any, p: Any) -> Any:

@@ -28,10 +28,12 @@ from autograd._math import (
     log10,
     sigmoid,
     sinh,
-    sqrt,
     tan,
 )
 from autograd._math_power import (
+    acosh_slope,
+    asin_slope,
+    cbrt_slope,
     recip,
 )
 from autograd._math_smooth import (
@@ -57,12 +59,12 @@ _LN10 = math.log(10.0)
 #                 forward z = f(x)     local derivative dz/dx (from x and z)
 
 TAN = unary("tan", "tan", tan, lambda x, z: 1.0 + z * z, "1 + z**2", FINITE, method="tan")
-ASIN = unary("asin", "asin", asin, lambda x, z: recip(sqrt((1.0 - x) * (1.0 + x))),
+ASIN = unary("asin", "asin", asin, lambda x, z: asin_slope(x),
              "1/sqrt(1 - x**2)",
              Domain(lambda x: (x >= -1.0) & (x <= 1.0), ValueError, "an input in [-1, 1]",
                     "-1 <= x <= 1"),
              method="asin")
-ACOS = unary("acos", "acos", acos, lambda x, z: -recip(sqrt((1.0 - x) * (1.0 + x))),
+ACOS = unary("acos", "acos", acos, lambda x, z: -asin_slope(x),
              "-1/sqrt(1 - x**2)",
              Domain(lambda x: (x >= -1.0) & (x <= 1.0), ValueError, "an input in [-1, 1]",
                     "-1 <= x <= 1"),
@@ -84,7 +86,7 @@ SINH = unary("sinh", "sinh", sinh, lambda x, z: cosh(x), "cosh(x)", method="sinh
 COSH = unary("cosh", "cosh", cosh, lambda x, z: sinh(x), "sinh(x)", method="cosh")
 ASINH = unary("asinh", "asinh", asinh, lambda x, z: recip(hypot(1.0, x)), "1/sqrt(1 + x**2)",
               method="asinh")
-ACOSH = unary("acosh", "acosh", acosh, lambda x, z: recip(sqrt((x - 1.0) * (x + 1.0))),
+ACOSH = unary("acosh", "acosh", acosh, lambda x, z: acosh_slope(x),
               "1/sqrt(x**2 - 1)", Domain(lambda x: x >= 1.0, ValueError, "an input >= 1", "x >= 1"),
               method="acosh")
 ATANH = unary("atanh", "atanh", atanh, lambda x, z: recip((1.0 - x) * (1.0 + x)), "1/(1 - x**2)",
@@ -102,7 +104,7 @@ LOG10 = unary("log10", "log10", log10, lambda x, z: recip(x * _LN10), "1/(x*log(
               Domain(lambda x: x > 0.0, ValueError, "a positive input", "x > 0"), method="log10")
 EXP2 = unary("exp2", "exp2", exp2, lambda x, z: z * _LN2, "z*log(2)", method="exp2")
 # cbrt'(0) is inf, like sqrt'(0)
-CBRT = unary("cbrt", "cbrt", cbrt, lambda x, z: recip(3.0 * (z * z)), "1/(3*z**2)", method="cbrt")
+CBRT = unary("cbrt", "cbrt", cbrt, lambda x, z: cbrt_slope(z), "1/(3*z**2)", method="cbrt")
 ERFC = unary("erfc", "erfc", erfc, lambda x, z: -erf_slope(x), "-2/sqrt(pi)*exp(-x**2)",
              method="erfc")
 # logaddexp'(x) is the weight of x in the sum, sigmoid(x - y) (1/2 each at a tie)
