@@ -26,7 +26,7 @@ from autograd._math import (
     tanh,
 )
 from autograd._math_masks import _constant_like, masked_limits
-from autograd._math_power import recip
+from autograd._math_power import _row_node, recip
 
 
 def quotient(a: Any, b: Any) -> Any:
@@ -180,6 +180,10 @@ def _atan2_slopes_of_values(x: Any, y: Any) -> tuple[Any, Any]:
     return ys / scale * inverse, -xs / scale * inverse
 
 
+_SMALLEST_NORMAL = 2.0 ** -1022
+_UP = 2.0 ** 600  # a subnormal times this is normal, and its square far from overflowing
+
+
 def hypot_slopes(x: Any, y: Any, z: Any) -> tuple[Any, Any]:
     """d hypot(x, y) / dx = x / z, d/dy = y / z, given z = hypot(x, y).
 
@@ -191,8 +195,17 @@ def hypot_slopes(x: Any, y: Any, z: Any) -> tuple[Any, Any]:
     at most 1/z in size).  Where finite inputs have a hypot beyond the largest
     float (z = inf, x = y = 1.5e308), the slopes are those of x/2 and y/2, whose
     hypot is finite (x / z would be 0); under create_graph as constants (the
-    second partials there are at most 1/z, below 6e-309).
+    second partials there are at most 1/z, below 6e-309).  Where z is subnormal, so
+    rounded to a few digits, the slopes of x and y scaled by 2**600 (the same slopes,
+    exactly scaled inputs, a z of full precision).
     """
+    zd = _data(z)
+    tiny = (zd != 0.0) & (np.abs(zd) < _SMALLEST_NORMAL)
+    if tiny.any():
+        c = _UP if zd.__class__ is float else np.where(tiny, _UP, 1.0)  # 1: those samples as they are
+        xs, ys = x * c, y * c
+        on_data = not (_is_value(x) or _is_value(y))
+        return hypot_slopes(xs, ys, hypot(xs, ys) if on_data else _row_node("HYPOT", xs, ys))
     if x.__class__ is float and y.__class__ is float:
         if z == _INF and (x - x == 0.0) != (y - y == 0.0) and x == x and y == y:
             return ((math.copysign(1.0, x) if y - y == 0.0 else math.copysign(0.0, x)),

@@ -186,3 +186,38 @@ def test_atan2_slopes_at_tiny_and_subnormal_inputs_are_within_2_ulps() -> None:
                 if math.isfinite(e) and abs(g - e) > 2 * math.ulp(e):
                     bad.append(f"{mode} at atan2({a!r}, {b!r}): {g!r}, exact {e!r}")
     assert not bad, "\n".join(bad[:10])
+
+
+def test_hypot_slopes_at_a_subnormal_hypot_are_within_2_ulps() -> None:
+    """x / hypot(x, y) where hypot is subnormal, so rounded to a few digits: at
+    (5e-324, 5e-324) the slopes were 1.0 (exact 1/sqrt(2)), 2.6e15 ulps off.  Float
+    mode, a batch mixing subnormal and normal samples, and create_graph on both, against
+    mpmath at 50 digits."""
+    import random
+
+    rng = random.Random(11)
+    points = [(5e-324, 5e-324), (5e-324, 1e-320), (5e-324, -4e-322), (3e-310, -2e-310),
+              (2.2e-308, 1e-309), (-1e-315, 0.0), (1.0, 5e-324), (1e-300, 3e-310)]
+    for _ in range(200):
+        a = rng.choice((1, -1)) * 10 ** rng.uniform(-323.3, -307)
+        b = rng.choice((1, -1)) * 10 ** rng.uniform(-323.3, -300)
+        points.append((a, b))
+    xs, ys = Value(np.array([p[0] for p in points])), Value(np.array([p[1] for p in points]))
+    batch = autograd.gradients(xs.hypot(ys).sum(), [xs, ys])
+    built = [g.data for g in autograd.gradients(xs.hypot(ys).sum(), [xs, ys], create_graph=True)]
+    bad = []
+    for k, (a, b) in enumerate(points):
+        with accuracy.mpmath.workdps(50):
+            h = accuracy.mpmath.hypot(a, b)
+            exact = [float(accuracy.mpmath.mpf(a) / h), float(accuracy.mpmath.mpf(b) / h)]
+        x, y = Value(a), Value(b)
+        modes = {"float": autograd.gradients(x.hypot(y), [x, y]),
+                 "create_graph": [g.data for g in autograd.gradients(x.hypot(y), [x, y],
+                                                                      create_graph=True)],
+                 "batch": [float(g[k]) for g in batch],
+                 "batch create_graph": [float(g[k]) for g in built]}
+        for mode, got in modes.items():
+            for g, e in zip(got, exact):
+                if abs(g - e) > 2 * math.ulp(e):
+                    bad.append(f"{mode} at hypot({a!r}, {b!r}): {g!r}, exact {e!r}")
+    assert not bad, "\n".join(bad[:10])
