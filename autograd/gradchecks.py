@@ -22,7 +22,16 @@ from autograd.graph import Graph, pick
 from autograd.locating import LocateResult, locate_in
 from autograd.text import fmt, table
 from autograd.value import Value
-from autograd.verify import check_eps, check_sample, close, errors, kinks_crossed, shifted
+from autograd.verify import (
+    check_eps,
+    check_sample,
+    close,
+    errors,
+    kinks_crossed,
+    rounding_error,
+    shifted,
+    step_taken,
+)
 
 __all__ = ["GradcheckError", "GradcheckResult", "GradcheckRow", "gradcheck", "gradgradcheck"]
 
@@ -50,6 +59,8 @@ class GradcheckRow:
     rel_err: float
     ok: bool
     kink: str = ""  # the kinked op(s) the finite difference straddled (then never a failure)
+    step: float = 0.0  # the step the difference took, where it is not eps (see gradcheck)
+    noise: float = 0.0  # the estimated rounding noise of the difference at that step
 
     @property
     def status(self) -> str:
@@ -92,7 +103,16 @@ class GradcheckResult:
             if r.kink:
                 lines.append(f"kink: {r.input}: the finite difference straddles {r.kink}; "
                              "the engine uses the convention there (not a failure)")
-        if self.located is not None and self.located.first is not None:
+            if r.step:
+                lines.append(f"step: {r.input}: checked with the step {fmt(r.step)}, not eps: "
+                             "the output's rounding would swamp a difference over eps here")
+        unresolved = [r for r in self.failures if r.noise > abs(r.abs_err) / 2.0]
+        if unresolved:
+            lines.append("the output's rounding error is about as large as the difference "
+                         f"(±{fmt(unresolved[0].noise, 3)} on {unresolved[0].input} at the largest "
+                         "step tried): a finite difference cannot check this point; try "
+                         "smaller inputs")
+        elif self.located is not None and self.located.first is not None:
             lines.append(self.located.summary())
         elif self.located is not None and any(
             not (math.isfinite(r.analytic) and math.isfinite(r.numeric)) for r in self.failures
@@ -195,26 +215,50 @@ def gradcheck(
     seed = _output_seed(out, sample, "gradcheck")
     graph = Graph(out)
     grads = graph.gradients(seed)
+    rounding = rounding_error(graph.nodes, grads)
     rows = []
     for k, (x, name) in enumerate(zip(xs, _input_names(xs))):
         g = grads.get(x, 0.0 if not x.is_batch else np.zeros_like(x.data))
         for pos in _positions(x, sample):
-            plus = graph.reevaluate({x: shifted(x.data, eps, pos)})
-            minus = graph.reevaluate({x: shifted(x.data, -eps, pos)})
+            a = pick(g, pos)
+            step, h = _step(x.data, pos, eps, rounding, atol + rtol * abs(a))
+            plus = graph.reevaluate({x: shifted(x.data, step, pos)})
+            minus = graph.reevaluate({x: shifted(x.data, -step, pos)})
             if callable(f):
                 # f is called again, as torch's gradcheck does: a number taken out of
                 # the graph (x.data used as a constant) then shows up as a failure
-                up, down = (_callshifted(f, xs, k, delta, pos) for delta in (eps, -eps))
+                up, down = (_callshifted(f, xs, k, delta, pos) for delta in (step, -step))
             else:
                 up, down = plus.get(out, out.data), minus.get(out, out.data)
-            num = (pick(up, sample) - pick(down, sample)) / (2.0 * eps)
-            a = pick(g, pos)
+            num = (pick(up, sample) - pick(down, sample)) / h
             abs_err, rel_err = errors(a, num)
             ok = close(a, num, atol, rtol)
             kinks = "; ".join(kinks_crossed(graph, plus, minus))
-            rows.append(GradcheckRow(_entry(name, pos), a, num, abs_err, rel_err, ok, kinks))
+            rows.append(GradcheckRow(_entry(name, pos), a, num, abs_err, rel_err, ok, kinks,
+                                     0.0 if step == eps else step, 2.0 * rounding / h))
     result = GradcheckResult(rows)
     return _finish(result, graph, eps, atol, rtol, raise_exception, locate_on_failure)
+
+
+def _step(data: Any, pos: int | None, eps: float, rounding: float, tolerance: float
+          ) -> tuple[float, float]:
+    """The step of a central difference at ``data`` and the distance it spans.
+
+    eps, unless the output's rounding error (``rounding``, see
+    :func:`autograd.verify.rounding_error`) over the step would exceed a quarter of
+    the ``tolerance``: then eps times 10, 100, ... until it does not, up to
+    max(10**6 eps, 10**-4 |x|) (x**2 at x = 1e10: f = 1e20 rounds to 16384, so a step
+    of 1e-6 measures noise).  The step is chosen from the rounding alone, never from
+    the derivative being checked.  The distance is the one taken, x + step and
+    x - step being rounded to floats."""
+    x = float(np.ravel(data)[pos or 0])
+    cap = max(1e6 * eps, 1e-4 * abs(x)) if math.isfinite(x) else eps
+    step = eps
+    while True:
+        h = step_taken(data, shifted(data, step, pos), pos) + step_taken(data, shifted(data, -step, pos), pos)
+        if (h > 0.0 and 2.0 * rounding / h <= tolerance / 4.0) or step * 10.0 > cap:
+            return step, (h if h > 0.0 else 2.0 * step)
+        step *= 10.0
 
 
 def _finish(result: GradcheckResult, graph: Graph, eps: float, atol: float, rtol: float,
@@ -276,9 +320,11 @@ def gradgradcheck(
         with _substituted(minus):
             g_minus = gradients(out, xs, grad=seed, allow_unused=True)
         kinks = "; ".join(kinks_crossed(graph, plus, minus))
+        moved = [shifted(xj.data, d, sample) for d in (eps, -eps)]
+        span = sum(step_taken(xj.data, m, sample) for m in moved) or 2.0 * eps
         for i in range(len(xs)):
             a = pick(second[i][j], sample)
-            num = (pick(g_plus[i], sample) - pick(g_minus[i], sample)) / (2.0 * eps)
+            num = (pick(g_plus[i], sample) - pick(g_minus[i], sample)) / span
             abs_err, rel_err = errors(a, num)
             ok = close(a, num, atol, rtol)
             label = f"∂²/∂{names_in[j]}∂{names_in[i]}"

@@ -90,6 +90,28 @@ def shifted(data: Any, delta: float, sample: int | None) -> Any:
     return float(data) + delta
 
 
+def step_taken(data: Any, moved: Any, sample: int | None) -> float:
+    """How far ``moved`` (``shifted(data, ...)``) really is from ``data``: x + eps rounds
+    to a float, so the step a difference divides by is the one taken, not eps (at
+    x = 1e10, x + 1e-6 is x + 1.9e-6)."""
+    return abs(float(np.ravel(moved)[sample or 0]) - float(np.ravel(data)[sample or 0]))
+
+
+def rounding_error(nodes: Sequence[Value], grads: Mapping[Value, Any]) -> float:
+    """A first-order estimate of the output's rounding error at the recorded point: half
+    an ulp of every op node's value, times how much the output moves with that node
+    (|d out / d node|).  A central difference over a step h carries about this / h of
+    noise; 0 when the estimate is not finite (an inf or nan on the way)."""
+    total = 0.0
+    with np.errstate(all="ignore"):
+        for n in nodes:
+            g = grads.get(n)
+            if n._row is None or g is None:
+                continue
+            total += 0.5 * float(np.sum(np.spacing(np.abs(np.asarray(n.data))) * np.abs(g)))
+    return total if math.isfinite(total) else 0.0
+
+
 def close(a: Any, b: Any, atol: float, rtol: float) -> bool:
     """|a - b| <= atol + rtol * |b| everywhere (b is the reference), nan never close."""
     a_arr = np.asarray(a, dtype=np.float64)

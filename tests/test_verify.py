@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pytest
@@ -335,3 +336,52 @@ def test_locate_never_accuses_a_builtin_rule(point: list[float], seed: int) -> N
         nodes.append(n if abs(n.data) < 50 else n.tanh())
     out = autograd.sum(nodes[-4:])
     assert locate(out).ok
+
+
+@pytest.mark.parametrize(("make", "x"), [
+    (lambda v: v * v, 1e10), (lambda v: v * v * v, 1e10), (lambda v: v.sin(), 1e10),
+    (lambda v: (v + 1.0) ** 2 - v ** 2, 1e10), (lambda v: v * v, 1e15), (lambda v: v.exp(), 700.0),
+])
+def test_gradcheck_passes_a_right_derivative_at_a_large_input(make: Any, x: float) -> None:
+    """A step of 1e-6 at x = 1e10 measures the output's rounding (x*x = 1e20 rounds to
+    16384) and is not even taken (x + 1e-6 rounds to x + 1.9e-6): x*x failed there, and
+    the report blamed the function for leaving its graph.  The step now grows until
+    the rounding is below the tolerance, and the difference divides by the step taken."""
+    v = Value(x, label="x")
+    result = autograd.gradcheck(make, [v], raise_exception=False)
+    assert result.ok, str(result)
+
+
+@pytest.mark.parametrize("x", [1e10, 1e15, 3.0])
+def test_gradcheck_still_fails_a_wrong_derivative_at_a_large_input(x: float) -> None:
+    """The step is chosen from the rounding alone, so a rule off by 10% still fails."""
+    square = autograd.op(lambda t: t * t, lambda t: 2.2 * t, name="square")
+    result = autograd.gradcheck(lambda v: square(v), [Value(x, label="x")], raise_exception=False)
+    assert not result.ok and result.rows[0].numeric == pytest.approx(2.0 * x, rel=1e-3)
+
+
+def test_gradcheck_at_a_point_no_step_resolves_says_so() -> None:
+    """(x + 1)**2 - x**2 at 1e18: the output's rounding (about 64 per ulp of 1e36's
+    square, times the steps) stays above the tolerance up to the largest step: the
+    report says a finite difference cannot check the point, not that f left its graph."""
+    result = autograd.gradcheck(lambda v: (v + 1.0) ** 2 - v ** 2, [Value(1e18, label="x")],
+                                raise_exception=False)
+    text = str(result)
+    assert result.ok or "cannot check this point" in text, text
+    assert "differs from its recorded graph" not in text
+
+
+def test_the_command_lines_check_at_a_large_input_passes(capsys: Any) -> None:
+    from autograd.cli import main
+    assert main(["grad", "x**2 + x", "--at", "x=1e10", "--check"]) == 0
+    out = capsys.readouterr().out
+    assert "gradcheck: passed" in out and "checked with the step" in out
+
+
+def test_an_input_the_output_rounding_swamps_is_reported_as_such(capsys: Any) -> None:
+    """d/dy of x**2 + y at x = 1e10 is 1, but f = 1e20 rounds to 16384: no step up to
+    the largest allowed for y = 3 sees y's effect.  The row fails with that reason."""
+    from autograd.cli import main
+    assert main(["grad", "x**2 + y", "--at", "x=1e10", "y=3", "--check"]) == 1
+    out = capsys.readouterr().out
+    assert "cannot check this point" in out and "differs from its recorded graph" not in out
