@@ -54,8 +54,8 @@ def masked_limits(owner: Any, special: Any, limit: Any, build: Callable[..., Any
 
 def _nan_slopes(out: Any, inputs: list[Any], skip: Any = False) -> Any:
     """``out``, plus where an input's sample is nan (and not ``skip``) a term whose slope
-    is nan there, -0.0 with slope 0 elsewhere: clamp's slope 0 masks a nan (PyTorch's),
-    where float mode's formula keeps the derivatives nan."""
+    is nan there, -0.0 with slope 0 elsewhere: a cut or a mask inside ``out`` may give
+    a nan sample's derivatives a number, where float mode's formula keeps them nan."""
     for v in inputs:
         nan = np.isnan(v.data) & ~np.asarray(skip)
         if nan.any():
