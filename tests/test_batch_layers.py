@@ -62,10 +62,15 @@ def fast(root: Value, seed: Any = None) -> dict[Value, Any]:
 
 
 def assert_same_gradients(root: Value, rel: float = 1e-13) -> None:
+    """The two loops agree to ``rel`` of the largest gradient in the graph: a node's
+    gradient is a sum over its uses and samples, and where those cancel (a parameter's
+    7.8e-6 from terms a thousand times larger) the two loops' different orders of
+    summation differ by the terms' rounding, not the result's."""
     want, got = reference(root), fast(root)
     assert set(want) == set(got)
+    scale = max((float(np.max(np.abs(g), initial=0.0)) for g in want.values()), default=0.0)
     for node, g in want.items():
-        np.testing.assert_allclose(got[node], g, rtol=rel, atol=rel * np.max(np.abs(g), initial=0.0) + 1e-300)
+        np.testing.assert_allclose(got[node], g, rtol=rel, atol=rel * scale + 1e-300)
 
 
 # ------------------------------------------------------------ forward
