@@ -54,12 +54,14 @@ def masked_limits(owner: Any, special: Any, limit: Any, build: Callable[..., Any
 
 def _nan_slopes(out: Any, inputs: list[Any], skip: Any = False) -> Any:
     """``out``, plus where an input's sample is nan (and not ``skip``) a term whose slope
-    is nan there, -0.0 with slope 0 elsewhere: a cut or a mask inside ``out`` may give
+    is nan there, elsewhere a cut's -0.0 (no edge): a cut or a mask inside ``out`` may give
     a nan sample's derivatives a number, where float mode's formula keeps them nan."""
     for v in inputs:
         nan = np.isnan(v.data) & ~np.asarray(skip)
         if nan.any():
-            out = out + (-abs(v)).exp() * _constant_like(v, np.where(nan, 1.0, -0.0))
+            # a cut, not a 0/1 mask: the other samples' -0.0 has no edge, so an inf slope
+            # there meets no 0 (it made a nan in a batch's other samples)
+            out = out + cut((-abs(v)).exp(), nan, _constant_like(v, np.where(nan, 0.0, -0.0)))
     return out
 
 

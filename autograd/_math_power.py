@@ -86,16 +86,16 @@ def pow_base_slope(x: Any, p: Any) -> Any:
     """d(x**p)/dx = p * x**(p-1), and 0 where p == 0 (x**0 is constant, even at 0).
 
     For p = +-inf, x**p is 0, 1 or inf on pieces: its slope is 0 off |x| = 1 (the
-    jumps, where it is nan), not inf * 0.
+    jumps, where it is nan, and at a nan base), not inf * 0.
     """
     if p.__class__ is float and p - p != 0.0 and p == p:
-        pieces = np.where(np.abs(_data(x)) == 1.0, np.nan, 0.0)
+        pieces = np.where((np.abs(_data(x)) == 1.0) | np.isnan(_data(x)), np.nan, 0.0)
         return _mask_like(x, pieces if pieces.ndim else float(pieces))
     if not _is_value(p):
         slope = p * power(x, p - 1.0)
         if p.__class__ is float:
             return slope if p != 0.0 else full_like(x, 0.0)
-        infinite = np.where(np.abs(x) == 1.0, np.nan, 0.0)  # the pieces of x**+-inf, as above
+        infinite = np.where((np.abs(x) == 1.0) | np.isnan(x), np.nan, 0.0)  # x**+-inf's pieces, as above
         return np.where(p == 0.0, 0.0, np.where(np.isinf(p), infinite, slope))
     # A Value exponent.  At p = +-inf the slope is the constant of the pieces (above).  At
     # a base 0, at p = 0 and for |p| >= 2**53 it is a node of the pow_dx row, y * z / x,

@@ -119,9 +119,10 @@ def atan2_slopes(x: Any, y: Any) -> tuple[Any, Any]:
         h = math.hypot(x, y)
         if h == 0.0:
             return 0.0, 0.0
-        if h == _INF and x == x and y == y:  # (hypot(inf, nan) is inf)
+        if h == _INF and x == x and y == y and (x - x != 0.0 or y - y != 0.0):  # an input inf
             return math.copysign(0.0, y), math.copysign(0.0, -x)
-        if h < 1e-140:  # (a subnormal h has lost digits: scale by a power of two instead)
+        if h < 1e-140 or h == _INF:  # (a subnormal h has lost digits, an overflowed one all:
+            # scale by a power of two instead)
             return _scaled_atan2_slopes(x, y)
         return (y / h) / h, (-x / h) / h
     if isinstance(x, ndarray) or isinstance(y, ndarray):
@@ -133,7 +134,8 @@ def atan2_slopes(x: Any, y: Any) -> tuple[Any, Any]:
             normal = (r > 1e-290) & (r < 1e290)
             dx = np.where(normal, y / r, np.where(h == 0.0, 0.0, (y / h) / h))
             dy = np.where(normal, -x / r, np.where(h == 0.0, 0.0, (-x / h) / h))
-            tiny = (h < 1e-140) & (h > 0.0)
+            # a subnormal h, or one that overflowed from finite inputs
+            tiny = ((h < 1e-140) & (h > 0.0)) | (np.isinf(h) & np.isfinite(x) & np.isfinite(y))
             if tiny.any():  # (one pass finds none, as a rule)
                 sx, sy = _scaled_atan2_slopes(x, y)
                 dx, dy = np.where(tiny, sx, dx), np.where(tiny, sy, dy)

@@ -221,3 +221,21 @@ def test_hypot_slopes_at_a_subnormal_hypot_are_within_2_ulps() -> None:
                 if abs(g - e) > 2 * math.ulp(e):
                     bad.append(f"{mode} at hypot({a!r}, {b!r}): {g!r}, exact {e!r}")
     assert not bad, "\n".join(bad[:10])
+
+
+def test_atan2_slopes_where_hypot_overflows_from_finite_inputs_are_exact() -> None:
+    """atan2(x, y) at x = y = -1.34e308: hypot overflows, and its slopes were taken for
+    an infinite input's limits, 0, in float and batch mode (create_graph gave the
+    exact -1/(2x)).  mpmath at 50 digits; every mode."""
+    for a, b in [(-1.34e308, -1.34e308), (1e308, -1.5e308), (1.7e308, 3.0)]:
+        with accuracy.mpmath.workdps(50):
+            r = accuracy.mpmath.mpf(a) ** 2 + accuracy.mpmath.mpf(b) ** 2
+            exact = [float(accuracy.mpmath.mpf(b) / r), float(-accuracy.mpmath.mpf(a) / r)]
+        y, x = Value(a), Value(b)
+        ys, xs = Value(np.array([a, 1.0])), Value(np.array([b, 2.0]))
+        modes = {"float": autograd.gradients(y.atan2(x), [y, x]),
+                 "create_graph": [g.data for g in autograd.gradients(y.atan2(x), [y, x], create_graph=True)],
+                 "batch": [float(g[0]) for g in autograd.gradients(ys.atan2(xs).sum(), [ys, xs])]}
+        for mode, got in modes.items():
+            for g, e in zip(got, exact):
+                assert abs(g - e) <= 2 * math.ulp(e), (mode, a, b, got, exact)

@@ -87,3 +87,39 @@ def test_a_nan_bound_of_clamp_gives_nan_as_pytorch_does() -> None:
     got = Value(np.array(x)).clamp(Value(np.array(lo)), Value(np.array(hi))).data.tolist()
     assert _same(got, want)
     assert _same([Value(a).clamp(b, c).data for a, b, c in zip(x, lo, hi)], want)
+
+
+@pytest.mark.parametrize(("name", "f", "other"), [
+    ("celu(asin(x))", lambda x: x.asin().celu(), 1.0),
+    ("elu(asin(x))", lambda x: x.asin().elu(), 1.0),
+    ("selu(asin(x))", lambda x: x.asin().selu(), 1.0),
+    ("gelu(x*inf)", lambda x: (x * math.inf).gelu(), -2.0),
+    ("atan2(x, x*inf)", lambda x: x.atan2(x * math.inf), 0.75),
+])
+def test_a_nan_sample_leaves_the_other_samples_second_derivatives_alone(
+        name: str, f: Callable[[Value], Value], other: float) -> None:
+    """The term that keeps a nan sample's slopes nan was a 0/1 mask times e**-|x|; its
+    0 at the other samples met asin's infinite slope at 1 (inf * 0 = nan), so one nan
+    sample made another's second derivative nan.  Each sample's is float mode's."""
+    def second(data: Any) -> list[float]:
+        x = Value(data)
+        out = f(x)
+        batch = out.data.__class__ is not float
+        (g,) = gradients(out.sum() if batch else out, [x], create_graph=True)
+        (h,) = gradients(g.sum() if batch else g, [x], allow_unused=True)
+        return np.atleast_1d(h).tolist()
+    got = second(np.array([NAN, other]))
+    assert math.isnan(got[0]) and _same(got[1:], second(other)), (name, got)
+
+
+def test_a_nan_base_to_an_infinite_power_has_nan_slopes_in_every_mode() -> None:
+    """x**inf is 0, 1 or inf on pieces, its slope in x 0 off |x| = 1; at a nan base no
+    piece holds: nan (it was 0 in three modes and nan in the fourth)."""
+    for data in (NAN, np.array([NAN, 0.5])):
+        for create_graph in (False, True):
+            x = Value(data)
+            out = x ** math.inf
+            (g,) = gradients(out if out.data.__class__ is float else out.sum(), [x],
+                             create_graph=create_graph)
+            got = np.atleast_1d(g.data if create_graph else g)
+            assert math.isnan(got[0]) and got[1:].tolist() in ([], [0.0]), (data, create_graph, got)
