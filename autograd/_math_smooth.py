@@ -25,7 +25,7 @@ from autograd._math import (
     sqrt,
     tanh,
 )
-from autograd._math_masks import _constant_like, masked_limits
+from autograd._math_masks import _constant_like, cut, masked_limits
 from autograd._math_power import _row_node, recip
 
 
@@ -171,15 +171,16 @@ def _atan2_slopes_of_values(x: Any, y: Any) -> tuple[Any, Any]:
         return _constant_like(x, 0.0), _constant_like(x, 0.0)
     xs, ys = x / scale, y / scale
     r = xs * xs + ys * ys
-    if origin.any():
-        at = origin.astype(np.float64)
-        inverse = recip(r + _constant_like(x, at)) * _constant_like(x, 1.0 - at)
-    else:
-        inverse = recip(r)
+    if origin.any():  # r + 1 there, so that no sample computes 1/0
+        r = r + _constant_like(x, origin.astype(np.float64))
+    inverse = recip(r)
     # (y/s)/s first: it is y/s**2, at most 2/s (finite, s >= 2**-1022), and a normal number
     # wherever the slope is, where (y/s) * (1/r) could be subnormal and lose digits (y = 5e-324
     # beside x = 1e-8); 1/r is at most 1, and 1/(r s) is never formed
-    return ys / scale * inverse, -xs / scale * inverse
+    dx, dy = ys / scale * inverse, -xs / scale * inverse
+    if origin.any():  # float mode's constant 0 at the origin: a cut, so an inf below meets no 0
+        return cut(dx, ~origin), cut(dy, ~origin)
+    return dx, dy
 
 
 _SMALLEST_NORMAL = 2.0 ** -1022

@@ -201,3 +201,25 @@ def test_a_user_where_in_a_graph_holding_cuts_keeps_pytorchs_rule() -> None:
     (g,) = autograd.gradients(u.relu().sum(), [u], create_graph=True)
     ((g * x).sum() + autograd.where(x > 0, x.sqrt(), 0.0).sum()).backward()
     assert np.array_equal(x.grad, tx.grad.numpy(), equal_nan=True) and math.isnan(x.grad[0])
+
+
+def test_atan2_at_the_origin_passes_nothing_to_an_infinite_slope_below() -> None:
+    """atan2's slopes at the origin are the constant 0 (PyTorch's convention): in float
+    mode a constant, on a batch a cut, so sqrt's infinite slope at 0 below meets no 0
+    (the batch's second derivatives there were nan, float mode's 0).  The other
+    sample's are the calculus: d/dx of y/(x**2 + y) is -2xy/(x**2 + y)**2 for y = sqrt(b)."""
+    def second(a: Any, b: Any) -> list[list[float]]:
+        x, y = Value(a), Value(b)
+        out = x.atan2(y.sqrt())
+        batch = out.data.__class__ is not float
+        gx, _ = autograd.gradients(out.sum() if batch else out, [x, y], create_graph=True)
+        return [np.atleast_1d(h).tolist() for h in
+                autograd.gradients(gx.sum() if batch else gx, [x, y], allow_unused=True)]
+    assert second(0.0, 0.0) == [[0.0], [0.0]]
+    got = second(np.array([0.0, 0.75]), np.array([0.0, 0.5]))
+    assert [g[0] for g in got] == [0.0, 0.0]
+    a, b = 0.75, 0.5
+    s = math.sqrt(b)
+    dxx = -2.0 * a * s / (a * a + b) ** 2
+    dxy = (a * a - b) / (a * a + b) ** 2 / (2.0 * s)  # d/db of s/(a**2 + s**2), ds/db = 1/(2s)
+    assert got[0][1] == pytest.approx(dxx, rel=1e-14) and got[1][1] == pytest.approx(dxy, rel=1e-14)
