@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd._math_masks import _constant_like, _nan_slopes, cut
+from autograd._math_masks import _constant_like, cut
 
 ndarray = np.ndarray
 _INF = math.inf
@@ -336,7 +336,7 @@ def elu_slope(x: Any, alpha: float) -> Any:
     # the right piece a cut's constant 1, as float mode's (so an inf from above meets no 0);
     # e**min(x, 0) keeps the left piece finite there, and clamp's slope 1 at 0 keeps elu''(0)
     left = alpha * x.clamp(-_INF, 0.0).exp()
-    return _nan_slopes(cut(left, ~(xd > 0.0), _constant_like(x, np.ones_like(xd))), [x])
+    return cut(left, ~(xd > 0.0), _constant_like(x, np.ones_like(xd)))  # (nan picks the left: nan)
 
 
 def step(x: Any) -> Any:

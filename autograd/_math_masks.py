@@ -2,8 +2,8 @@
 
 A rule that is flat somewhere, or has a limit at a special sample, builds its
 derivative from constants: a 0/1 mask, a limit, a value clamped out of harm's
-way.  These helpers make them, on a float, a batch or a Value alike, and keep
-nan's derivatives nan where a mask or a clamp would turn them into 0.
+way, and cuts.  These helpers make them, on a float, a batch or a Value alike;
+a nan sample passes a clamp and a cut with a nan slope, so its derivatives stay nan.
 """
 
 from __future__ import annotations
@@ -48,21 +48,9 @@ def masked_limits(owner: Any, special: Any, limit: Any, build: Callable[..., Any
     no inf or nan below a special sample reaches its gradient, in any order."""
     lo, hi = np.where(special, safe, -_INF), np.where(special, safe, _INF)
     safe_inputs = [v.clamp(lo, hi) for v in inputs]  # (the callers' inputs are all Values)
-    out = cut(build(*safe_inputs), ~np.asarray(special), _constant_like(owner, np.where(special, limit, 0.0)))
-    return _nan_slopes(out, list(inputs), special)
-
-
-def _nan_slopes(out: Any, inputs: list[Any], skip: Any = False) -> Any:
-    """``out``, plus where an input's sample is nan (and not ``skip``) a term whose slope
-    is nan there, elsewhere a cut's -0.0 (no edge): a cut or a mask inside ``out`` may give
-    a nan sample's derivatives a number, where float mode's formula keeps them nan."""
-    for v in inputs:
-        nan = np.isnan(v.data) & ~np.asarray(skip)
-        if nan.any():
-            # a cut, not a 0/1 mask: the other samples' -0.0 has no edge, so an inf slope
-            # there meets no 0 (it made a nan in a batch's other samples)
-            out = out + cut((-abs(v)).exp(), nan, _constant_like(v, np.where(nan, 0.0, -0.0)))
-    return out
+    # (a nan sample is not special: clamp passes it with a nan slope, so its derivatives stay nan)
+    limits = _constant_like(owner, np.where(special, limit, 0.0))
+    return cut(build(*safe_inputs), ~np.asarray(special), limits)
 
 
 def full_like(x: Any, value: float) -> Any:

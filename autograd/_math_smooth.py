@@ -170,10 +170,7 @@ def _atan2_slopes_of_values(x: Any, y: Any) -> tuple[Any, Any]:
     if origin.ndim == 0 and origin:
         return _constant_like(x, 0.0), _constant_like(x, 0.0)
     xs, ys = x / scale, y / scale
-    r = xs * xs + ys * ys
-    if origin.any():  # r + 1 there, so that no sample computes 1/0
-        r = r + _constant_like(x, origin.astype(np.float64))
-    inverse = recip(r)
+    inverse = recip(xs * xs + ys * ys)  # (inf at the origin, whose samples the cut below replaces)
     # (y/s)/s first: it is y/s**2, at most 2/s (finite, s >= 2**-1022), and a normal number
     # wherever the slope is, where (y/s) * (1/r) could be subnormal and lose digits (y = 5e-324
     # beside x = 1e-8); 1/r is at most 1, and 1/(r s) is never formed

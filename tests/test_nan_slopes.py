@@ -123,3 +123,22 @@ def test_a_nan_base_to_an_infinite_power_has_nan_slopes_in_every_mode() -> None:
                              create_graph=create_graph)
             got = np.atleast_1d(g.data if create_graph else g)
             assert math.isnan(got[0]) and got[1:].tolist() in ([], [0.0]), (data, create_graph, got)
+
+
+@pytest.mark.parametrize("name", ["mish", "gelu", "silu", "elu", "celu", "selu", "softplus", "sigmoid",
+                                  "tanh", "logsigmoid", "erf", "erfc", "atan", "asinh"])
+def test_a_nan_sample_has_nan_first_and_second_derivatives_under_create_graph(name: str) -> None:
+    """The smooth activations' slopes on a batch Value are built from clamps and cuts (their
+    limits at +-inf); a nan sample keeps nan derivatives through both, and the other
+    sample keeps float mode's."""
+    def derivatives(data: Any) -> tuple[list[float], list[float]]:
+        x = Value(data)
+        out = getattr(x, name)()
+        batch = out.data.__class__ is not float
+        (g,) = gradients(out.sum() if batch else out, [x], create_graph=True)
+        (h,) = gradients(g.sum() if batch else g, [x], allow_unused=True)
+        return np.atleast_1d(g.data).tolist(), np.atleast_1d(h).tolist()
+    (g0, g1), (h0, h1) = derivatives(np.array([NAN, 1.0]))
+    assert math.isnan(g0) and math.isnan(h0), name
+    (want_g,), (want_h,) = derivatives(1.0)
+    assert g1 == pytest.approx(want_g, rel=1e-15) and h1 == pytest.approx(want_h, rel=1e-15)
