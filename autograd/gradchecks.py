@@ -320,8 +320,7 @@ def gradgradcheck(
         with _substituted(minus):
             g_minus = gradients(out, xs, grad=seed, allow_unused=True)
         kinks = "; ".join(kinks_crossed(graph, plus, minus))
-        moved = [shifted(xj.data, d, sample) for d in (eps, -eps)]
-        span = sum(step_taken(xj.data, m, sample) for m in moved) or 2.0 * eps
+        _, span = _step(xj.data, sample, eps, 0.0, math.inf)  # eps, over the distance taken
         for i in range(len(xs)):
             a = pick(second[i][j], sample)
             num = (pick(g_plus[i], sample) - pick(g_minus[i], sample)) / span
