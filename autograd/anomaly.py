@@ -84,11 +84,14 @@ def detect_anomaly(forward: bool = True, backward: bool = True) -> Iterator[None
     Forward: an op whose output is not finite (its inputs are reported with
     their values and labels).  Backward: an edge whose contribution
     (upstream gradient × local derivative) is not finite, with the op's rule,
-    the numbers and the path from the output down to the op.  Off by default;
-    nothing is checked outside the block.
+    the numbers and the path from the output down to the op; and a node's
+    gradient that finite contributions sum to an infinity (the sum so far, the
+    contribution that overflowed it, and the op that passed it).  Off by
+    default; nothing is checked outside the block.
     """
     consumer: dict[Value, Value] = {}  # parent -> the node it was reached from, this pass
     expanded: set[Value] = set()  # nodes whose edges this pass has crossed
+    totals: dict[Value, Any] = {}  # parent -> the sum of its contributions so far, this pass
 
     def on_node(v: Value) -> None:
         if _finite(v.data):
@@ -109,13 +112,24 @@ def detect_anomaly(forward: bool = True, backward: bool = True) -> Iterator[None
             if node not in consumer or node in expanded:
                 consumer.clear()
                 expanded.clear()
+                totals.clear()
             expanded.add(node)
         consumer[parent] = node
-        if _finite(contribution):
-            return
-        path = [node]
-        while path[-1] in consumer and len(path) < 10_000:
-            path.append(consumer[path[-1]])
+        c = _data(contribution)
+        if _finite(c):
+            # the pass adds the contributions in this order: finite ones can still sum to
+            # an infinity (1.1e308 + 1.1e308), which no single edge shows
+            prev = totals.get(parent)
+            if prev is None:
+                totals[parent] = c
+                return
+            with np.errstate(over="ignore", invalid="ignore"):
+                total = prev + c
+            totals[parent] = total
+            if not _finite(prev) or _finite(total):
+                return
+            raise _overflow(node, i, parent, prev, c, total, consumer)
+        path = _path(node, consumer)
         graph = Graph(path[-1])
         op = node._row
         rule = graph.rule(node, i)
@@ -130,6 +144,29 @@ def detect_anomaly(forward: bool = True, backward: bool = True) -> Iterator[None
 
     with observe(nodes=on_node if forward else None, edges=on_edge if backward else None):
         yield
+
+
+def _overflow(node: Value, i: int, parent: Value, prev: Any, c: Any, total: Any,
+              consumer: dict[Value, Value]) -> AnomalyError:
+    """The error for a gradient whose finite contributions summed to an infinity."""
+    path = _path(parent, consumer)
+    graph = Graph(path[-1])
+    chain = " <- ".join(graph.name(n) for n in reversed(path))
+    return AnomalyError(
+        f"anomaly in backward: the gradient of {graph.name(parent)} (= {fmt(parent.data)}) "
+        f"overflowed: its contributions so far sum to {fmt(prev)}, and op {node.op!r} making "
+        f"{graph.name(node)} passed {fmt(c)} [{graph.rule(node, i)}]; their sum is {fmt(total)} "
+        f"(each term is finite: the exact sum may be too, but not in float64); path from the "
+        f"output: {chain}",
+        node, "backward")
+
+
+def _path(node: Value, consumer: dict[Value, Value]) -> list[Value]:
+    """``node`` and the nodes this pass reached it from, up to the output."""
+    path = [node]
+    while path[-1] in consumer and len(path) < 10_000:
+        path.append(consumer[path[-1]])
+    return path
 
 
 @dataclass

@@ -1,8 +1,9 @@
 """detect_anomaly() and trace_backward().
 
 Oracles: IEEE arithmetic facts (1e308 * 10 overflows, sqrt'(0) is infinite),
-the seeds' derivation by hand, and the chain rule's bookkeeping (a node's
-upstream gradient is the sum of the contributions it received).
+the seeds' derivation by hand, the chain rule's bookkeeping (a node's
+upstream gradient is the sum of the contributions it received), and sympy's
+exact second derivatives.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import math
 import numpy as np
 import pytest
 
+import autograd
 from autograd import Value, seeds
 from autograd.anomaly import AnomalyError, detect_anomaly, trace_backward
 
@@ -135,3 +137,49 @@ def test_the_path_is_that_of_the_current_pass() -> None:
         with pytest.raises(AnomalyError) as info:
             a.backward(grad=math.inf)  # a second pass starts at "a"
     assert "path from the output: a <- s" in str(info.value)
+
+
+def test_finite_contributions_that_sum_to_an_infinity_are_reported() -> None:
+    # d/dx (x + x) = 2: each edge passes the seed 1e308, finite; their sum, 2e308, is not
+    x = Value(0.5, label="x")
+    y = x + x
+    y.label = "y"
+    y.backward(grad=1e308)
+    assert x.grad == math.inf  # without anomaly mode: float64's range, silently
+    x.grad = 0.0
+    with detect_anomaly(), pytest.raises(AnomalyError) as info:
+        y.backward(grad=1e308)
+    message = str(info.value)
+    assert info.value.phase == "backward" and info.value.node is y
+    assert "the gradient of x (= 0.5) overflowed" in message
+    assert "sum to 1e+308" in message and "passed 1e+308" in message
+    assert "path from the output: y <- x" in message
+
+
+def test_an_overflowing_sum_in_a_batch_and_under_create_graph() -> None:
+    b = Value(np.array([1e308, 1.0]), label="b")
+    z = (b + b).sum()
+    with detect_anomaly(forward=False), pytest.raises(AnomalyError, match="gradient of b"):
+        z.backward(grad=1e308)
+    sympy = pytest.importorskip("sympy")
+    # f = 1e308 * x**x: f''(0.75) = 1e308 x**x ((1 + log x)**2 + 1/x), finite (sympy), but
+    # the second pass adds 1.07e308 to 1.07e308 at x before the negative terms arrive
+    xs = sympy.Symbol("x")
+    exact = float(sympy.diff(sympy.Float(1e308, 30) * xs**xs, xs, 2).subs(xs, sympy.Rational(3, 4)))
+    assert math.isfinite(exact)
+    x = Value(0.75, label="x")
+    (g,) = autograd.gradients(x**x * 1e308, [x], create_graph=True)
+    with detect_anomaly(), pytest.raises(AnomalyError, match=r"the gradient of x .* overflowed"):
+        g.backward()
+
+
+def test_finite_sums_near_the_top_of_the_range_pass() -> None:
+    sympy = pytest.importorskip("sympy")
+    # the same graph a factor 1e8 lower: every partial sum finite, nothing raised
+    x = Value(0.75, label="x")
+    (g,) = autograd.gradients(x**x * 1e300, [x], create_graph=True)
+    with detect_anomaly():
+        g.backward()
+    xs = sympy.Symbol("x")
+    exact = float(sympy.diff(sympy.Float(1e300, 30) * xs**xs, xs, 2).subs(xs, sympy.Rational(3, 4)))
+    assert x.grad == pytest.approx(exact, rel=1e-14)
