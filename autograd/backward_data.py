@@ -211,10 +211,7 @@ def _maps(members: Sequence[Value], grads: dict[Value, Any], mine: set[Value]) -
     data, are the rows of one block each (a layer's activations): the table's rule once
     on the blocks.  Returns False (nothing done) when they are not."""
     op = members[0]._row
-    if op is None or not elementwise(op):
-        return False
-    ordered = _in_row_order(members)
-    if ordered is None:
+    if op is None or not elementwise(op) or (ordered := _in_row_order(members)) is None:
         return False
     parents = [m._a for m in ordered]
     Z = block_of([p.data for p in parents])
@@ -222,22 +219,23 @@ def _maps(members: Sequence[Value], grads: dict[Value, Any], mine: set[Value]) -
         return False
     A = ordered[0].data.base  # type: ignore[union-attr]
     gs = [grads[m] for m in ordered]
-    for g in gs:
-        if g.__class__ is not _ndarray:
-            return False
+    if any(g.__class__ is not _ndarray for g in gs):
+        return False
     G = matrix(gs)
     L = op.local(Z, A)
     if L.__class__ is float and L == 1.0:
         for p, g in zip(parents, gs):  # passed on unchanged
             _add_array(grads, mine, p, g, False)
         return True
-    if op.masks:  # a flat piece passes exactly 0 (see masked), so L must stay as it is
-        C = masked(G * L, L)
-    elif (L.__class__ is _ndarray and L is not Z and L is not A and L.base is None
-            and L.shape == G.shape and L.flags.writeable):
-        C = np.multiply(L, G, out=L)  # the rule made L for this call: reuse it
+    own = (L.__class__ is _ndarray and L is not Z and L is not A and L.base is None
+           and L.shape == G.shape and L.flags.writeable)  # the rule made L for this call
+    flat = L == 0.0 if own and op.masks else None  # found before L is overwritten
+    if own:
+        C = np.multiply(L, G, out=L)
+        if flat is not None:  # a flat piece passes exactly 0 (see masked)
+            np.copyto(C, 0.0, where=flat)
     else:
-        C = G * L
+        C = masked(G * L, L) if op.masks else G * L
     for p, c in zip(parents, split(C)):
         _add_array(grads, mine, p, c, True)
     return True

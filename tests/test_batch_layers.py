@@ -374,3 +374,20 @@ def test_constant_inputs_get_no_gradient_and_change_no_other() -> None:
     assert [p.grad for p in net.parameters()] == wanted
     for x in xs:
         assert not x.grad.any() and x.grad.strides == (0,)
+
+
+@pytest.mark.parametrize("act", sorted(ACTIVATIONS))
+def test_an_infinite_upstream_meets_a_zero_slope_as_the_rule_does(act: str) -> None:
+    # at a pre-activation of +-1e5 tanh', sigmoid', relu', ... are exactly 0: an infinite
+    # upstream then gives inf * 0 = nan through a smooth activation (float mode's product)
+    # and exactly 0 through a flat piece (masked): the grouped loop gives what the rule
+    # gives node by node, nan for nan
+    net = MLP(1, [3], activations=[act], seed=4)
+    x = Value(np.array([1e5, -1e5, 0.5]))
+    root = autograd.sum(net([x]))
+    seed = np.array([math.inf, math.inf, 1.0])
+    with np.errstate(invalid="ignore"):
+        want, got = reference(root, seed), fast(root, seed)
+    assert set(want) == set(got)
+    for node, g in want.items():  # nan and inf where the rule has them; sums to an ulp
+        np.testing.assert_allclose(got[node], g, rtol=1e-13, atol=0.0)
