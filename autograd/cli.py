@@ -275,6 +275,9 @@ def _installation_problem() -> str | None:
     return _clash.installed_package_problem(autograd)
 
 
+_DEMO_OPTIONS = ("--out", "--html")  # `autograd --out graph.svg` is the demo's, as its hint says
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``autograd`` and ``python -m autograd``; returns the exit status."""
     args_list = list(sys.argv[1:] if argv is None else argv)
@@ -287,9 +290,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if len(args_list) > 1 and args_list[0] == "grad" and _looks_negative(args_list[1]):
         # "-x*y" would be read as an option; a leading space keeps it an expression
         args_list[1] = " " + args_list[1]
+    if not args_list or args_list[0].split("=")[0] in _DEMO_OPTIONS:
+        args_list.insert(0, "demo")  # no command: the main job, and its options alone
     parser = build_parser()
     try:
-        args = parser.parse_args(args_list or ["demo"])  # no command: the main job
+        args = parser.parse_args(args_list)
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             # infinities and nans are reported in the output, not as Python or numpy warnings
             warnings.simplefilter("ignore")

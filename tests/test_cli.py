@@ -148,6 +148,19 @@ def test_demo_compares_hand_engine_and_finite_difference(capsys: pytest.CaptureF
         assert hand == pytest.approx(float(cells[1]) * float(cells[2]) * float(cells[3]), abs=2e-6)
 
 
+def test_the_main_jobs_hint_works_as_printed(capsys: pytest.CaptureFixture[str],
+                                             tmp_path: Path) -> None:
+    # `autograd` alone ends with "(add --out graph.svg ..., --html seeds.html ...)"
+    code, out, _ = run(capsys)
+    hint = out.strip().splitlines()[-1]
+    assert code == 0 and "add --out graph.svg" in hint and "--html seeds.html" in hint
+    svg, page = tmp_path / "graph.svg", tmp_path / "seeds.html"
+    code, out, _ = run(capsys, "--out", str(svg))
+    assert code == 0 and "<svg" in svg.read_text()
+    code, out, _ = run(capsys, f"--html={page}")
+    assert code == 0 and "<html" in page.read_text().lower()
+
+
 def test_train_reaches_full_accuracy_and_saves(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     params, picture = tmp_path / "p.json", tmp_path / "b.png"
     code, out, err = run(capsys, "train", "--save", str(params), "--plot", str(picture))
