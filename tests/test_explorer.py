@@ -377,6 +377,31 @@ def test_stepping_forward_and_backward_with_buttons_and_keys(browser: Any, tmp_p
     assert errors(browser) == []
 
 
+def test_each_row_counts_the_uses_summed_up_to_that_row(browser: Any, tmp_path: Path) -> None:
+    # f = (x*x)*x at x = 3 uses x three times. The step at f gives x its first share,
+    # ∂f/∂x += (x*x)·1 = 9; the step at x*x then gives it two in one step, x·3 = 9 each.
+    x = Value(3.0, label="x")
+    y = x * x * x
+    y.label = "f"
+    m = explore(y).model
+    open_page(browser, saved(tmp_path, y))
+    at = next(k for k, s in enumerate(m["steps"]) if s["kind"] == "backward"
+              and m["nodes"][s["node"]]["name"] == "x*x")
+    key(browser, "ArrowRight", at)
+    assert browser.execute_script("return document.querySelector('.counter').textContent") == "backward 2/2"
+    rows = browser.execute_script("""
+        return Array.from(document.querySelectorAll('.step-body table.contrib td.sum'))
+          .map(function (td) { return td.textContent; });""")
+    assert rows == ["→ ∂f/∂x = 9 + 9 = 18  (2 of 3 uses so far)",
+                    "→ ∂f/∂x = 18 + 9 = 27  (3 of 3 uses: complete)"]
+    key(browser, "ArrowLeft")  # the step at f: x's first use; x*x's only one, complete without a count
+    rows = browser.execute_script("""
+        return Array.from(document.querySelectorAll('.step-body table.contrib td.sum'))
+          .map(function (td) { return td.textContent; });""")
+    assert rows == ["→ ∂f/∂(x*x) = 3", "→ ∂f/∂x = 9  (1 of 3 uses so far)"]
+    assert errors(browser) == []
+
+
 def test_the_side_panel_gives_the_rule_and_the_explanation(browser: Any, tmp_path: Path) -> None:
     loss = seeds_loss()
     open_page(browser, saved(tmp_path, loss))
@@ -484,6 +509,10 @@ def test_large_graphs_open_folded_and_neurons_unfold(browser: Any, tmp_path: Pat
     note = browser.execute_script(
         "var n = document.querySelector('.note'); return n && !n.hidden && n.textContent")
     assert note and "folded" in note
+    buttons = browser.execute_script("""
+        return Array.from(document.querySelectorAll('.modes button'))
+          .map(function (b) { return b.textContent; });""")
+    assert "Unfold" in buttons and "or Unfold to unfold them all" in note  # the note names the button
     assert view(browser) == "folded"
     assert count(browser, ".unit.neuron") == len(m["neurons"])
     click(browser, '.unit.neuron[data-neuron="3"] .toggle')  # unfold one neuron

@@ -577,7 +577,9 @@
         el("span", "prod", td, g4(e.contribution));
         var sum = el("td", "sum", tr);
         var uses = USES[e.node].length;
-        var sofar = state.got[e.node].length;
+        // this row's own count: the contributions up to and including this edge, not
+        // all of this step's (x*x sends x two in one step)
+        var sofar = state.got[e.node].indexOf(e) + 1;
         var text = "→ " + G + sym(p.name) + " = " +
           (e.before === null ? g4(e.after) : g4(e.before) + " + " + g4(e.contribution) + " = " + g4(e.after));
         el("span", e.complete ? "done" : "partial-sum", sum, text);

@@ -94,7 +94,7 @@ def _model(graph: Graph, fold: bool | None, title: str | None,
     if fold_default and fold is None:
         note = (f"This graph has {len(nodes):,} values, more than the {MAX_UNFOLDED} shown "
                 f"unfolded: each of its {len(neurons)} neurons is folded into one box. "
-                f"Click a neuron's ⊞ to unfold it, or Unfold all.")
+                f"Click a neuron's ⊞ to unfold it, or Unfold to unfold them all.")
     if "full" not in layouts:
         note += (f" Above {MAX_LAID_OUT:,} values the neurons cannot be unfolded here; "
                  f"draw a part with autograd.draw(root, only=[w]).")
