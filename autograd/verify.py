@@ -112,6 +112,18 @@ def rounding_error(nodes: Sequence[Value], grads: Mapping[Value, Any]) -> float:
     return total if math.isfinite(total) else 0.0
 
 
+def smooth_piece(fp: float, f0: float, fm: float, hp: float, hm: float, negligible: float) -> bool:
+    """Do f(x - h), f(x), f(x + h) look like one smooth piece: all finite, and the
+    one-sided slopes of about one size and sign, or both negligible (across a pole, 1/x
+    at x = 1e-7 with a step of 1e-6, they have opposite signs; a smooth f's differ by
+    about h |f''|)."""
+    if not (math.isfinite(fp) and math.isfinite(f0) and math.isfinite(fm)) or not (hp and hm):
+        return False
+    forward, backward = (fp - f0) / hp, (f0 - fm) / hm
+    larger = max(abs(forward), abs(backward))
+    return larger <= negligible or abs(forward - backward) <= 0.5 * larger
+
+
 def close(a: Any, b: Any, atol: float, rtol: float) -> bool:
     """|a - b| <= atol + rtol * |b| everywhere (b is the reference), nan never close."""
     a_arr = np.asarray(a, dtype=np.float64)

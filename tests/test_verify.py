@@ -385,3 +385,61 @@ def test_an_input_the_output_rounding_swamps_is_reported_as_such(capsys: Any) ->
     assert main(["grad", "x**2 + y", "--at", "x=1e10", "y=3", "--check"]) == 1
     out = capsys.readouterr().out
     assert "cannot check this point" in out and "differs from its recorded graph" not in out
+
+
+# --------------------------------------------- a domain edge or a pole within the step
+NEAR_AN_EDGE = [  # (f, its exact derivative, x): the edge or the pole at 0, nearer than eps
+    (lambda v: v.log(), lambda x: 1.0 / x, 1e-7),
+    (lambda v: v.log(), lambda x: 1.0 / x, 1e-100),
+    (lambda v: v.sqrt(), lambda x: 0.5 / math.sqrt(x), 1e-7),
+    (lambda v: v.sqrt(), lambda x: 0.5 / math.sqrt(x), 1e-320),  # a subnormal input
+    (lambda v: 1.0 / v, lambda x: -1.0 / (x * x), 1e-7),  # x - 1e-6 is across the pole
+    (lambda v: 1.0 / v, lambda x: -1.0 / (x * x), -1e-100),
+    (lambda v: (v - 1.0).log() * 2.0, lambda x: 2.0 / (x - 1.0), 1.0 + 2**-40),
+    (lambda v: v.asin(), lambda x: 1.0 / math.sqrt(1.0 - x * x), 1.0 - 2**-30),
+]
+
+
+@pytest.mark.parametrize(("make", "exact", "x"), NEAR_AN_EDGE)
+def test_gradcheck_near_a_domain_edge_or_a_pole_checks_within_it(make: Any, exact: Any,
+                                                                x: float) -> None:
+    """log(x) at 1e-7 with a step of 1e-6 evaluated log(-9e-7) (nan) and 1/x at 1e-7
+    straddled its pole (numeric +1e12 for -1e14); both FAILED, and locate blamed the op.
+    The step now shrinks until both points lie on x's smooth piece; the numeric column
+    is the exact derivative (the oracle) to 1e-4."""
+    result = autograd.gradcheck(make, [Value(x, label="x")], raise_exception=False)
+    row = result.rows[0]
+    assert result.ok, str(result)
+    assert row.numeric == pytest.approx(exact(x), rel=1e-4)
+    assert 0.0 < row.step < 1e-6 and "a pole or the edge of the domain lies within eps" in str(result)
+
+
+def test_a_wrong_rule_near_a_domain_edge_still_fails_and_is_located() -> None:
+    bad_log = op(math.log, lambda t: 2.0 / t, name="bad_log")  # log' is 1/t
+    result = autograd.gradcheck(lambda v: bad_log(v), [Value(1e-7, label="x")],
+                                raise_exception=False)
+    assert not result.ok and result.rows[0].numeric == pytest.approx(1e7, rel=1e-4)
+    assert result.located is not None and result.located.first is not None
+    assert result.located.first.op == "bad_log"
+
+
+@pytest.mark.parametrize(("make", "x", "reason"), [
+    (lambda v: v.sqrt(), 5e-324, "not finite a step away"),  # no step lies inside (0, x]
+    (lambda v: 1.0 / v, 1e-320, "the derivative is not finite here"),  # 1/x**2 overflows
+    (lambda v: v * v, 1e200, "not finite a step away"),  # f overflows: (1e200 + h)**2 = inf
+])
+def test_a_point_no_difference_can_check_blames_no_rule(make: Any, x: float, reason: str) -> None:
+    """Where no step sees a smooth piece, or the derivative or f itself is not finite,
+    the report says why and locate accuses no op (it blamed sqrt and div there, and called
+    x*x's finite 2e200 'not finite')."""
+    result = autograd.gradcheck(make, [Value(x, label="x")], raise_exception=False)
+    assert not result.ok
+    assert result.located is not None and result.located.first is None, str(result)
+    assert reason in str(result)
+
+
+def test_the_command_lines_check_next_to_a_domain_edge_passes(capsys: Any) -> None:
+    from autograd.cli import main
+    assert main(["grad", "log(x) + 1/x", "--at", "x=1e-7", "--check"]) == 0
+    out = capsys.readouterr().out
+    assert "gradcheck: passed" in out and "locate" not in out
