@@ -402,6 +402,90 @@ def test_each_row_counts_the_uses_summed_up_to_that_row(browser: Any, tmp_path: 
     assert errors(browser) == []
 
 
+LAID_OUT = """
+    function box(e) { var b = e.getBoundingClientRect(); return [b.left, b.top, b.right, b.bottom]; }
+    function all(css) { return Array.from(document.querySelectorAll(css)).map(box); }
+    return {labels: all('.edge-label .bg'), texts: all('.unit.value text, .unit.neuron text'),
+            ops: all('.opnode ellipse'), graph: box(document.querySelector('svg.graph')),
+            step: document.querySelector('.counter').textContent};"""
+
+
+def _meet(a: list[float], b: list[float]) -> bool:
+    """Two [left, top, right, bottom] boxes share more than a hairline."""
+    return min(a[2], b[2]) - max(a[0], b[0]) > 0.5 and min(a[3], b[3]) - max(a[1], b[1]) > 0.5
+
+
+def label_clashes(driver: Any) -> dict[str, Any]:
+    """The step's edge labels (their boxes on screen) and what each one covers."""
+    seen = driver.execute_script(LAID_OUT)
+    labels, g = seen["labels"], seen["graph"]
+    return {"step": seen["step"], "labels": len(labels),
+            "label on label": [(i, j) for i, a in enumerate(labels) for j, b in enumerate(labels)
+                               if i < j and _meet(a, b)],
+            "label on text": [(i, t) for i, a in enumerate(labels) for t in seen["texts"] if _meet(a, t)],
+            "label on op": [(i, o) for i, a in enumerate(labels) for o in seen["ops"] if _meet(a, o)],
+            "clipped": [i for i, a in enumerate(labels)
+                        if a[0] < g[0] or a[1] < g[1] or a[2] > g[2] or a[3] > g[3]]}
+
+
+def test_edge_labels_cover_no_label_and_no_box_and_parallel_edges_part(browser: Any,
+                                                                        tmp_path: Path) -> None:
+    # f = (x*x)*x: at x*x both of its edges come from x; their labels, 3 × 3 = 9 each,
+    # were drawn at one place (one hidden), on x's box and the op circle, and the two
+    # edges on one another
+    x = Value(3.0, label="x")
+    y = x * x * x
+    y.label = "f"
+    m = explore(y).model
+    open_page(browser, saved(tmp_path, y))
+    at = next(k for k, s in enumerate(m["steps"]) if s["kind"] == "backward"
+              and m["nodes"][s["node"]]["name"] == "x*x")
+    key(browser, "ArrowRight", at)
+    clashes = label_clashes(browser)
+    assert clashes == {"step": "backward 2/2", "labels": 2, "label on label": [], "label on text": [],
+                       "label on op": [], "clipped": []}
+    i = [n["name"] for n in m["nodes"]].index("x*x")
+    middles = browser.execute_script("""
+        return arguments[0].map(function (key) {
+          var p = document.querySelector('.edge[data-edge="' + key + '"] path');
+          var q = p.getPointAtLength(p.getTotalLength() / 2);
+          return [q.x, q.y]; });""", [f"e{i}_0", f"e{i}_1"])
+    assert math.dist(*middles) > 14  # two curves, apart in the middle (layout units)
+    # a small graph: labels off the boxes and op nodes at every backward step
+    w = Value(-0.5, label="w")
+    a = x * w
+    a.label = "a"
+    loss = a.tanh()
+    loss.label = "loss"
+    open_page(browser, saved(tmp_path, loss, "small.html"))
+    steps = explore(loss).model["steps"]
+    key(browser, "ArrowRight", [s["kind"] for s in steps].index("seed"))
+    for step in ("backward 1/2", "backward 2/2"):
+        key(browser, "ArrowRight")
+        clashes = label_clashes(browser)
+        assert clashes["step"] == step and clashes["labels"] >= 1
+        assert all(not v for k, v in clashes.items() if k not in ("step", "labels")), clashes
+    assert errors(browser) == []
+
+
+def test_no_edge_label_covers_another_at_any_step_of_the_seeds_network(browser: Any,
+                                                                        tmp_path: Path) -> None:
+    loss = seeds_loss()
+    m = explore(loss).model
+    open_page(browser, saved(tmp_path, loss))
+    seed = next(k for k, s in enumerate(m["steps"]) if s["kind"] == "seed")
+    key(browser, "ArrowRight", seed)
+    backward = [s for s in m["steps"] if s["kind"] == "backward"]
+    for k, st in enumerate(backward, 1):
+        key(browser, "ArrowRight")
+        clashes = label_clashes(browser)
+        assert clashes["step"] == f"backward {k}/{len(backward)}"
+        assert clashes["labels"] == len(st["edges"])  # one per input that takes a gradient
+        # this network has room for every label: none on another, a box's text, an op, or cut off
+        assert all(not v for n, v in clashes.items() if n not in ("step", "labels")), clashes
+    assert errors(browser) == []
+
+
 def test_the_side_panel_gives_the_rule_and_the_explanation(browser: Any, tmp_path: Path) -> None:
     loss = seeds_loss()
     open_page(browser, saved(tmp_path, loss))

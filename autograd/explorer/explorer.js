@@ -325,6 +325,37 @@
     return g;
   }
 
+  /* Edges that join the same two nodes (x*x uses x twice) bow apart, so each use is
+   * its own curve: their inner control points move across the chord, ends kept. */
+  var BOW = 14; // the extra gap between neighbouring parallel edges at their middle
+  function bows(edges) {
+    var groups = {};
+    Object.keys(edges).forEach(function (key) {
+      var m = /^e(\d+)_(\d+)$/.exec(key);
+      if (!m || edges[key].p.length < 4) return;
+      var pair = NODES[+m[1]].inputs[+m[2]] + ">" + m[1];
+      (groups[pair] = groups[pair] || []).push(key);
+    });
+    var out = {};
+    Object.keys(groups).forEach(function (pair) {
+      var keys = groups[pair];
+      if (keys.length < 2) return;
+      var p = edges[keys[0]].p, a = p[0], b = p[p.length - 1];
+      var dx = b[0] - a[0], dy = b[1] - a[1], len = Math.sqrt(dx * dx + dy * dy) || 1;
+      var nx = -dy / len, ny = dx / len; // the chord's normal
+      function across(key) { var q = bezierAt(edges[key].p, 0.5); return q[0] * nx + q[1] * ny; }
+      keys.sort(function (k1, k2) { return across(k1) - across(k2) || (k1 < k2 ? -1 : 1); });
+      keys.forEach(function (key, m) {
+        var d = (m - (keys.length - 1) / 2) * BOW, pts = edges[key].p, last = pts.length - 1;
+        out[key] = pts.map(function (q, j) {
+          var s = j / last, f = 4 * s * (1 - s) * d;
+          return [Math.round((q[0] + nx * f) * 10) / 10, Math.round((q[1] + ny * f) * 10) / 10];
+        });
+      });
+    });
+    return out;
+  }
+
   function build() {
     clear(viewport);
     els = {};
@@ -334,14 +365,16 @@
     edgeLayer = sv("g", { "class": "edges" }, viewport);
     unitLayer = sv("g", { "class": "units" }, viewport);
     labelLayer = sv("g", { "class": "labels" }, viewport);
+    var bowed = bows(L.edges);
     Object.keys(L.edges).forEach(function (key) {
       var e = L.edges[key];
       if (!edgeVisible(key)) return;
+      var spline = bowed[key] || e.p;
       var g = sv("g", { "class": "edge", "data-edge": key }, edgeLayer);
-      var p = sv("path", { d: pathOf(e.p) }, g);
+      var p = sv("path", { d: pathOf(spline) }, g);
       var h = null;
-      if (e.e && e.p.length) h = sv("polygon", { points: arrowOf(e.p[e.p.length - 1], e.e) }, g);
-      edgeEls[key] = { g: g, path: p, head: h, spline: e.p };
+      if (e.e && spline.length) h = sv("polygon", { points: arrowOf(spline[spline.length - 1], e.e) }, g);
+      edgeEls[key] = { g: g, path: p, head: h, spline: spline };
     });
     if (view === "full") {
       Object.keys(L.clusters).forEach(function (name) {
@@ -436,6 +469,7 @@
     clear(labelLayer);
     var focusKey = null;
     var near = []; // the inputs of the current step, kept in sight with it
+    var labels = []; // this step's edge labels, placed once the view has followed
     if (st.kind === "forward" || st.kind === "backward" || st.kind === "seed") {
       var i = st.node;
       var dir = st.kind === "forward" ? "fwd" : "bwd";
@@ -453,7 +487,10 @@
         litEdge("o" + i, dir);
       }
       if (st.kind === "backward" && !practice) {
-        st.edges.forEach(function (e) { edgeLabel("e" + i + "_" + e.input, e); });
+        st.edges.forEach(function (e) {
+          var it = edgeLabel("e" + i + "_" + e.input, e);
+          if (it) labels.push(it);
+        });
       }
     }
     if (selected) {
@@ -468,6 +505,8 @@
     document.body.setAttribute("data-step", String(cur));
     document.body.setAttribute("data-step-kind", st.kind);
     if (focusKey) follow([focusKey].concat(near));
+    var spots = placeLabels(labels);
+    if (focusKey && spots.length) follow([focusKey].concat(near), spots);
     if (selected) renderPanel();
   }
 
@@ -493,33 +532,111 @@
             v * v * v * a[1] + 3 * v * v * u * b[1] + 3 * v * u * u * c[1] + u * u * u * d[1]];
   }
 
-  /* local × upstream = contribution, on the edge, the local factor highlighted. */
+  /* local × upstream = contribution, on the edge, the local factor highlighted.
+   * Drawn at the origin; placeLabels moves it to a free place by its edge. */
   function edgeLabel(key, e) {
     var ed = edgeEls[key];
-    if (!ed) return;
-    var at = bezierAt(ed.spline, 0.5);
+    if (!ed) return null;
     var g = sv("g", { "class": "edge-label", "data-edge": key }, labelLayer);
     var parts = [[factor(e.local), "factor"], ["×", "op"], [factor(e.upstream), "up"], ["=", "op"],
                  [g4(e.contribution), "prod"]];
-    var texts = parts.map(function (p) { return sv("text", { "class": p[1], y: 0 }, g, p[0]); });
+    var texts = parts.map(function (p) { return sv("text", { "class": p[1], y: 4 }, g, p[0]); });
     var widths = texts.map(function (t) { try { return t.getComputedTextLength(); } catch (err) { return 30; } });
     var gap = 4, total = widths.reduce(function (a, b) { return a + b; }, 0) + gap * (parts.length - 1) + 10;
-    var x = at[0] - total / 2, y = at[1];
-    var p0 = ed.spline[0], p1 = ed.spline[ed.spline.length - 1];
-    if (Math.abs(p1[0] - p0[0]) > Math.abs(p1[1] - p0[1])) y -= 14; // above a level edge, not on it
-    var bg = sv("rect", { x: x, y: y - 12, width: total, height: 22, rx: 5, "class": "bg" }, null);
+    var x = -total / 2;
+    var bg = sv("rect", { x: x, y: -12, width: total, height: 22, rx: 5, "class": "bg" }, null);
     g.insertBefore(bg, g.firstChild);
     var cx = x + 5;
     texts.forEach(function (t, k) {
       if (parts[k][1] === "factor") {
-        var hl = sv("rect", { x: cx - 2, y: y - 10, width: widths[k] + 4, height: 18, rx: 3, "class": "hl" }, null);
+        var hl = sv("rect", { x: cx - 2, y: -10, width: widths[k] + 4, height: 18, rx: 3, "class": "hl" }, null);
         g.insertBefore(hl, t);
       }
       t.setAttribute("x", String(cx));
-      t.setAttribute("y", String(y + 4));
       cx += widths[k] + gap;
     });
+    // the label's box about its origin, and the edge it belongs to
+    return { g: g, ed: ed, w: total, top: -12, h: 22 };
   }
+
+  /* Rectangles [x0, y0, x1, y1] (layout units) that labels should not cover: the boxes and op nodes. */
+  function obstacles() {
+    var L = layout(), out = [];
+    Object.keys(els).forEach(function (key) {
+      var b = els[key].neuron !== undefined && !L.units[key] ? boxOf(key) : L.units[key];
+      if (b) out.push([b[0] - b[2] / 2 - 2, b[1] - b[3] / 2 - 2, b[0] + b[2] / 2 + 2, b[1] + b[3] / 2 + 2]);
+    });
+    return out;
+  }
+
+  function overlap(a, b) {
+    var w = Math.min(a[2], b[2]) - Math.max(a[0], b[0]), h = Math.min(a[3], b[3]) - Math.max(a[1], b[1]);
+    return w > 0 && h > 0 ? w * h : 0;
+  }
+
+  /* Put each label by its edge where it covers no other label and, where there is room,
+   * no box or op node and nothing outside the visible part of the graph: points along
+   * the edge, then steps above and below and to the sides, the cheapest taken (in the
+   * order of the edges' middles, top first, so stacked labels keep their edges' order).
+   * A label off its edge gets a leader line to it.  Deterministic: no randomness, no timing. */
+  var LABEL_GAP = 4;
+  function placeLabels(items) {
+    if (!items.length) return [];
+    var blocks = obstacles(), placed = [];
+    var W = svgEl.clientWidth || 800, H = svgEl.clientHeight || 500;
+    var top = noteEl && !noteEl.hidden ? noteEl.offsetHeight + 12 : 4;
+    var vis = [(4 - T.x) / T.k, (top - T.y) / T.k, (W - 4 - T.x) / T.k, (H - 4 - T.y) / T.k];
+    items.forEach(function (it) { it.mid = bezierAt(it.ed.spline, 0.5); });
+    items.sort(function (a, b) { return a.mid[1] - b.mid[1] || a.mid[0] - b.mid[0]; });
+    var leaders = sv("g", { "class": "leaders" }, null);
+    labelLayer.insertBefore(leaders, labelLayer.firstChild);
+    items.forEach(function (it) {
+      var w = it.w, h = it.h, step = h + LABEL_GAP;
+      var best = null;
+      function consider(ax, ay, cx, cy, extra) {
+        var r = [cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2];
+        for (var q = 0; q < placed.length; q++) {
+          var o = placed[q];
+          if (r[0] < o[2] + LABEL_GAP && o[0] < r[2] + LABEL_GAP && r[1] < o[3] + LABEL_GAP && o[1] < r[3] + LABEL_GAP) return;
+        }
+        var cover = 0;
+        blocks.forEach(function (b) { cover += overlap(r, b); });
+        var inside = overlap(r, vis), out = w * h - inside;
+        // a leader from the edge to the label's nearest point, crossing no box where it can
+        var px = Math.max(r[0], Math.min(r[2], ax)), py = Math.max(r[1], Math.min(r[3], ay)), crossed = 0;
+        for (var k = 1; k < 8; k++) {
+          var sx = ax + (px - ax) * k / 8, sy = ay + (py - ay) * k / 8;
+          for (var z = 0; z < blocks.length; z++) {
+            var b = blocks[z];
+            if (sx > b[0] && sx < b[2] && sy > b[1] && sy < b[3]) { crossed++; break; }
+          }
+        }
+        var cost = 6 * cover + 6 * out + 60 * crossed + Math.abs(cx - ax) + 1.5 * Math.abs(cy - ay) + extra;
+        if (!best || cost < best.cost) best = { cost: cost, r: r, cx: cx, cy: cy, ax: ax, ay: ay };
+      }
+      var ts = [0.5, 0.35, 0.65, 0.2, 0.8];
+      for (var ring = 0; ring <= 40 && (ring <= 8 || !best); ring++) {
+        ts.forEach(function (t) {
+          var a = bezierAt(it.ed.spline, t), extra = 40 * Math.abs(t - 0.5);
+          var dys = ring === 0 ? [0] : [-(ring - 0.5) * step, (ring - 0.5) * step];
+          dys.forEach(function (dy) {
+            [0, -(w / 2 + 8), w / 2 + 8].forEach(function (dx) { consider(a[0], a[1], a[0] + dx, a[1] + dy, extra); });
+          });
+        });
+      }
+      placed.push(best.r);
+      it.g.setAttribute("transform", "translate(" + round1(best.cx) + "," + round1(best.cy - (it.top + h / 2)) + ")");
+      // a leader from the edge to a label that is not on it
+      var px = Math.max(best.r[0], Math.min(best.r[2], best.ax)), py = Math.max(best.r[1], Math.min(best.r[3], best.ay));
+      if (Math.abs(px - best.ax) + Math.abs(py - best.ay) > 3) {
+        sv("line", { x1: round1(best.ax), y1: round1(best.ay), x2: round1(px), y2: round1(py) }, leaders);
+        sv("circle", { cx: round1(best.ax), cy: round1(best.ay), r: 3.5 }, leaders);
+      }
+    });
+    return placed;
+  }
+
+  function round1(v) { return Math.round(v * 10) / 10; }
 
   // ------------------------------------------------------------------ the step panel
   function showStep(st, state) {
@@ -858,11 +975,16 @@
     setT();
   }
 
-  /* Keep the current node, and its inputs where they fit, in sight while stepping. */
-  function follow(keys) {
+  /* Keep the current node, and its inputs where they fit, in sight while stepping;
+   * with rects (placed edge labels, [x0, y0, x1, y1]), them too if all of it fits. */
+  function follow(keys, rects) {
     var W = svgEl.clientWidth, H = svgEl.clientHeight, m = 30;
     var boxes = keys.map(boxOf).filter(function (b) { return b; });
     if (!boxes.length) return;
+    if (rects) {
+      boxes = boxes.concat(rects.map(function (r) { return [(r[0] + r[2]) / 2, (r[1] + r[3]) / 2, r[2] - r[0], r[3] - r[1]]; }));
+      m = 8;
+    }
     function span(bs) {
       var x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
       bs.forEach(function (b) {
@@ -872,7 +994,9 @@
       return [x0, y0, x1, y1];
     }
     var s = span(boxes);
-    if ((s[2] - s[0]) * T.k > W - 2 * m || (s[3] - s[1]) * T.k > H - 2 * m) s = span([boxes[0]]);
+    var wide = (s[2] - s[0]) * T.k > W - 2 * m || (s[3] - s[1]) * T.k > H - 2 * m;
+    if (wide && rects) return; // the first call kept what fits in sight
+    if (wide) s = span([boxes[0]]);
     var inside = s[0] * T.k + T.x >= m && s[2] * T.k + T.x <= W - m &&
       s[1] * T.k + T.y >= m && s[3] * T.k + T.y <= H - m;
     if (inside) return;
