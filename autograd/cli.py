@@ -26,7 +26,7 @@ from typing import Any, NoReturn
 
 import numpy as np
 
-from autograd import seeds
+from autograd import nn, seeds
 from autograd.cli_common import (  # noqa: F401 - DRAW_MAX_NODES, RENDER_SECONDS: read here by tests
     DRAW_MAX_NODES,
     RENDER_SECONDS,
@@ -112,6 +112,7 @@ def _whole(low: int, high: int) -> Any:
 
 
 _positive_int = _whole(1, 100_000)
+_samples = _whole(2, 100_000)  # (a split into two classes needs two points)
 
 
 def _number(text: str) -> float:
@@ -125,9 +126,12 @@ def _number(text: str) -> float:
 
 
 def _positive_number(text: str) -> float:
-    value = _number(text)
+    try:
+        value = _number(text)
+    except argparse.ArgumentTypeError:
+        raise argparse.ArgumentTypeError(f"{text!r} must be a number above 0, up to 1e6") from None
     if value == 0:
-        raise argparse.ArgumentTypeError(f"{text!r} must be greater than 0 (0 would not train)")
+        raise argparse.ArgumentTypeError(f"{text!r} must be above 0 (0 would not train), up to 1e6")
     return value
 
 
@@ -203,13 +207,13 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=f"example:\n  {EXAMPLES['train']}", formatter_class=argparse.RawDescriptionHelpFormatter)
     t.add_argument("--data", choices=["moons", "circles", "blobs"], default="moons",
                    help="the data set (default moons)")
-    t.add_argument("--samples", type=_positive_int, default=100, help="data points (default 100)")
+    t.add_argument("--samples", type=_samples, default=100, help="data points (default 100)")
     t.add_argument("--noise", type=_number,
                    help="noise of moons and circles (default 0.1), spread of blobs (default 1.0)")
     t.add_argument("--layers", type=_positive_int, nargs="+", metavar="N",
                    help="neurons per layer, the last is the output (default 16 16 1)")
     t.add_argument("--activations", nargs="+", metavar="NAME",
-                   help="one per layer: tanh sigmoid relu linear leaky_relu elu softplus silu gelu "
+                   help=f"one per layer, of: {' '.join(sorted(nn.ACTIVATIONS))} "
                         "(default relu ... linear)")
     t.add_argument("--optimizer", choices=["sgd", "adam"], default="sgd", help="(default sgd)")
     t.add_argument("--lr", type=_positive_number, help="learning rate (default for sgd, with micrograd's "
@@ -300,7 +304,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             warnings.simplefilter("ignore")
             return int(args.run(args))
     except (UsageError, ExpressionError) as err:
-        return _error(str(err), as_json)
+        command = args_list[0] if args_list[0] in EXAMPLES else None
+        text = str(err)
+        if command is not None and text.endswith("(see autograd --help)"):  # an unknown option
+            text = text[:-len("(see autograd --help)")] + f"(see autograd {command} --help)"
+        return _error(text, as_json)
     except (ValueError, ArithmeticError, TypeError) as err:
         return _error(str(err), as_json)
     except RuntimeError as err:  # e.g. no renderer for --svg/--png (the message says how to get one)

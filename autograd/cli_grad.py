@@ -119,6 +119,7 @@ def _formula_options(args: argparse.Namespace, out: Any, leaves: dict[str, Any],
                      report: dict[str, Any], text: list[str]) -> int:
     """--expect FORMULA (for --wrt NAME) checked as a formula; --latex: the chain rule in LaTeX."""
     from autograd.chain import explain
+    from autograd.expr import ExpressionError
     from autograd.symbolic import check_formula
 
     for name in (args.wrt, args.explain if args.latex else None):
@@ -133,7 +134,10 @@ def _formula_options(args: argparse.Namespace, out: Any, leaves: dict[str, Any],
         wrt = next(iter(leaves))
     status = 0
     if args.expect is not None:
-        result = check_formula(out, leaves[wrt], args.expect)
+        try:
+            result = check_formula(out, leaves[wrt], args.expect)
+        except ExpressionError as err:
+            raise UsageError(f"--expect: {err}") from None
         c = result.counterexample
         report["expect"] = {
             "wrt": wrt, "formula": result.formula, "verdict": result.verdict, "ok": result.ok,

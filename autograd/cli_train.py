@@ -72,11 +72,15 @@ def cmd_train(args: argparse.Namespace) -> int:
     work = n_params * args.samples * args.steps
     if work > MAX_WORK:
         raise UsageError(f"--layers/--samples/--steps: {n_params:,} parameters x "
-                         f"{args.samples:,} samples x {args.steps:,} steps is more than "
-                         f"{MAX_WORK:.0e} parameter updates; lower one of them")
+                         f"{args.samples:,} samples x {args.steps:,} steps is {work:.2g}, more "
+                         f"than the {MAX_WORK:.0e} this command runs; lower one of them")
     acts = list(args.activations) if args.activations else ["relu"] * (len(layers) - 1) + ["linear"]
     if len(acts) != len(layers):
         raise UsageError(f"--activations: give one per layer ({len(layers)}), got {len(acts)}")
+    unknown = [a for a in acts if a not in nn.ACTIVATIONS]
+    if unknown:  # (nn's own message offers a callable too, which a command line cannot pass)
+        raise UsageError(f"--activations: unknown activation {unknown[0]!r}; the names: "
+                         f"{', '.join(sorted(nn.ACTIVATIONS))}")
     try:
         model = nn.MLP(2, layers, activations=acts, seed=args.seed)
     except ValueError as err:

@@ -165,7 +165,8 @@ def parse(text: str, *, formula: bool = False) -> Expression:
             warnings.simplefilter("ignore")
             tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as err:
-        column = (err.offset - 1) if err.offset else None
+        # (no offset: the input ended too soon, 'x+' or '2*')
+        column = (err.offset - 1) if err.offset else len(text.strip())
         raise ExpressionError(f"syntax error: {err.msg}", text.strip(), column) from None
     except (RecursionError, MemoryError):
         raise ExpressionError("expression is nested too deeply") from None

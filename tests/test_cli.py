@@ -101,8 +101,8 @@ def test_grad_writes_the_graph(capsys: pytest.CaptureFixture[str], tmp_path: Pat
         (["train", "--plot", "b.svg"], "must end in .png"),
         (["train", "--save", "p.txt"], "must end in .json"),
         (["train", "--seed", "-1"], "--seed"),
-        (["train", "--samples", "1"], "at least 2 samples"),
-        (["train", "--samples", "100000000"], "between 1 and 100,000"),
+        (["train", "--samples", "1"], "between 2 and 100,000"),
+        (["train", "--samples", "100000000"], "between 2 and 100,000"),
         (["grad", "x", "--at", "pi=3"], "constant"),
         (["frobnicate"], "invalid choice"),
         (["train", "--steps", "0"], "between 1 and"),
@@ -234,10 +234,10 @@ def test_blobs_with_no_spread_and_an_explicit_learning_rate(capsys: pytest.Captu
 @pytest.mark.parametrize(
     ("args", "words"),
     [
-        (["train", "--lr", "0"], "argument --lr: '0' must be greater than 0"),
-        (["train", "--optimizer", "adam", "--lr", "0.0"], "argument --lr: '0.0' must be greater than 0"),
+        (["train", "--lr", "0"], "argument --lr: '0' must be above 0"),
+        (["train", "--optimizer", "adam", "--lr", "0.0"], "argument --lr: '0.0' must be above 0"),
         (["train", "--steps", "0"], "argument --steps: '0' must be between 1 and"),
-        (["train", "--samples", "0"], "argument --samples: '0' must be between 1 and"),
+        (["train", "--samples", "0"], "argument --samples: '0' must be between 2 and"),
         (["train", "--layers", "0", "1"], "argument --layers: '0' must be between 1 and"),
     ],
 )
@@ -245,6 +245,36 @@ def test_options_given_as_zero_are_refused_naming_the_option(capsys: pytest.Capt
                                                              args: list[str], words: str) -> None:
     code, _, err = run(capsys, *args)
     assert code == 2 and words in err and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(("args", "says", "never"), [
+    # an unknown option points to the subcommand's own help
+    (["grad", "x", "--at", "x=1", "--bogus"], "(see autograd grad --help)", "see autograd --help"),
+    (["demo", "--bogus"], "(see autograd demo --help)", "see autograd --help"),
+    (["train", "--json", "--bogus"], "see autograd train --help", "see autograd --help"),
+    # an expression that ends too soon says where; --expect's errors say they are --expect's
+    (["grad", "x+", "--at", "x=1"], "syntax error: invalid syntax at the end of the expression", "Traceback"),
+    (["grad", "x", "--at", "x=1", "--expect", "2*"], "--expect: syntax error: invalid syntax at the end",
+     "Traceback"),
+    # the ranges the messages give are the ranges accepted (--lr 0 and --samples 1 were refused
+    # by a second rule after 'from 0' and 'between 1 and ...')
+    (["train", "--lr", "-1"], "must be a number above 0, up to 1e6", "from 0 to"),
+    (["train", "--samples", "1"], "must be between 2 and 100,000", "at least 2"),
+    # a command line cannot pass a callable, and the names are all the names it takes
+    (["train", "--layers", "8", "1", "--activations", "foo", "linear"],
+     "unknown activation 'foo'; the names: abs, celu", "callable"),
+])
+def test_messages_say_what_is_accepted_and_where(capsys: pytest.CaptureFixture[str], args: list[str],
+                                                  says: str, never: str) -> None:
+    code, out, err = run(capsys, *args)
+    assert code == 2 and says in err + out and never not in err + out
+
+
+def test_trains_help_lists_every_activation_name(capsys: pytest.CaptureFixture[str]) -> None:
+    from autograd.nn import ACTIVATIONS
+    _, out, _ = run(capsys, "train", "--help")
+    words = set(out.split())
+    assert all(name in words for name in ACTIVATIONS), sorted(set(ACTIVATIONS) - words)
 
 
 # ------------------------------------------------------------ --at
