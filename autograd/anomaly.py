@@ -71,7 +71,9 @@ def _history(node: Value, graph: Graph, depth: int = 4) -> str:
             if n in seen or n.is_leaf:
                 continue
             seen.add(n)
-            lines.append(f"{graph.name(n)} = {n.op}({', '.join(graph.name(p) for p in n.parents)})")
+            call = f"{n.op}({', '.join(graph.name(p) for p in n.parents)})"
+            name = graph.name(n)
+            lines.append(call if name == call else f"{name} = {call}")  # (not exp(q) = exp(q))
             nxt.extend(n.parents)
         frontier = nxt
     return "; ".join(lines)

@@ -379,7 +379,8 @@ def gradgradcheck(
             num = (pick(g_plus[i], sample) - pick(g_minus[i], sample)) / span
             abs_err, rel_err = errors(a, num)
             ok = close(a, num, atol, rtol)
-            label = f"∂²/∂{names_in[j]}∂{names_in[i]}"
+            a_, b_ = (n if n.isidentifier() else f"({n})" for n in (names_in[j], names_in[i]))
+            label = f"∂²f/∂{a_}∂{b_}"
             rows.append(GradcheckRow(label, a, num, abs_err, rel_err, ok, kinks))
     result = GradcheckResult(rows, title="gradgradcheck")
     return _finish(result, graph, eps, atol, rtol, raise_exception, False)

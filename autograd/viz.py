@@ -130,9 +130,10 @@ def _select(graph: Graph, depth: int | None, only: Value | Iterable[Value] | Non
 def _too_large(graph: Graph, sel: _Selection, max_nodes: int, depth: int | None,
                only: bool) -> str:
     part = " selected" if depth is not None or only else ""
+    slow = "; Graphviz would take minutes on it" if max_nodes >= DEFAULT_MAX_NODES else " (the limit given)"
     return (
         f"draw: the graph has {len(graph)} Values ({len(sel.order)}{part} to draw), more than "
-        f"max_nodes={max_nodes}; Graphviz would take minutes on it. Draw a part of it: "
+        f"max_nodes={max_nodes}{slow}. Draw a part of it: "
         f"draw(root, depth=3) draws the Values up to 3 steps from the root, "
         f"draw(root, only=[w]) draws only the paths from the chosen Values w to the root, "
         f"or tree(root, depth=3) prints them as text; pass max_nodes=None to draw it all anyway."

@@ -183,3 +183,12 @@ def test_finite_sums_near_the_top_of_the_range_pass() -> None:
     xs = sympy.Symbol("x")
     exact = float(sympy.diff(sympy.Float(1e300, 30) * xs**xs, xs, 2).subs(xs, sympy.Rational(3, 4)))
     assert x.grad == pytest.approx(exact, rel=1e-14)
+
+
+def test_the_forward_history_does_not_repeat_an_unlabelled_node() -> None:
+    q = Value(1000.0, label="q")
+    with detect_anomaly(), pytest.raises(AnomalyError) as info:
+        (q * 2.0).exp()
+    message = str(info.value)
+    assert "computed as: exp(q*2); q*2 = mul(q, 2)" in message
+    assert "exp(q*2) = exp(q*2)" not in message

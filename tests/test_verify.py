@@ -177,7 +177,7 @@ def test_gradgradcheck_agrees_with_sympy_hessian() -> None:
     point = {xs: 0.6, ys: 1.1}
     syms = {"x": xs, "y": ys}
     for row in result.rows:
-        a, b = row.input[4], row.input[6]  # "∂²/∂x∂y"
+        a, b = row.input[5], row.input[7]  # "∂²f/∂x∂y"
         exact = float(sp.diff(expr, syms[a], syms[b]).subs(point))
         assert row.analytic == pytest.approx(exact, rel=1e-10)
 
@@ -187,7 +187,7 @@ def test_gradgradcheck_catches_a_rule_that_is_right_only_to_first_order() -> Non
     first_order_only = op(math.tanh, lambda x: 1 - math.tanh(x) ** 2, name="flat_tanh")
     x = Value(0.7, label="x")
     assert gradcheck(lambda x: first_order_only(x), [x]).ok
-    with pytest.raises(GradcheckError, match=r"∂²/∂x∂x"):
+    with pytest.raises(GradcheckError, match=r"∂²f/∂x∂x"):
         gradgradcheck(lambda x: first_order_only(x), [x])
     # written with arithmetic on the output, the rule differentiates again
     arithmetic = op(math.tanh, lambda z: 1 - z * z, uses="output", name="tanh2")
@@ -443,3 +443,11 @@ def test_the_command_lines_check_next_to_a_domain_edge_passes(capsys: Any) -> No
     assert main(["grad", "log(x) + 1/x", "--at", "x=1e-7", "--check"]) == 0
     out = capsys.readouterr().out
     assert "gradcheck: passed" in out and "locate" not in out
+
+
+def test_gradgradcheck_names_unlabelled_inputs_readably() -> None:
+    result = gradgradcheck(lambda a, b: a * b * b, [Value(0.5), Value(2.0)])
+    assert [r.input for r in result.rows] == [
+        "∂²f/∂(input 0)∂(input 0)", "∂²f/∂(input 0)∂(input 1)",
+        "∂²f/∂(input 1)∂(input 0)", "∂²f/∂(input 1)∂(input 1)"]
+    assert [r.analytic for r in result.rows] == [0.0, 4.0, 4.0, 1.0]  # d²(ab²): 0, 2b, 2b, 2a

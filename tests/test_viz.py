@@ -414,8 +414,14 @@ def test_large_graphs_are_refused_before_any_dot_is_built(
     message = str(err.value)
     assert f"{total} Values" in message
     assert "depth=" in message and "only=" in message and "max_nodes" in message
+    assert "Graphviz would take minutes" in message  # the default limit is where it would
     with pytest.raises(viz.GraphTooLargeError, match=f"{total} Values"):
         root.draw(max_nodes=total - 1)
+    small = Value(1.0) * 2.0
+    with pytest.raises(viz.GraphTooLargeError) as err:
+        small.draw(max_nodes=1)  # a limit the user set: 3 Values take Graphviz no time
+    assert "max_nodes=1 (the limit given)" in str(err.value)
+    assert "minutes" not in str(err.value)
 
 
 def test_depth_draws_the_values_near_the_root(bundled: viz.Renderer) -> None:
