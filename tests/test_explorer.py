@@ -663,3 +663,146 @@ def test_screenshots_of_the_seeds_network(browser: Any, tmp_path: Path) -> None:
     key(browser, "p")
     assert browser.save_screenshot(str(folder / "seeds-practice.png"))
     assert errors(browser) == []
+
+
+# ------------------------------------------------------------------ layout of boxes and panels
+def user_mlp_loss() -> Value:
+    """The folded MLP page a new user opened: labelled inputs, 407 values."""
+    net = MLP(2, [16, 16, 1], seed=0)
+    x = [Value(0.5, label="x1"), Value(-1.0, label="x2")]
+    return (net(x) - 1.0) ** 2
+
+
+SPILLS = """
+    function box(e) { var b = e.getBoundingClientRect(); return [b.left, b.top, b.right, b.bottom]; }
+    var out = [];
+    document.querySelectorAll('.unit.value, .unit.neuron').forEach(function (g) {
+      var f = box(g.querySelector('.frame'));
+      g.querySelectorAll('text').forEach(function (t) {
+        if (!t.textContent) return;
+        var r = box(t);
+        if (r[0] < f[0] - 0.5 || r[1] < f[1] - 0.5 || r[2] > f[2] + 0.5 || r[3] > f[3] + 0.5)
+          out.push([g.getAttribute('data-name'), t.textContent]);
+      });
+    });
+    return out;"""
+
+
+def spills(driver: Any) -> list[list[str]]:
+    """The text rows that reach outside their box: [box name, text]."""
+    return list(driver.execute_script(SPILLS))
+
+
+def test_every_text_row_fits_its_box_at_every_backward_step(browser: Any, tmp_path: Path) -> None:
+    # the folded MLP: x1, used by 16 neurons, showed "grad -0.3405 (15/16)" past its box's edges
+    loss = user_mlp_loss()
+    m = explore(loss).model
+    open_page(browser, saved(tmp_path, loss))
+    assert view(browser) == "folded"
+    seed = next(k for k, s in enumerate(m["steps"]) if s["kind"] == "seed")
+    key(browser, "ArrowRight", seed)
+    backward = sum(1 for s in m["steps"] if s["kind"] == "backward")
+    for k in range(1, backward + 1):
+        key(browser, "ArrowRight")
+        assert spills(browser) == [], f"backward {k}/{backward}"
+    key(browser, "ArrowLeft")
+    assert shown(browser)["x1"]["text"].endswith("(15/16)")  # the row that spilled
+    # the seeds network unfolded, and in practice mode with a revealed answer
+    open_page(browser, saved(tmp_path, seeds_loss(), "seeds.html"))
+    key(browser, "ArrowRight", 15)
+    for _ in range(16):
+        key(browser, "ArrowRight")
+        assert spills(browser) == []
+    key(browser, "p")
+    click(browser, '.unit.value[data-name="w1_11"]')
+    click(browser, ".panel button.reveal")
+    assert shown(browser)["w1_11"]["text"].endswith("(shown)")
+    assert spills(browser) == []
+    assert errors(browser) == []
+
+
+def footer_fit(driver: Any) -> dict[str, Any]:
+    return driver.execute_script("""
+        var f = document.querySelector('footer.step');
+        return {wide: f.scrollWidth > f.clientWidth, tall: f.scrollHeight > f.clientHeight,
+                scrolls: getComputedStyle(f).overflowY, height: f.clientHeight,
+                window: window.innerHeight, step: document.querySelector('.counter').textContent};""")
+
+
+def test_the_step_panel_wraps_its_rows_instead_of_scrolling_sideways(browser: Any, tmp_path: Path) -> None:
+    seeds_page = saved(tmp_path, seeds_loss(), "seeds.html")
+    mlp_page = saved(tmp_path, user_mlp_loss(), "mlp.html")
+    # at 1400x900 the seeds network's widest step, a2_1's seven inputs, is shown whole
+    open_page(browser, seeds_page)
+    key(browser, "ArrowRight", 25)
+    seen = footer_fit(browser)
+    assert seen["step"] == "backward 9/15" and not seen["wide"] and not seen["tall"], seen
+    try:
+        browser.set_window_size(800, 600)
+        for page, steps in ((seeds_page, 32), (mlp_page, 200)):
+            open_page(browser, page)
+            for _ in range(steps):
+                key(browser, "ArrowRight")
+                seen = footer_fit(browser)
+                assert not seen["wide"], seen  # no row cut off behind a sideways scrollbar
+                # a sensible height: at least a fifth and at most half of the window, and
+                # a step that does not fit can be scrolled to
+                assert seen["window"] / 5 <= seen["height"] <= seen["window"] / 2, seen
+                assert not seen["tall"] or seen["scrolls"] in ("auto", "scroll"), seen
+                if seen["step"] == "end":
+                    break
+    finally:
+        browser.set_window_size(1400, 900)
+    assert errors(browser) == []
+
+
+GRAPH_SEEN = """
+    function box(e) { var b = e.getBoundingClientRect(); return [b.left, b.top, b.right, b.bottom]; }
+    var g = box(document.querySelector('svg.graph')), p = document.querySelector('.panel');
+    var units = {};
+    document.querySelectorAll('.unit.value, .unit.neuron').forEach(function (u) {
+      units[u.getAttribute('data-name')] = box(u.querySelector('.frame'));
+    });
+    return {graph: g, panel: p.hidden ? null : box(p), units: units,
+            selected: (function () { var s = document.querySelector('.unit.selected .frame');
+                                     return s ? box(s) : null; })()};"""
+
+
+def _within(inner: list[float], outer: list[float]) -> bool:
+    return (inner[0] >= outer[0] - 0.5 and inner[1] >= outer[1] - 0.5
+            and inner[2] <= outer[2] + 0.5 and inner[3] <= outer[3] + 0.5)
+
+
+def test_opening_the_node_panel_keeps_the_graph_and_the_node_in_sight(browser: Any,
+                                                                      tmp_path: Path) -> None:
+    # a small graph fits the window; opening the panel hid its right end, the loss box
+    x, w = Value(2.0, label="x"), Value(-0.5, label="w")
+    a = x * w
+    a.label = "a"
+    loss = a.tanh()
+    loss.label = "loss"
+    open_page(browser, saved(tmp_path, loss, "small.html"))
+    key(browser, "End")
+    before = browser.execute_script(GRAPH_SEEN)
+    assert all(_within(b, before["graph"]) for b in before["units"].values())
+    click(browser, '.unit.value[data-name="a"]')
+    seen = browser.execute_script(GRAPH_SEEN)
+    assert seen["panel"] is not None and seen["panel"][0] >= seen["graph"][2] - 0.5
+    hidden = [n for n, b in seen["units"].items() if not _within(b, seen["graph"])]
+    assert hidden == [] and _within(seen["selected"], seen["graph"])
+    key(browser, "Escape")  # closing the panel gives the room back: the graph is whole again
+    seen = browser.execute_script(GRAPH_SEEN)
+    assert seen["panel"] is None and all(_within(b, seen["graph"]) for b in seen["units"].values())
+    # the seeds network is wider than the window: a box seen where the panel opens stays in sight
+    open_page(browser, saved(tmp_path, seeds_loss(), "seeds.html"))
+    key(browser, "End")
+    before = browser.execute_script(GRAPH_SEEN)
+    right = before["graph"][2] - 440
+    picks = [n for n, b in before["units"].items() if _within(b, before["graph"]) and b[0] > right]
+    assert picks
+    for name in picks:
+        click(browser, f'.unit.value[data-name="{name}"]')
+        seen = browser.execute_script(GRAPH_SEEN)
+        assert seen["panel"] is not None and _within(seen["selected"], seen["graph"]), name
+        key(browser, "Escape")
+    assert errors(browser) == []

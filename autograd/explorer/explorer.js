@@ -240,6 +240,8 @@
   /* Shrink text that does not fit its box (the layout's sizes are estimates). */
   function fitText(t, width) {
     try {
+      t.removeAttribute("textLength");
+      t.removeAttribute("lengthAdjust");
       var w = t.getComputedTextLength();
       if (w > width) {
         t.setAttribute("textLength", String(width));
@@ -270,7 +272,7 @@
     ent.data = textRow(g, cx, y + 40, "data", "");
     ent.gradBg = sv("rect", { x: x + 3, y: y + 46, width: box[2] - 6, height: 19, rx: 3, "class": "row-bg grad-bg" }, g);
     ent.grad = textRow(g, cx, y + 60, "grad", "");
-    ent.width = box[2];
+    ent.room = box[2] - 10;
     return ent;
   }
 
@@ -301,6 +303,7 @@
     ent.data = textRow(g, box[0], cy + 56, "data", "");
     ent.gradBg = sv("rect", { x: x + 4, y: cy + 62, width: box[2] - 8, height: 19, rx: 3, "class": "row-bg grad-bg" }, g);
     ent.grad = textRow(g, box[0], cy + 76, "grad", "");
+    ent.room = box[2] - 12;
     var tog = sv("g", { "class": "toggle", role: "button", tabindex: 0 }, g);
     tog.setAttribute("aria-label", "unfold neuron " + nr.name);
     sv("rect", { x: x + box[2] - 26, y: y + 5, width: 20, height: 20, rx: 3 }, tog);
@@ -493,10 +496,8 @@
         });
       }
     }
-    if (selected) {
-      var sk = selected.node !== undefined ? unitOf(selected.node) : "n" + selected.neuron;
-      mark(sk, ["selected"]);
-    }
+    if (selected) mark(selectedKey(), ["selected"]);
+    fitRows();
     showStep(st, state);
     bStart.disabled = cur === 0;
     bBack.disabled = cur === 0;
@@ -508,6 +509,23 @@
     var spots = placeLabels(labels);
     if (focusKey && spots.length) follow([focusKey].concat(near), spots);
     if (selected) renderPanel();
+  }
+
+  /* Every data and grad row inside its box: a row whose text or weight (bold while
+   * its node is stepped) changed is measured again, and squeezed if it is too wide. */
+  function fitRows() {
+    Object.keys(els).forEach(function (key) {
+      var ent = els[key];
+      if (!ent.room) return;
+      var style = ent.g.getAttribute("class");
+      [ent.data, ent.grad].forEach(function (t) {
+        if (!t) return;
+        var seen = t.textContent + "|" + style;
+        if (t.fitted === seen) return;
+        t.fitted = seen;
+        fitText(t, ent.room);
+      });
+    });
   }
 
   function mark(key, classes) {
@@ -723,8 +741,23 @@
   // ------------------------------------------------------------------ the side panel
   function select(what) {
     selected = what;
+    var opening = panel.hidden;
     panel.hidden = false;
+    if (opening) reframe();
     apply();
+    // the clicked node in sight (the panel took the graph's right side)
+    if (follow([selectedKey()])) apply();
+  }
+
+  function closePanel() {
+    selected = null;
+    panel.hidden = true;
+    reframe();
+    apply();
+  }
+
+  function selectedKey() {
+    return selected.node !== undefined ? unitOf(selected.node) : "n" + selected.neuron;
   }
 
   function section(parent, title) {
@@ -742,7 +775,7 @@
 
   function renderPanel() {
     clear(panel);
-    var close = button(panel, "×", "Close the panel (Esc)", function () { selected = null; panel.hidden = true; apply(); }, "close");
+    var close = button(panel, "×", "Close the panel (Esc)", closePanel, "close");
     void close;
     if (selected.neuron !== undefined) return neuronPanel(selected.neuron);
     var i = selected.node, n = NODES[i];
@@ -934,7 +967,17 @@
   }
 
   // ------------------------------------------------------------------ pan and zoom
-  function setT() { viewport.setAttribute("transform", "translate(" + T.x + "," + T.y + ") scale(" + T.k + ")"); }
+  var fitted = false; // the view is fit()'s: the whole graph, refit when the graph's room changes
+  function setT(fitting) {
+    viewport.setAttribute("transform", "translate(" + T.x + "," + T.y + ") scale(" + T.k + ")");
+    fitted = !!fitting;
+  }
+
+  /* The graph's room changed (the side panel opened or closed): a fitted view is fitted
+   * again; any other keeps its scale and its left edge (the panel is on the right). */
+  function reframe() {
+    if (fitted) fit();
+  }
 
   function fit() {
     var L = layout();
@@ -943,7 +986,7 @@
     T.k = k;
     T.x = (W - L.width * k) / 2;
     T.y = (H - L.height * k) / 2;
-    setT();
+    setT(true);
   }
 
   function zoomBy(f, cx, cy) {
@@ -980,7 +1023,7 @@
   function follow(keys, rects) {
     var W = svgEl.clientWidth, H = svgEl.clientHeight, m = 30;
     var boxes = keys.map(boxOf).filter(function (b) { return b; });
-    if (!boxes.length) return;
+    if (!boxes.length) return false;
     if (rects) {
       boxes = boxes.concat(rects.map(function (r) { return [(r[0] + r[2]) / 2, (r[1] + r[3]) / 2, r[2] - r[0], r[3] - r[1]]; }));
       m = 8;
@@ -995,14 +1038,15 @@
     }
     var s = span(boxes);
     var wide = (s[2] - s[0]) * T.k > W - 2 * m || (s[3] - s[1]) * T.k > H - 2 * m;
-    if (wide && rects) return; // the first call kept what fits in sight
+    if (wide && rects) return false; // the first call kept what fits in sight
     if (wide) s = span([boxes[0]]);
     var inside = s[0] * T.k + T.x >= m && s[2] * T.k + T.x <= W - m &&
       s[1] * T.k + T.y >= m && s[3] * T.k + T.y <= H - m;
-    if (inside) return;
+    if (inside) return false;
     T.x = W / 2 - (s[0] + s[2]) / 2 * T.k;
     T.y = H / 2 - (s[1] + s[3]) / 2 * T.k;
     setT();
+    return true;
   }
 
   /* The opening view: the whole graph when it is readable so, else readable from its left. */
@@ -1070,7 +1114,7 @@
       case "-": case "_": zoomBy(1 / 1.25); break;
       case "0": fit(); break;
       case "p": case "P": setPractice(!practice); break;
-      case "Escape": selected = null; panel.hidden = true; apply(); break;
+      case "Escape": if (!panel.hidden) closePanel(); break;
       default: handled = false;
     }
     if (handled) ev.preventDefault();

@@ -24,13 +24,59 @@ _BOLD = 9.4
 _ROW = 20.0
 _PAD = 14.0
 
+# Advance widths (in em) of DejaVu Sans, the page's first font and the widest of
+# its list, for the characters of a box's data and grad rows; others count as _WIDE.
+_EM = {**dict.fromkeys("0123456789", 0.636), ".": 0.318, ",": 0.318, " ": 0.318, "-": 0.361,
+       "+": 0.838, "(": 0.390, ")": 0.390, "/": 0.337, "?": 0.531, "e": 0.615, "a": 0.613,
+       "d": 0.635, "g": 0.635, "r": 0.411, "t": 0.392, "s": 0.521, "h": 0.634, "o": 0.612,
+       "w": 0.818, "n": 0.634, "i": 0.278, "f": 0.352, "y": 0.592, "u": 0.634, "c": 0.550,
+       "p": 0.635, "l": 0.278, "m": 0.974, "k": 0.579, "✓": 0.838, "✗": 0.838}
+_WIDE = 0.7
 
-def _box_size(entry: dict[str, Any]) -> tuple[float, float]:
-    """Width and height of a Value's box: name, data and grad rows (a constant: its number)."""
+
+_BOLDER = 1.1  # DejaVu Sans Bold over DejaVu Sans: a row is bold while its node is stepped
+
+
+def _text_width(text: str, size: float = 14.0) -> float:
+    """The width of a row of text at ``size`` px in DejaVu Sans (a little over, never under)."""
+    return sum(_EM.get(c, _WIDE) for c in text) * size * 1.02
+
+
+def _rows_width(texts: list[str]) -> float:
+    return max((_text_width(t) for t in texts), default=0.0) * _BOLDER + _PAD
+
+
+def _row_texts(entries: list[dict[str, Any]], steps: list[dict[str, Any]]) -> list[list[str]]:
+    """Every text a Value's data and grad rows can show on the page, step by step and in
+    practice mode (the page's gradText): a sum still filling in shows "(k/n)", its uses so far."""
+    uses = [0] * len(entries)
+    for entry in entries:
+        for j in entry["inputs"]:
+            uses[j] += 1
+    rows: list[list[str]] = []
+    for entry in entries:
+        row = ["data ?", "data " + fmt(entry["data"], _DIGITS)]
+        if entry["grad"] is not None:
+            final = fmt(entry["grad"], _DIGITS)
+            row += ["grad ?", "grad ✗ try again", f"grad ✓ {final}", f"grad {final} (shown)", f"grad {final}"]
+        rows.append(row)
+    got = [0] * len(entries)
+    for step in steps:
+        for e in step.get("edges", ()):
+            i = e["node"]
+            got[i] += 1
+            tail = f" ({got[i]}/{uses[i]})" if got[i] < uses[i] else ""
+            rows[i].append(f"grad {fmt(e['after'], _DIGITS)}{tail}")
+    return rows
+
+
+def _box_size(entry: dict[str, Any], texts: list[str] | None = None) -> tuple[float, float]:
+    """Width and height of a Value's box: name, data and grad rows (a constant: its number),
+    wide enough for the longest text its rows will show (``texts``)."""
     if entry["kind"] == "constant" and not entry["labelled"]:
         return max(44.0, len(fmt(entry["data"], _DIGITS)) * _CHAR + _PAD), _ROW + 8
     name = min(len(entry["name"]), 34)
-    return max(112.0, name * _BOLD + _PAD, 15 * _CHAR + _PAD), 3 * _ROW + 8
+    return max(112.0, name * _BOLD + _PAD, _rows_width(texts or [])), 3 * _ROW + 8
 
 
 def _op_size(symbol: str) -> tuple[float, float]:
@@ -39,9 +85,13 @@ def _op_size(symbol: str) -> tuple[float, float]:
     return max(30.0, len(symbol) * _CHAR + 14), 30.0
 
 
-def _neuron_size(neuron: dict[str, Any]) -> tuple[float, float]:
+def _neuron_size(neuron: dict[str, Any], texts: list[str] | None = None) -> tuple[float, float]:
+    """A folded neuron's box: its name (beside the unfold button), what it is, and its
+    output's data and grad rows (``texts``)."""
     name = min(len(neuron["name"]), 34)
-    return max(140.0, name * _BOLD + _PAD + 24, 17 * _CHAR + _PAD), 4 * _ROW + 8
+    kind = f"{neuron['activation']} neuron, {neuron['fan_in']} inputs"
+    return max(140.0, name * _BOLD + _PAD + 24, _text_width(kind, 12.0) + _PAD,
+               _rows_width(texts or []) + 2), 4 * _ROW + 8
 
 
 def _inches(points: float) -> str:
@@ -49,11 +99,13 @@ def _inches(points: float) -> str:
 
 
 def _layout(graph: Graph, index: dict[Value, int], entries: list[dict[str, Any]],
-            neurons: list[dict[str, Any]], folded: bool, timeout: float | None = None
-            ) -> dict[str, Any]:
+            neurons: list[dict[str, Any]], folded: bool, timeout: float | None = None,
+            steps: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """Positions from Graphviz for the Values' boxes, the op nodes, the neurons and the
-    edges (one per use of an input); DOT ids only, no user text."""
+    edges (one per use of an input); DOT ids only, no user text.  ``steps`` (the model's)
+    give the texts the boxes will show, which size them."""
     nodes = graph.nodes
+    texts = _row_texts(entries, steps or [])
     member_of: dict[int, int] = {}
     hidden: set[int] = set()  # drawn inside a folded neuron's box
     for k, neuron in enumerate(neurons):
@@ -83,7 +135,7 @@ def _layout(graph: Graph, index: dict[Value, int], entries: list[dict[str, Any]]
     for i, node in enumerate(nodes):
         if folded and i in hidden:
             continue
-        w, h = _box_size(entries[i])
+        w, h = _box_size(entries[i], texts[i])
         decl = [f'  v{i} [width={_inches(w)}, height={_inches(h)}];']
         if node._row is not None:
             ow, oh = _op_size(node._row.symbol)
@@ -100,7 +152,7 @@ def _layout(graph: Graph, index: dict[Value, int], entries: list[dict[str, Any]]
         lines.append("  }")
     if folded:
         for k, neuron in enumerate(neurons):
-            w, h = _neuron_size(neuron)
+            w, h = _neuron_size(neuron, texts[neuron["out"]])
             lines.append(f'  n{k} [width={_inches(w)}, height={_inches(h)}];')
 
     for i, node in enumerate(nodes):

@@ -87,9 +87,9 @@ def _model(graph: Graph, fold: bool | None, title: str | None,
         fold_default = False
     layouts: dict[str, Any] = {}
     if len(nodes) <= MAX_LAID_OUT or not neurons:
-        layouts["full"] = _layout(graph, index, out_nodes, neurons, False, timeout)
+        layouts["full"] = _layout(graph, index, out_nodes, neurons, False, timeout, steps)
     if neurons:
-        layouts["folded"] = _layout(graph, index, out_nodes, neurons, True, timeout)
+        layouts["folded"] = _layout(graph, index, out_nodes, neurons, True, timeout, steps)
     note = ""
     if fold_default and fold is None:
         note = (f"This graph has {len(nodes):,} values, more than the {MAX_UNFOLDED} shown "
