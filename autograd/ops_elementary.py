@@ -30,19 +30,14 @@ from autograd._math import (
     sinh,
     tan,
 )
+from autograd._math_plane import atan2, atan2_slopes, hypot, hypot_slopes
 from autograd._math_power import (
     acosh_slope,
     asin_slope,
     cbrt_slope,
     recip,
 )
-from autograd._math_smooth import (
-    atan2,
-    atan2_slopes,
-    hypot,
-    hypot_slopes,
-    logaddexp,
-)
+from autograd._math_smooth import logaddexp
 from autograd._row import FINITE, Domain, binary, unary
 
 __all__ = [

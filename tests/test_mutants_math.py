@@ -24,7 +24,7 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from autograd import Value, _math, _math_pieces, _math_power, _math_smooth, gradients, ops
+from autograd import Value, _math, _math_pieces, _math_plane, _math_power, _math_smooth, gradients, ops
 from autograd.nodes import apply
 
 
@@ -207,13 +207,13 @@ NONZERO = [(x, y) for x, y in PAIRS if y != 0.0]
 
 BINARY_HELPERS: dict[str, tuple[Any, list[tuple[float, float]]]] = {
     "quotient": (_math_smooth.quotient, WIDE_PAIRS),
-    "hypot": (_math_smooth.hypot, PAIRS),
-    "hypot, wide": (_math_smooth.hypot, WIDE_PAIRS),
-    "atan2": (_math_smooth.atan2, WIDE_PAIRS),
-    "atan2 d/dx": (lambda x, y: _math_smooth.atan2_slopes(x, y)[0], PAIRS),
-    "atan2 d/dy": (lambda x, y: _math_smooth.atan2_slopes(x, y)[1], PAIRS),
-    "atan2 d/dx, wide": (lambda x, y: _math_smooth.atan2_slopes(x, y)[0], WIDE_PAIRS),
-    "atan2 d/dy, wide": (lambda x, y: _math_smooth.atan2_slopes(x, y)[1], WIDE_PAIRS),
+    "hypot": (_math_plane.hypot, PAIRS),
+    "hypot, wide": (_math_plane.hypot, WIDE_PAIRS),
+    "atan2": (_math_plane.atan2, WIDE_PAIRS),
+    "atan2 d/dx": (lambda x, y: _math_plane.atan2_slopes(x, y)[0], PAIRS),
+    "atan2 d/dy": (lambda x, y: _math_plane.atan2_slopes(x, y)[1], PAIRS),
+    "atan2 d/dx, wide": (lambda x, y: _math_plane.atan2_slopes(x, y)[0], WIDE_PAIRS),
+    "atan2 d/dy, wide": (lambda x, y: _math_plane.atan2_slopes(x, y)[1], WIDE_PAIRS),
     "logaddexp": (_math_smooth.logaddexp, WIDE_PAIRS),
     "floor_quotient": (_math_pieces.floor_quotient, NONZERO),
     "remainder": (_math_pieces.remainder, NONZERO),

@@ -49,7 +49,7 @@ EQUIVALENTS = ROOT / "tools" / "equivalent_mutants.txt"
 # backward loops (the graph walk `schedule`, the seed and the lock are not targets).
 TARGETS: dict[str, list[tuple[str, frozenset[str] | None]]] = {
     "math": [(f"autograd/{name}.py", None) for name in
-             ("_math", "_math_masks", "_math_power", "_math_smooth", "_math_pieces")],
+             ("_math", "_math_masks", "_math_power", "_math_smooth", "_math_plane", "_math_pieces")],
     "table": [(f"autograd/{name}.py", None) for name in
               ("ops", "ops_elementary", "ops_piecewise", "ops_activations", "ops_reductions")],
     "backward": [("autograd/backward.py", frozenset({
