@@ -140,22 +140,72 @@ def _scaled_atan2_slopes(x: Any, y: Any) -> tuple[Any, Any]:
 
 
 def _atan2_slopes_of_values(x: Any, y: Any) -> tuple[Any, Any]:
-    # On Values (create_graph): (y/s) / ((x/s)**2 + (y/s)**2) / s with s a power of two
-    # (see hypot), so the squares neither overflow nor underflow; at the origin the slopes
-    # are the constant 0 (PyTorch's convention; y / r would be 0 * inf = nan), on a batch
-    # through a 0/1 mask
-    scale, origin = _power_of_two_scale(x, y)
+    # On Values (create_graph): nodes of the table's atan2_dx and atan2_dy rows, whose data
+    # are atan2_slopes' on the data (so create_graph's first derivatives are the plain
+    # pass's) and whose own slopes are the second partials in closed form (below); at the
+    # origin the slopes are the constant 0 (PyTorch's convention), on a batch through a cut
+    origin = _scale_of(_data(x), _data(y))[1]
     if origin.ndim == 0 and origin:
         return _constant_like(x, 0.0), _constant_like(x, 0.0)
-    xs, ys = x / scale, y / scale
-    inverse = recip(xs * xs + ys * ys)  # (inf at the origin, whose samples the cut below replaces)
-    # (y/s)/s first: it is y/s**2, at most 2/s (finite, s >= 2**-1022), and a normal number
-    # wherever the slope is, where (y/s) * (1/r) could be subnormal and lose digits (y = 5e-324
-    # beside x = 1e-8); 1/r is at most 1, and 1/(r s) is never formed
-    dx, dy = ys / scale * inverse, -xs / scale * inverse
+    dx, dy = _row_node("ATAN2_DX", x, y), _row_node("ATAN2_DY", x, y)
     if origin.any():  # float mode's constant 0 at the origin: a cut, so an inf below meets no 0
         return cut(dx, ~origin), cut(dy, ~origin)
     return dx, dy
+
+
+# ------------------------------------------------------------- atan2_dx, atan2_dy
+# atan2's slopes as rows of the table, so that its second partials are computed in closed
+# form: through y * (1/r) they would be the difference of two terms of size 1/r**2 each,
+# (1/r) - 2 y**2/r**2, which at |x| = |y| is 0 only up to their rounding (+-7e283 at
+# x = y = 1e-150, and inf - inf at 1e-300), and not the same in both orders.
+
+
+def atan2_dx(x: Any, y: Any) -> Any:
+    """y / (x**2 + y**2), d atan2(x, y) / dx, on data (see :func:`atan2_slopes`)."""
+    return atan2_slopes(x, y)[0]
+
+
+def atan2_dy(x: Any, y: Any) -> Any:
+    """-x / (x**2 + y**2), d atan2(x, y) / dy, on data (see :func:`atan2_slopes`)."""
+    return atan2_slopes(x, y)[1]
+
+
+def _second_partials(x: Any, y: Any) -> tuple[Any, Any]:
+    """(2xy, x**2 - y**2) / (x**2 + y**2)**2, atan2's second partials up to sign, from
+    x and y scaled by a power of two s: ((xs - ys)(xs + ys) / rs**2) / s / s, exactly 0 at
+    |x| = |y|, and infinite only where the value is beyond the largest float.  At the
+    origin 0 (the slopes are a constant there), at an infinite input 0 (their limit)."""
+    values = _is_value(x) or _is_value(y)
+    scale, origin = _power_of_two_scale(x, y) if values else _scale_of(x, y)
+    if not values and x.__class__ is float and y.__class__ is float:
+        scale = float(scale)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        xs, ys = x / scale, y / scale
+        inverse = recip(xs * xs + ys * ys)
+        cross = 2.0 * xs * ys * inverse * inverse / scale / scale
+        mixed = (xs - ys) * (xs + ys) * inverse * inverse / scale / scale
+    zero = origin | _off_at_infinity(x, y)
+    if values:
+        if zero.ndim == 0 and zero:
+            owner = x if _is_value(x) else y
+            return _constant_like(owner, 0.0), _constant_like(owner, 0.0)
+        if zero.any():
+            keep = ~np.broadcast_to(zero, np.shape(_data(cross)))
+            return cut(cross, keep), cut(mixed, keep)
+        return cross, mixed
+    cross, mixed = np.where(zero, 0.0, cross), np.where(zero, 0.0, mixed)
+    return (float(cross), float(mixed)) if cross.ndim == 0 else (cross, mixed)
+
+
+def atan2_dx_slopes(x: Any, y: Any, z: Any) -> tuple[Any, Any]:
+    """The ``atan2_dx`` row's rule: d/dx y/r = -2xy / r**2, d/dy y/r = (x**2 - y**2) / r**2."""
+    cross, mixed = _second_partials(x, y)
+    return -cross, mixed
+
+
+def atan2_dy_slopes(x: Any, y: Any, z: Any) -> tuple[Any, Any]:
+    """The ``atan2_dy`` row's rule: d/dx -x/r = (x**2 - y**2) / r**2, d/dy -x/r = 2xy / r**2."""
+    return _second_partials(x, y)[::-1]
 
 
 _SMALLEST_NORMAL = 2.0 ** -1022

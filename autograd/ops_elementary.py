@@ -30,7 +30,16 @@ from autograd._math import (
     sinh,
     tan,
 )
-from autograd._math_plane import atan2, atan2_slopes, hypot, hypot_slopes
+from autograd._math_plane import (
+    atan2,
+    atan2_dx,
+    atan2_dx_slopes,
+    atan2_dy,
+    atan2_dy_slopes,
+    atan2_slopes,
+    hypot,
+    hypot_slopes,
+)
 from autograd._math_power import (
     acosh_slope,
     asin_slope,
@@ -41,8 +50,8 @@ from autograd._math_smooth import logaddexp
 from autograd._row import FINITE, Domain, binary, unary
 
 __all__ = [
-    "ACOS", "ACOSH", "ASIN", "ASINH", "ATAN", "ATAN2", "ATANH", "CBRT", "COSH", "ERFC", "EXP2",
-    "EXPM1", "HYPOT", "LOG1P", "LOG2", "LOG10", "LOGADDEXP", "SINH", "TAN",
+    "ACOS", "ACOSH", "ASIN", "ASINH", "ATAN", "ATAN2", "ATAN2_DX", "ATAN2_DY", "ATANH", "CBRT",
+    "COSH", "ERFC", "EXP2", "EXPM1", "HYPOT", "LOG1P", "LOG2", "LOG10", "LOGADDEXP", "SINH", "TAN",
 ]
 
 
@@ -70,6 +79,16 @@ ATAN2 = binary("atan2", "atan2", atan2, lambda x, y, z: atan2_slopes(x, y),
                ("y/(x**2 + y**2)", "-x/(x**2 + y**2)"), method="atan2",
                # no derivative at the origin (0 there, as PyTorch's)
                kink=lambda x, y: (x == 0.0) & (y == 0.0), piece=lambda x, y: 0.0)
+# atan2's slopes as rows of their own: create_graph builds them, so that the second
+# partials are in closed form, exactly 0 at |x| = |y| and the same in both orders
+ATAN2_DX = binary("atan2_dx", "atan2_dx", atan2_dx, atan2_dx_slopes,
+                  ("-2*x*y/(x**2 + y**2)**2", "(x**2 - y**2)/(x**2 + y**2)**2"),
+                  notation="{1}/({0}**2 + {1}**2)", precedence=2,
+                  kink=lambda x, y: (x == 0.0) & (y == 0.0), piece=lambda x, y: 0.0)
+ATAN2_DY = binary("atan2_dy", "atan2_dy", atan2_dy, atan2_dy_slopes,
+                  ("(x**2 - y**2)/(x**2 + y**2)**2", "2*x*y/(x**2 + y**2)**2"),
+                  notation="-{0}/({0}**2 + {1}**2)", precedence=2,
+                  kink=lambda x, y: (x == 0.0) & (y == 0.0), piece=lambda x, y: 0.0)
 HYPOT = binary("hypot", "hypot", hypot, hypot_slopes,
                ("x/z", "y/z"), method="hypot",
                # a cone's tip: 0/0 = nan at the origin, as PyTorch's
@@ -107,5 +126,5 @@ LOGADDEXP = binary("logaddexp", "logaddexp", logaddexp,
                    lambda x, y, z: (sigmoid(x - y), sigmoid(y - x)),
                    ("sigmoid(x - y)", "sigmoid(y - x)"), method="logaddexp")
 
-ROWS = (TAN, ASIN, ACOS, ATAN, ATAN2, HYPOT, SINH, COSH, ASINH, ACOSH, ATANH,
+ROWS = (TAN, ASIN, ACOS, ATAN, ATAN2, ATAN2_DX, ATAN2_DY, HYPOT, SINH, COSH, ASINH, ACOSH, ATANH,
         LOG1P, EXPM1, LOG2, LOG10, EXP2, CBRT, ERFC, LOGADDEXP)

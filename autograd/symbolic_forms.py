@@ -129,6 +129,8 @@ SYMPY_FORMS: dict[str, Form] = {
     "acosh": lambda f, a, p: f.sp.acosh(a[0]),
     "atanh": lambda f, a, p: f.sp.atanh(a[0]),
     "atan2": lambda f, a, p: f.sp.atan2(a[0], a[1]),  # torch.atan2(y, x)
+    "atan2_dx": lambda f, a, p: a[1] / (a[0] ** 2 + a[1] ** 2),
+    "atan2_dy": lambda f, a, p: -a[0] / (a[0] ** 2 + a[1] ** 2),
     "pow_dx": lambda f, a, p: a[1] * a[0] ** (a[1] - 1),
     "pow_dy": lambda f, a, p: a[0] ** a[1] * f.sp.log(a[0]),
     "hypot": lambda f, a, p: f.sp.sqrt(a[0] ** 2 + a[1] ** 2),

@@ -144,6 +144,9 @@ def _cases() -> list[Case]:
         ("pow_dx", lambda a, b: apply(ops.POW_DX, a, b), y * x ** (y - 1), None),
         ("pow_dy", lambda a, b: apply(ops.POW_DY, a, b), x**y * sp.log(x), None),
         ("atan2", Value.atan2, sp.atan2(x, y), "atan2"),
+        # atan2's slopes as rows of their own (create_graph builds them)
+        ("atan2_dx", lambda a, b: apply(ops.ATAN2_DX, a, b), y / (x * x + y * y), None),
+        ("atan2_dy", lambda a, b: apply(ops.ATAN2_DY, a, b), -x / (x * x + y * y), None),
         ("hypot", Value.hypot, sp.sqrt(x * x + y * y), "hypot"),
         ("logaddexp", Value.logaddexp, sp.log(sp.exp(x) + sp.exp(y)), "logaddexp"),
         ("maximum", Value.maximum, _pw((x, x > y), (y, True)), "maximum"),
@@ -191,6 +194,14 @@ def _exact_fn(expr: Any, symbols: list[Any]) -> Callable[..., Any]:
     expr = expr.replace(lambda e: isinstance(e, sp.Derivative), lambda e: sp.S.Zero)
     expr = expr.replace(sp.Heaviside, lambda u, *rest: sp.Piecewise((1, u > 0), (0, True)))
     return sp.lambdify(symbols, expr, modules="mpmath")
+
+
+def _exact_slope(expr: Any, s: Any, symbols: list[Any]) -> Any:
+    """d expr / d s; factored where it is a rational function, so that the oracle does not
+    cancel where the derivative is 0 (d/dy y/(x**2 + y**2) at x = y as 1/r - 2y**2/r**2
+    leaves 1e-61 at 60 digits; factored, (x - y)(x + y)/r**2, it is exactly 0)."""
+    slope = sp.diff(expr, s)
+    return sp.factor(slope) if slope.is_rational_function(*symbols) else slope
 
 
 def _exact(fn: Callable[..., Any], point: tuple[float, ...]) -> float | None:
@@ -269,7 +280,7 @@ def measure(with_torch: bool | None = None, create_graph: bool = False) -> list[
         arity = 2 if T in case.exact.free_symbols else 1
         symbols = [S, T][:arity]
         value_fn = _exact_fn(case.exact, symbols)
-        slope_fns = [_exact_fn(sp.diff(case.exact, s), symbols) for s in symbols]
+        slope_fns = [_exact_fn(_exact_slope(case.exact, s, symbols), symbols) for s in symbols]
         points = BINARY_POINTS if arity == 2 else [(v,) for v in UNARY_POINTS]
         row = Row(case.name, torch_value=0.0 if with_torch and case.torch else None,
                   torch_slope=0.0 if with_torch and case.torch else None)
