@@ -20,7 +20,9 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from autograd import Value, gradients
+from autograd import Value, gradients, ops
+from autograd._math_plane import atan2_dx_slopes, atan2_dy_slopes
+from autograd.nodes import apply2
 
 _x, _y = sp.symbols("x y", real=True)
 _ATAN2 = sp.atan2(_x, _y)  # atan2(x, y): the angle of the point (y, x), math.atan2's order
@@ -127,3 +129,31 @@ def test_pytorch_agrees_where_nothing_cancels() -> None:
         for i in range(2):
             for j in range(2):
                 assert float(got[i][j]) == pytest.approx(want[i][j], rel=1e-13, abs=1e-300)
+
+
+SPECIAL = [(0.0, 0.0), (math.inf, 1.0), (-2.0, math.inf), (-math.inf, -math.inf)]
+
+
+def test_the_rows_own_slopes_at_the_origin_and_an_infinite_input_are_0() -> None:
+    """The rows are the table's, usable on their own: at the origin (their kink, where
+    atan2's slopes are the constant 0) and at an infinite input (where they are signed
+    zeros, their limits) their own slopes are 0, not the nan of 0 * inf, on numbers, on
+    a batch, and on Values under create_graph (floats and a batch beside a plain point)."""
+    for rule in (atan2_dx_slopes, atan2_dy_slopes):
+        for a, b in SPECIAL:
+            assert [float(v) for v in rule(a, b, None)] == [0.0, 0.0], (rule, a, b)
+        got = rule(np.array([a for a, _ in SPECIAL]), np.array([b for _, b in SPECIAL]), None)
+        assert all(np.array_equal(np.abs(g), np.zeros(len(SPECIAL))) for g in got)
+    for row in (ops.ATAN2_DX, ops.ATAN2_DY):
+        for a, b in SPECIAL:
+            x, y = Value(a), Value(b)
+            graph = gradients(apply2(row, x, y), [x, y], create_graph=True)
+            assert [g.data for g in graph] == [0.0, 0.0], (row.name, a, b)
+        xs = np.array([a for a, _ in SPECIAL] + [0.3])
+        ys = np.array([b for _, b in SPECIAL] + [-0.7])
+        x, y = Value(xs), Value(ys)
+        graph = gradients(apply2(row, x, y).sum(), [x, y], create_graph=True)
+        exact = _exact(0.3, -0.7)[0 if row is ops.ATAN2_DX else 1]
+        for k, g in enumerate(graph):
+            assert np.array_equal(np.abs(g.data[:-1]), np.zeros(len(SPECIAL))), (row.name, g.data)
+            assert _ulps(float(g.data[-1]), exact[k]) <= 8, (row.name, k, g.data[-1], exact[k])
