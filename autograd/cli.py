@@ -294,6 +294,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if len(args_list) > 1 and args_list[0] == "grad" and _looks_negative(args_list[1]):
         # "-x*y" would be read as an option; a leading space keeps it an expression
         args_list[1] = " " + args_list[1]
+    if args_list[:1] == ["--version"] and len(args_list) > 1:
+        return _error(f"--version takes nothing else, got {' '.join(args_list[1:])!r}", as_json)
     if not args_list or args_list[0].split("=")[0] in _DEMO_OPTIONS:
         args_list.insert(0, "demo")  # no command: the main job, and its options alone
     parser = build_parser()

@@ -138,6 +138,7 @@ def _formula_options(args: argparse.Namespace, out: Any, leaves: dict[str, Any],
             result = check_formula(out, leaves[wrt], args.expect)
         except ExpressionError as err:
             raise UsageError(f"--expect: {err}") from None
+        result.output = "f"  # as the lines above call it (an output that is a leaf keeps its label)
         c = result.counterexample
         report["expect"] = {
             "wrt": wrt, "formula": result.formula, "verdict": result.verdict, "ok": result.ok,

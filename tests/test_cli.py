@@ -270,6 +270,18 @@ def test_messages_say_what_is_accepted_and_where(capsys: pytest.CaptureFixture[s
     assert code == 2 and says in err + out and never not in err + out
 
 
+def test_version_takes_nothing_else(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "--version", "extra")
+    assert code == 2 and "--version takes nothing else" in err and not out
+
+
+def test_expect_names_the_derivative_as_the_printout_does(capsys: pytest.CaptureFixture[str]) -> None:
+    for expression in ("x", "x*x"):  # a leaf output too, whose own label is x
+        code, out, _ = run(capsys, "grad", expression, "--at", "x=1", "--expect",
+                           "1" if expression == "x" else "2*x")
+        assert code == 0 and "∂f/∂x = " in out.splitlines()[-1] and "∂x/∂x" not in out
+
+
 def test_trains_help_lists_every_activation_name(capsys: pytest.CaptureFixture[str]) -> None:
     from autograd.nn import ACTIVATIONS
     _, out, _ = run(capsys, "train", "--help")
