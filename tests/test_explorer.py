@@ -377,9 +377,9 @@ def test_stepping_forward_and_backward_with_buttons_and_keys(browser: Any, tmp_p
     assert errors(browser) == []
 
 
-def test_each_row_counts_the_uses_summed_up_to_that_row(browser: Any, tmp_path: Path) -> None:
-    # f = (x*x)*x at x = 3 uses x three times. The step at f gives x its first share,
-    # ∂f/∂x += (x*x)·1 = 9; the step at x*x then gives it two in one step, x·3 = 9 each.
+def _cube_at_its_square(browser: Any, tmp_path: Path) -> tuple[Value, dict[str, Any]]:
+    """Open f = (x*x)*x at x = 3 and step to the backward step at x*x (x's two uses there);
+    x and the page's model."""
     x = Value(3.0, label="x")
     y = x * x * x
     y.label = "f"
@@ -388,16 +388,26 @@ def test_each_row_counts_the_uses_summed_up_to_that_row(browser: Any, tmp_path: 
     at = next(k for k, s in enumerate(m["steps"]) if s["kind"] == "backward"
               and m["nodes"][s["node"]]["name"] == "x*x")
     key(browser, "ArrowRight", at)
-    assert browser.execute_script("return document.querySelector('.counter').textContent") == "backward 2/2"
-    rows = browser.execute_script("""
+    return x, m
+
+
+def _sums(browser: Any) -> list[str]:
+    """The running-sum cell of every row of the step panel."""
+    return browser.execute_script("""
         return Array.from(document.querySelectorAll('.step-body table.contrib td.sum'))
           .map(function (td) { return td.textContent; });""")
+
+
+def test_each_row_counts_the_uses_summed_up_to_that_row(browser: Any, tmp_path: Path) -> None:
+    # f = (x*x)*x at x = 3 uses x three times. The step at f gives x its first share,
+    # ∂f/∂x += (x*x)·1 = 9; the step at x*x then gives it two in one step, x·3 = 9 each.
+    _cube_at_its_square(browser, tmp_path)
+    assert browser.execute_script("return document.querySelector('.counter').textContent") == "backward 2/2"
+    rows = _sums(browser)
     assert rows == ["→ ∂f/∂x = 9 + 9 = 18  (2 of 3 uses so far)",
                     "→ ∂f/∂x = 18 + 9 = 27  (3 of 3 uses: complete)"]
     key(browser, "ArrowLeft")  # the step at f: x's first use; x*x's only one, complete without a count
-    rows = browser.execute_script("""
-        return Array.from(document.querySelectorAll('.step-body table.contrib td.sum'))
-          .map(function (td) { return td.textContent; });""")
+    rows = _sums(browser)
     assert rows == ["→ ∂f/∂(x*x) = 3", "→ ∂f/∂x = 9  (1 of 3 uses so far)"]
     assert errors(browser) == []
 
@@ -433,14 +443,7 @@ def test_edge_labels_cover_no_label_and_no_box_and_parallel_edges_part(browser: 
     # f = (x*x)*x: at x*x both of its edges come from x; their labels, 3 × 3 = 9 each,
     # were drawn at one place (one hidden), on x's box and the op circle, and the two
     # edges on one another
-    x = Value(3.0, label="x")
-    y = x * x * x
-    y.label = "f"
-    m = explore(y).model
-    open_page(browser, saved(tmp_path, y))
-    at = next(k for k, s in enumerate(m["steps"]) if s["kind"] == "backward"
-              and m["nodes"][s["node"]]["name"] == "x*x")
-    key(browser, "ArrowRight", at)
+    x, m = _cube_at_its_square(browser, tmp_path)
     clashes = label_clashes(browser)
     assert clashes == {"step": "backward 2/2", "labels": 2, "label on label": [], "label on text": [],
                        "label on op": [], "clipped": []}
