@@ -222,18 +222,20 @@ def hypot_slopes(x: Any, y: Any, z: Any) -> tuple[Any, Any]:
     constant nan, so that the second partials are their limits there, 0 (each is
     at most 1/z in size).  Where finite inputs have a hypot beyond the largest
     float (z = inf, x = y = 1.5e308), the slopes are those of x/2 and y/2, whose
-    hypot is finite (x / z would be 0); under create_graph as constants (the
-    second partials there are at most 1/z, below 6e-309).  Where z is subnormal, so
-    rounded to a few digits, the slopes of x and y scaled by 2**600 (the same slopes,
-    exactly scaled inputs, a z of full precision).
+    hypot is finite (x / z would be 0).  Where z is subnormal, so rounded to a few
+    digits, the slopes of x and y scaled by 2**600 (the same slopes, exactly scaled
+    inputs, a z of full precision).  Under create_graph, nodes of the table's
+    ``hypot_dx`` and ``hypot_dy`` rows, whose own slopes are the second partials
+    in closed form (see :func:`_second_partials_of_hypot`).
     """
-    zd = _data(z)
+    if _is_value(x):  # (a rule's inputs are all Values or all data)
+        return _hypot_slopes_of_values(x, y)
+    zd = z
     tiny = (zd != 0.0) & (np.abs(zd) < _SMALLEST_NORMAL)
     if tiny.any():
         c = _UP if zd.__class__ is float else np.where(tiny, _UP, 1.0)  # 1: those samples as they are
         xs, ys = x * c, y * c
-        on_data = not (_is_value(x) or _is_value(y))
-        return hypot_slopes(xs, ys, hypot(xs, ys) if on_data else _row_node("HYPOT", xs, ys))
+        return hypot_slopes(xs, ys, hypot(xs, ys))
     if x.__class__ is float and y.__class__ is float:
         if z == _INF and (x - x == 0.0) != (y - y == 0.0) and x == x and y == y:
             return ((math.copysign(1.0, x) if y - y == 0.0 else math.copysign(0.0, x)),
@@ -242,21 +244,88 @@ def hypot_slopes(x: Any, y: Any, z: Any) -> tuple[Any, Any]:
             h = math.hypot(0.5 * x, 0.5 * y)
             return (0.5 * x) / h, (0.5 * y) / h
         return quotient(x, z), quotient(y, z)
-    infinite = np.isinf(_data(z))  # every special sample has z = inf: one pass when none has
-    if not infinite.any():
-        return quotient(x, z), quotient(y, z)
-    xd, yd = np.asarray(_data(x), dtype=np.float64), np.asarray(_data(y), dtype=np.float64)
-    over = infinite & np.isfinite(xd) & np.isfinite(yd)
-    special = _off_at_infinity(xd, yd) | over
+    dx, dy = quotient(x, z), quotient(y, z)
+    if not np.isinf(z).any():  # every special sample has z = inf: one pass when none has
+        return dx, dy
+    xd, yd = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+    limits, special = _hypot_limits(xd, yd, np.isinf(z) & np.isfinite(xd) & np.isfinite(yd))
+    return np.where(special, limits[0], dx), np.where(special, limits[1], dy)
+
+
+def _hypot_limits(xd: Any, yd: Any, over: Any) -> tuple[tuple[Any, Any], Any]:
+    """hypot's slopes where an input is infinite (their limits, nan at two infinite inputs)
+    or where finite inputs have an infinite hypot (those of x/2 and y/2), and where."""
     both = np.isinf(xd) & np.isinf(yd)
     half = np.hypot(0.5 * xd, 0.5 * yd)
     with np.errstate(invalid="ignore", divide="ignore"):
         limits = tuple(np.where(over, (0.5 * d) / half, np.where(both, np.nan, np.where(
             np.isinf(d), np.copysign(1.0, d), np.copysign(0.0, d)))) for d in (xd, yd))
-    if isinstance(x, ndarray) or isinstance(y, ndarray):
-        dx, dy = quotient(x, z), quotient(y, z)
-        return np.where(special, limits[0], dx), np.where(special, limits[1], dy)
-    # beside the limits, x / z read from the inputs clamped at the special samples (z's own
-    # slopes there, nan at two infinite inputs, would meet the mask's 0)
-    return _limits_on_values(x, y, special, (limits[0], limits[1]),
-                             lambda u, v: (quotient(u, u.hypot(v)), quotient(v, u.hypot(v))))
+    return (limits[0], limits[1]), _off_at_infinity(xd, yd) | over
+
+
+def _hypot_slopes_of_values(x: Any, y: Any) -> tuple[Any, Any]:
+    # On Values (create_graph): nodes of the hypot_dx and hypot_dy rows, whose data are
+    # hypot_slopes' on the data (so create_graph's first derivatives are the plain pass's);
+    # where an input is infinite, the limits as constants (their own slopes 0, the limits
+    # of the second partials, each at most 1/z)
+    xd, yd = np.asarray(_data(x), dtype=np.float64), np.asarray(_data(y), dtype=np.float64)
+    limits, special = _hypot_limits(xd, yd, np.zeros(np.broadcast(xd, yd).shape, dtype=bool))
+    return _limits_on_values(x, y, special, limits, lambda u, v: (
+        _row_node("HYPOT_DX", u, v), _row_node("HYPOT_DY", u, v)))
+
+
+# ------------------------------------------------------------- hypot_dx, hypot_dy
+# hypot's slopes as rows of the table, so that its second partials are computed in closed
+# form: through x / z, d/dx is 1/z - x (x/z) / z**2, two terms that cancel where |y| is
+# small beside |x| (0 at (1, 1e-8), where the exact value is 1e-16).
+
+
+def hypot_dx(x: Any, y: Any) -> Any:
+    """x / hypot(x, y), d hypot(x, y) / dx, on data (see :func:`hypot_slopes`)."""
+    return hypot_slopes(x, y, hypot(x, y))[0]
+
+
+def hypot_dy(x: Any, y: Any) -> Any:
+    """y / hypot(x, y), d hypot(x, y) / dy, on data (see :func:`hypot_slopes`)."""
+    return hypot_slopes(x, y, hypot(x, y))[1]
+
+
+def _second_partials_of_hypot(x: Any, y: Any) -> tuple[Any, Any, Any]:
+    """(y**2, -x*y, x**2) / z**3 with z = hypot(x, y), hypot's second partials, from x
+    and y scaled by a power of two s: with p, q = xs / zs, ys / zs (at most 1 in size),
+    ((q / s) * q) / zs and so on: q / s neither overflows (s >= 2**-1022) nor underflows
+    where the result is normal, and no two terms cancel.  nan at the origin (no limit),
+    0 at an infinite input (their limit)."""
+    values = _is_value(x)
+    scale, _ = _power_of_two_scale(x, y) if values else _scale_of(x, y)
+    if not values and x.__class__ is float and y.__class__ is float:
+        scale = float(scale)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
+        xs, ys = x / scale, y / scale
+        zs = _row_node("HYPOT", xs, ys) if values else hypot(xs, ys)
+        p, q = quotient(xs, zs), quotient(ys, zs)
+        parts = (quotient(q / scale * q, zs), -quotient(p / scale * q, zs),
+                 quotient(p / scale * p, zs))
+    zero = _off_at_infinity(x, y)
+    if values:
+        if zero.ndim == 0 and zero:
+            return (_constant_like(x, 0.0),) * 3
+        if zero.any():
+            keep = ~np.broadcast_to(zero, np.shape(_data(parts[0])))
+            return cut(parts[0], keep), cut(parts[1], keep), cut(parts[2], keep)
+        return parts
+    if zero.ndim == 0:
+        return (0.0, 0.0, 0.0) if zero else parts
+    return np.where(zero, 0.0, parts[0]), np.where(zero, 0.0, parts[1]), np.where(zero, 0.0, parts[2])
+
+
+def hypot_dx_slopes(x: Any, y: Any, z: Any) -> tuple[Any, Any]:
+    """The ``hypot_dx`` row's rule: d/dx x/z = y**2 / z**3, d/dy x/z = -xy / z**3."""
+    yy, xy, _ = _second_partials_of_hypot(x, y)
+    return yy, xy
+
+
+def hypot_dy_slopes(x: Any, y: Any, z: Any) -> tuple[Any, Any]:
+    """The ``hypot_dy`` row's rule: d/dx y/z = -xy / z**3, d/dy y/z = x**2 / z**3."""
+    _, xy, xx = _second_partials_of_hypot(x, y)
+    return xy, xx

@@ -38,6 +38,10 @@ from autograd._math_plane import (
     atan2_dy_slopes,
     atan2_slopes,
     hypot,
+    hypot_dx,
+    hypot_dx_slopes,
+    hypot_dy,
+    hypot_dy_slopes,
     hypot_slopes,
 )
 from autograd._math_power import (
@@ -51,7 +55,8 @@ from autograd._row import FINITE, Domain, binary, unary
 
 __all__ = [
     "ACOS", "ACOSH", "ASIN", "ASINH", "ATAN", "ATAN2", "ATAN2_DX", "ATAN2_DY", "ATANH", "CBRT",
-    "COSH", "ERFC", "EXP2", "EXPM1", "HYPOT", "LOG1P", "LOG2", "LOG10", "LOGADDEXP", "SINH", "TAN",
+    "COSH", "ERFC", "EXP2", "EXPM1", "HYPOT", "HYPOT_DX", "HYPOT_DY", "LOG1P", "LOG2", "LOG10",
+    "LOGADDEXP", "SINH", "TAN",
 ]
 
 
@@ -93,6 +98,16 @@ HYPOT = binary("hypot", "hypot", hypot, hypot_slopes,
                ("x/z", "y/z"), method="hypot",
                # a cone's tip: 0/0 = nan at the origin, as PyTorch's
                kink=lambda x, y: (x == 0.0) & (y == 0.0), piece=lambda x, y: 0.0)
+# hypot's slopes as rows of their own: create_graph builds them, so that the second
+# partials are in closed form (through x / z, d/dx would be 1/z - x**2/z**3, which cancels)
+HYPOT_DX = binary("hypot_dx", "hypot_dx", hypot_dx, hypot_dx_slopes,
+                  ("y**2/(x**2 + y**2)**(3/2)", "-x*y/(x**2 + y**2)**(3/2)"),
+                  notation="{0}/hypot({0}, {1})", precedence=2,
+                  kink=lambda x, y: (x == 0.0) & (y == 0.0), piece=lambda x, y: 0.0)
+HYPOT_DY = binary("hypot_dy", "hypot_dy", hypot_dy, hypot_dy_slopes,
+                  ("-x*y/(x**2 + y**2)**(3/2)", "x**2/(x**2 + y**2)**(3/2)"),
+                  notation="{1}/hypot({0}, {1})", precedence=2,
+                  kink=lambda x, y: (x == 0.0) & (y == 0.0), piece=lambda x, y: 0.0)
 
 # ---------------------------------------------------------- hyperbolic
 # sinh, cosh, expm1 and exp2 overflow to +-inf (IEEE), in every mode
@@ -126,5 +141,5 @@ LOGADDEXP = binary("logaddexp", "logaddexp", logaddexp,
                    lambda x, y, z: (sigmoid(x - y), sigmoid(y - x)),
                    ("sigmoid(x - y)", "sigmoid(y - x)"), method="logaddexp")
 
-ROWS = (TAN, ASIN, ACOS, ATAN, ATAN2, ATAN2_DX, ATAN2_DY, HYPOT, SINH, COSH, ASINH, ACOSH, ATANH,
-        LOG1P, EXPM1, LOG2, LOG10, EXP2, CBRT, ERFC, LOGADDEXP)
+ROWS = (TAN, ASIN, ACOS, ATAN, ATAN2, ATAN2_DX, ATAN2_DY, HYPOT, HYPOT_DX, HYPOT_DY, SINH, COSH,
+        ASINH, ACOSH, ATANH, LOG1P, EXPM1, LOG2, LOG10, EXP2, CBRT, ERFC, LOGADDEXP)

@@ -134,6 +134,8 @@ SYMPY_FORMS: dict[str, Form] = {
     "pow_dx": lambda f, a, p: a[1] * a[0] ** (a[1] - 1),
     "pow_dy": lambda f, a, p: a[0] ** a[1] * f.sp.log(a[0]),
     "hypot": lambda f, a, p: f.sp.sqrt(a[0] ** 2 + a[1] ** 2),
+    "hypot_dx": lambda f, a, p: a[0] / f.sp.sqrt(a[0] ** 2 + a[1] ** 2),
+    "hypot_dy": lambda f, a, p: a[1] / f.sp.sqrt(a[0] ** 2 + a[1] ** 2),
     "log1p": lambda f, a, p: f.sp.log(1 + a[0]),
     "expm1": lambda f, a, p: f.sp.exp(a[0]) - 1,
     "log2": lambda f, a, p: f.sp.log(a[0]) / f.sp.log(2),

@@ -47,6 +47,7 @@ def _zero(f: SimpleNamespace, difference: Any) -> tuple[bool, str]:
 
 MAX_KINKS = 6  # distinct kinks a proof splits on (each negative, zero, positive: 3**6 cases)
 PROOF_NODES = 2_000  # larger graphs are checked at random points only
+RADICAL_OPS = 60  # the largest difference whose radicals are cancelled as they are
 
 
 def _cases(f: SimpleNamespace, expr: Any) -> list[Any] | None:
@@ -206,6 +207,15 @@ def _smooth_zero(f: SimpleNamespace, expr: Any) -> bool:
         atomized, _ = _atomized(f, form)
         if sp.cancel(atomized) == 0:
             return True
+    # rational powers kept as they are: sympy's cancel takes r**(3/2) as r * sqrt(r)
+    # (x/hypot's derivative 1/sqrt(r) - x**2/r**(3/2) is y**2/r**(3/2), r = x**2 + y**2)
+    # (small expressions only: cancel over radicals can take minutes on a large one)
+    if sp.count_ops(expr) <= RADICAL_OPS and any(
+            p.exp.is_Rational and not p.exp.is_Integer and not p.base.is_Atom
+            for p in expr.atoms(sp.Pow)):
+        atomized, _ = _atomized(f, expr, radicals=False)
+        if sp.cancel(atomized) == 0:
+            return True
     exponential = _exponential(f, expr)
     if exponential is None:
         return False
@@ -240,10 +250,12 @@ def _exponential(f: SimpleNamespace, expr: Any) -> Any:
     return rewritten.xreplace(swap)
 
 
-def _atomized(f: SimpleNamespace, expr: Any, piecewise: bool = False) -> tuple[Any, dict[Any, Any]]:
+def _atomized(f: SimpleNamespace, expr: Any, piecewise: bool = False,
+              radicals: bool = True) -> tuple[Any, dict[Any, Any]]:
     """``expr`` with every function application and non-integer power (and, with
     ``piecewise``, every Piecewise) a new symbol, equal ones the same symbol: a rational
-    function of those symbols.  Also returns {symbol: what it stands for}."""
+    function of those symbols.  Also returns {symbol: what it stands for}.  Without
+    ``radicals``, powers with a rational exponent are kept, their bases atomized."""
     sp = f.sp
     memo: dict[Any, Any] = {}
     atoms: dict[Any, Any] = {}  # an application, its inputs atomized -> its symbol
@@ -270,7 +282,8 @@ def _atomized(f: SimpleNamespace, expr: Any, piecewise: bool = False) -> tuple[A
         else:
             rebuilt = e.func(*[walk(a) for a in e.args])
             if isinstance(rebuilt, sp.core.function.Application) or (
-                    rebuilt.is_Pow and not rebuilt.exp.is_Integer):
+                    rebuilt.is_Pow and not rebuilt.exp.is_Integer
+                    and (radicals or not rebuilt.exp.is_Rational)):
                 out = atom(rebuilt, e)
             else:
                 out = rebuilt

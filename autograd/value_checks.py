@@ -80,11 +80,11 @@ def _any_nan(xs: Sequence[Any]) -> Any:
 
 
 # Rows whose forward is float arithmetic: inf - inf or 0 * inf give nan quietly, in
-# float mode as in numpy; and pow's slopes as rows (built by create_graph), which are nan
-# where the slope is (in y at a negative base), as float mode's are.  Every other row
-# refuses a nan it makes from numbers.
+# float mode as in numpy; and pow's and hypot's slopes as rows (built by create_graph),
+# which are nan where the slope is (in y at a negative base; at hypot's origin), as float
+# mode's are.  Every other row refuses a nan it makes from numbers.
 _ARITHMETIC = frozenset({"add", "sub", "mul", "div", "neg", "identity", "sum", "dot",
-                         "pow_dx", "pow_dy"})
+                         "pow_dx", "pow_dy", "hypot_dx", "hypot_dy"})
 
 
 def _overflowed(op: Op, xs: Sequence[Any]) -> Any:

@@ -148,6 +148,9 @@ def _cases() -> list[Case]:
         ("atan2_dx", lambda a, b: apply(ops.ATAN2_DX, a, b), y / (x * x + y * y), None),
         ("atan2_dy", lambda a, b: apply(ops.ATAN2_DY, a, b), -x / (x * x + y * y), None),
         ("hypot", Value.hypot, sp.sqrt(x * x + y * y), "hypot"),
+        # hypot's slopes as rows of their own (create_graph builds them)
+        ("hypot_dx", lambda a, b: apply(ops.HYPOT_DX, a, b), x / sp.sqrt(x * x + y * y), None),
+        ("hypot_dy", lambda a, b: apply(ops.HYPOT_DY, a, b), y / sp.sqrt(x * x + y * y), None),
         ("logaddexp", Value.logaddexp, sp.log(sp.exp(x) + sp.exp(y)), "logaddexp"),
         ("maximum", Value.maximum, _pw((x, x > y), (y, True)), "maximum"),
         ("minimum", Value.minimum, _pw((x, x < y), (y, True)), "minimum"),

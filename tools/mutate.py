@@ -69,7 +69,7 @@ STAGES: dict[str, list[list[str]]] = {
     "math": [["tests/test_mutants_rules.py", "tests/test_mutants_table.py", "tests/test_mutants_math.py",
               "tests/test_special.py", "tests/test_special_points.py", "tests/test_where.py",
               "tests/test_cuts.py", "tests/test_nan_slopes.py", "tests/test_edge_limits.py",
-              "tests/test_atan2_hessian.py"],
+              "tests/test_atan2_hessian.py", "tests/test_hypot_hessian.py"],
              ["tests/test_calculus.py", "tests/test_ops.py", "tests/test_accuracy.py"]],
     "table": [["tests/test_mutants_rules.py", "tests/test_mutants_table.py", "tests/test_special.py",
                "tests/test_special_points.py", "tests/test_where.py"],
