@@ -12,6 +12,8 @@ from typing import Any, Union
 
 import numpy as np
 
+from autograd._memory import keep_freed_memory
+
 Data = Union[float, np.ndarray]
 
 def to_data(data: Any, what: str = "Value") -> Data:
@@ -30,6 +32,7 @@ def to_data(data: Any, what: str = "Value") -> Data:
             raise TypeError(f"{what}: a batch must hold real numbers, got dtype {data.dtype}")
         if data.shape[0] == 0:
             raise ValueError(f"{what}: a batch must hold at least one sample")
+        keep_freed_memory()  # (once: batch steps reuse their arrays' pages)
         return np.array(data, dtype=np.float64)  # a copy: the graph owns its data
     if isinstance(data, (numbers.Real, np.bool_)):
         try:
