@@ -267,22 +267,25 @@ def sigmoid_slope(x: Any, z: Any) -> Any:
 
     For x <= 0, z <= 1/2 and 1 - z is within an ulp.  For x > 0, 1 - z loses
     the small factor (2e8 ulps at x = 20); sigmoid(-x) = e z with e = e**-x,
-    so the slope is e z**2.
+    so the slope is e z**2.  On a batch, sigmoid(-x) is e**-max(x, 0) / (1 + e**-|x|)
+    for every sample, the two pieces in one formula (within 3 ulps, as float mode's).
     """
     if x.__class__ is float:
         if x <= 0.0:
             return z * (1.0 - z)
         return math.exp(-x) * z * z
     if isinstance(x, ndarray):
-        # np.where(x <= 0, z * (1 - z), e**-|x| * z * z), computed in two arrays
-        slope: np.ndarray = np.abs(x)
+        # z * sigmoid(-x), sigmoid(-x) as e**-max(x, 0) / (1 + e**-|x|): the same two
+        # pieces with no select (a masked copy took more than half of the time)
+        denominator: np.ndarray = np.abs(x)
+        np.negative(denominator, out=denominator)
+        np.exp(denominator, out=denominator)
+        denominator += 1.0
+        slope: np.ndarray = np.maximum(x, 0.0)
         np.negative(slope, out=slope)
         np.exp(slope, out=slope)
+        slope /= denominator
         slope *= z
-        slope *= z
-        left = 1.0 - z
-        left *= z
-        np.copyto(slope, left, where=x <= 0.0)
         return slope
     return z * sigmoid(-x)
 
