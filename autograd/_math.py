@@ -268,7 +268,7 @@ def sigmoid_slope(x: Any, z: Any) -> Any:
     For x <= 0, z <= 1/2 and 1 - z is within an ulp.  For x > 0, 1 - z loses
     the small factor (2e8 ulps at x = 20); sigmoid(-x) = e z with e = e**-x,
     so the slope is e z**2.  On a batch, sigmoid(-x) is e**-max(x, 0) / (1 + e**-|x|)
-    for every sample, the two pieces in one formula (within 3 ulps, as float mode's).
+    for every sample, the two pieces in one formula (within 3 ulps of mpmath on [-40, 40]).
     """
     if x.__class__ is float:
         if x <= 0.0:

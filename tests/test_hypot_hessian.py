@@ -176,3 +176,29 @@ def test_third_derivatives_are_the_exact_ones() -> None:
         with mp.workdps(60):
             exact = float(-3 * mp.mpf(a) * mp.mpf(b) ** 2 / (mp.mpf(a) ** 2 + mp.mpf(b) ** 2) ** 2.5)
         assert float(t) == pytest.approx(exact, rel=1e-13), (a, b, t, exact)
+
+
+def test_the_rows_own_slopes_at_an_infinite_input_are_0_on_batches_and_under_create_graph() -> None:
+    """hypot_dx and hypot_dy on their own: at an infinite input their slopes are 0 (the
+    limits of the second partials), on a batch beside plain samples, and on Values under
+    create_graph (a float, and a batch through a cut that leaves the plain sample's
+    exact value)."""
+    from autograd import ops
+    from autograd.nodes import apply2
+
+    special = [(math.inf, 1.0), (-2.0, math.inf), (math.inf, -math.inf)]
+    xs = np.array([a for a, _ in special] + [0.3])
+    ys = np.array([b for _, b in special] + [-0.7])
+    _, hessian = _exact(0.3, -0.7)
+    for k, row in enumerate((ops.HYPOT_DX, ops.HYPOT_DY)):
+        x, y = Value(xs), Value(ys)
+        plain = gradients(apply2(row, x, y).sum(), [x, y])
+        built = gradients(apply2(row, x, y).sum(), [x, y], create_graph=True)
+        for i in range(2):
+            for got in (np.asarray(plain[i]), built[i].data):
+                assert np.array_equal(got[:-1], np.zeros(len(special))), (row.name, i, got)
+                assert _close(float(got[-1]), hessian[k][i], 8), (row.name, i, got[-1])
+        for a, b in special:
+            x, y = Value(a), Value(b)
+            built = gradients(apply2(row, x, y), [x, y], create_graph=True)
+            assert [g.data for g in built] == [0.0, 0.0], (row.name, a, b)
