@@ -184,17 +184,25 @@ def _second_partials(x: Any, y: Any) -> tuple[Any, Any]:
         inverse = recip(xs * xs + ys * ys)
         cross = 2.0 * xs * ys * inverse * inverse / scale / scale
         mixed = (xs - ys) * (xs + ys) * inverse * inverse / scale / scale
-    zero = origin | _off_at_infinity(x, y)
-    if values:
-        if zero.ndim == 0 and zero:
-            owner = x if _is_value(x) else y
-            return _constant_like(owner, 0.0), _constant_like(owner, 0.0)
+    owner = (x if _is_value(x) else y) if values else None
+    cross, mixed = _zero_where(origin | _off_at_infinity(x, y), (cross, mixed), owner)
+    return cross, mixed
+
+
+def _zero_where(zero: Any, parts: tuple[Any, ...], owner: Any) -> tuple[Any, ...]:
+    """``parts`` (second partials of one point) with 0 where ``zero`` holds (a limit, or a
+    point where the slopes are constant).  On Values (``owner`` one of them) a constant 0
+    or, on a batch, a cut; on data np.where, numbers staying numbers."""
+    if owner is not None:
+        if zero.ndim == 0:
+            return tuple(_constant_like(owner, 0.0) for _ in parts) if zero else parts
         if zero.any():
-            keep = ~np.broadcast_to(zero, np.shape(_data(cross)))
-            return cut(cross, keep), cut(mixed, keep)
-        return cross, mixed
-    cross, mixed = np.where(zero, 0.0, cross), np.where(zero, 0.0, mixed)
-    return (float(cross), float(mixed)) if cross.ndim == 0 else (cross, mixed)
+            keep = ~np.broadcast_to(zero, np.shape(_data(parts[0])))
+            return tuple(cut(p, keep) for p in parts)
+        return parts
+    if zero.ndim == 0:
+        return tuple(0.0 if zero else float(p) for p in parts)
+    return tuple(np.where(zero, 0.0, p) for p in parts)
 
 
 def atan2_dx_slopes(x: Any, y: Any, z: Any) -> tuple[Any, Any]:
@@ -268,8 +276,12 @@ def _hypot_slopes_of_values(x: Any, y: Any) -> tuple[Any, Any]:
     # hypot_slopes' on the data (so create_graph's first derivatives are the plain pass's);
     # where an input is infinite, the limits as constants (their own slopes 0, the limits
     # of the second partials, each at most 1/z)
-    xd, yd = np.asarray(_data(x), dtype=np.float64), np.asarray(_data(y), dtype=np.float64)
-    limits, special = _hypot_limits(xd, yd, np.zeros(np.broadcast(xd, yd).shape, dtype=bool))
+    special = _off_at_infinity(x, y)
+    if special.any():  # (as a rule none is: no limits to work out)
+        xd, yd = np.asarray(_data(x), dtype=np.float64), np.asarray(_data(y), dtype=np.float64)
+        limits, _ = _hypot_limits(xd, yd, np.zeros(special.shape, dtype=bool))
+    else:
+        limits = (0.0, 0.0)
     return _limits_on_values(x, y, special, limits, lambda u, v: (
         _row_node("HYPOT_DX", u, v), _row_node("HYPOT_DY", u, v)))
 
@@ -306,17 +318,8 @@ def _second_partials_of_hypot(x: Any, y: Any) -> tuple[Any, Any, Any]:
         p, q = quotient(xs, zs), quotient(ys, zs)
         parts = (quotient(q / scale * q, zs), -quotient(p / scale * q, zs),
                  quotient(p / scale * p, zs))
-    zero = _off_at_infinity(x, y)
-    if values:
-        if zero.ndim == 0 and zero:
-            return (_constant_like(x, 0.0),) * 3
-        if zero.any():
-            keep = ~np.broadcast_to(zero, np.shape(_data(parts[0])))
-            return cut(parts[0], keep), cut(parts[1], keep), cut(parts[2], keep)
-        return parts
-    if zero.ndim == 0:
-        return (0.0, 0.0, 0.0) if zero else parts
-    return np.where(zero, 0.0, parts[0]), np.where(zero, 0.0, parts[1]), np.where(zero, 0.0, parts[2])
+    yy, xy, xx = _zero_where(_off_at_infinity(x, y), parts, x if values else None)
+    return yy, xy, xx
 
 
 def hypot_dx_slopes(x: Any, y: Any, z: Any) -> tuple[Any, Any]:

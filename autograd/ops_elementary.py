@@ -8,6 +8,7 @@ same way: ``forward`` gives z from the input x (and y), ``local`` gives dz/dx
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from autograd._math import (
     acos,
@@ -60,6 +61,16 @@ __all__ = [
 ]
 
 
+def _at_origin(x: Any, y: Any) -> Any:
+    """Where a function of the point (y, x) sits at the origin (atan2's and hypot's kink)."""
+    return (x == 0.0) & (y == 0.0)
+
+
+def _one_piece(x: Any, y: Any) -> float:
+    """One smooth piece everywhere off the kink (for gradcheck's straddle test)."""
+    return 0.0
+
+
 _LN2 = math.log(2.0)
 _LN10 = math.log(10.0)
 
@@ -83,31 +94,31 @@ ATAN = unary("atan", "atan", atan, lambda x, z: recip(1.0 + x * x), "1/(1 + x**2
 ATAN2 = binary("atan2", "atan2", atan2, lambda x, y, z: atan2_slopes(x, y),
                ("y/(x**2 + y**2)", "-x/(x**2 + y**2)"), method="atan2",
                # no derivative at the origin (0 there, as PyTorch's)
-               kink=lambda x, y: (x == 0.0) & (y == 0.0), piece=lambda x, y: 0.0)
+               kink=_at_origin, piece=_one_piece)
 # atan2's slopes as rows of their own: create_graph builds them, so that the second
 # partials are in closed form, exactly 0 at |x| = |y| and the same in both orders
 ATAN2_DX = binary("atan2_dx", "atan2_dx", atan2_dx, atan2_dx_slopes,
                   ("-2*x*y/(x**2 + y**2)**2", "(x**2 - y**2)/(x**2 + y**2)**2"),
                   notation="{1}/({0}**2 + {1}**2)", precedence=2,
-                  kink=lambda x, y: (x == 0.0) & (y == 0.0), piece=lambda x, y: 0.0)
+                  kink=_at_origin, piece=_one_piece)
 ATAN2_DY = binary("atan2_dy", "atan2_dy", atan2_dy, atan2_dy_slopes,
                   ("(x**2 - y**2)/(x**2 + y**2)**2", "2*x*y/(x**2 + y**2)**2"),
                   notation="-{0}/({0}**2 + {1}**2)", precedence=2,
-                  kink=lambda x, y: (x == 0.0) & (y == 0.0), piece=lambda x, y: 0.0)
+                  kink=_at_origin, piece=_one_piece)
 HYPOT = binary("hypot", "hypot", hypot, hypot_slopes,
                ("x/z", "y/z"), method="hypot",
                # a cone's tip: 0/0 = nan at the origin, as PyTorch's
-               kink=lambda x, y: (x == 0.0) & (y == 0.0), piece=lambda x, y: 0.0)
+               kink=_at_origin, piece=_one_piece)
 # hypot's slopes as rows of their own: create_graph builds them, so that the second
 # partials are in closed form (through x / z, d/dx would be 1/z - x**2/z**3, which cancels)
 HYPOT_DX = binary("hypot_dx", "hypot_dx", hypot_dx, hypot_dx_slopes,
                   ("y**2/(x**2 + y**2)**(3/2)", "-x*y/(x**2 + y**2)**(3/2)"),
                   notation="{0}/hypot({0}, {1})", precedence=2,
-                  kink=lambda x, y: (x == 0.0) & (y == 0.0), piece=lambda x, y: 0.0)
+                  kink=_at_origin, piece=_one_piece)
 HYPOT_DY = binary("hypot_dy", "hypot_dy", hypot_dy, hypot_dy_slopes,
                   ("-x*y/(x**2 + y**2)**(3/2)", "x**2/(x**2 + y**2)**(3/2)"),
                   notation="{1}/hypot({0}, {1})", precedence=2,
-                  kink=lambda x, y: (x == 0.0) & (y == 0.0), piece=lambda x, y: 0.0)
+                  kink=_at_origin, piece=_one_piece)
 
 # ---------------------------------------------------------- hyperbolic
 # sinh, cosh, expm1 and exp2 overflow to +-inf (IEEE), in every mode
