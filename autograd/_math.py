@@ -116,14 +116,14 @@ def sigmoid(x: Any) -> Any:
         e = math.exp(x)
         return e / (1.0 + e)
     if isinstance(x, ndarray):
-        # the float path's quotients, no select: e**min(x, 0) is 1 for x >= 0, else e**-|x|
-        denominator: np.ndarray = np.abs(x)
-        np.negative(denominator, out=denominator)
-        np.exp(denominator, out=denominator)
-        denominator += 1.0
-        numerator: np.ndarray = np.minimum(x, 0.0)
-        np.exp(numerator, out=numerator)
-        return np.divide(numerator, denominator, out=numerator)
+        # the float path's quotients from one exp and no select: with small = e**-|x| <= 1,
+        # max(small, x >= 0) is 1 for x >= 0 and small below (nan stays nan)
+        small: np.ndarray = np.abs(x)
+        np.negative(small, out=small)
+        np.exp(small, out=small)
+        denominator = small + 1.0
+        np.maximum(small, x >= 0.0, out=small)
+        return np.divide(small, denominator, out=small)
     return x.sigmoid()
 
 
@@ -241,7 +241,8 @@ def sech2(x: Any, z: Any) -> Any:
     ulps at x = 3, everything for |x| > 19), so beyond |z| = 0.4 it is computed
     from x, as 4e/(1 + e)**2 with e = e**(-2|x|) (no overflow).  Below, 1 - z*z
     is within an ulp and needs no exp.  The same on Values (abs has slope 0 at
-    0, where tanh'' is 0 too).
+    0, where tanh'' is 0 too).  On a batch, (1/cosh x)**2 for every sample, no
+    select (as accurate: within 3 ulps of mpmath on [-750, 750]).
     """
     if x.__class__ is float:
         if -0.4 < z < 0.4:
@@ -249,15 +250,15 @@ def sech2(x: Any, z: Any) -> Any:
         e = math.exp(-2.0 * abs(x))
         return 4.0 * e / ((1.0 + e) * (1.0 + e))
     if isinstance(x, ndarray):
-        # the float path's operations in two arrays instead of eight (fewer page faults)
-        ea: np.ndarray = np.abs(x)
-        ea *= -2.0
-        np.exp(ea, out=ea)
-        d = ea + 1.0
-        d *= d
-        ea *= 4.0
-        ea /= d
-        return ea
+        # (1/cosh x)**2 for every sample: three passes over one array instead of seven
+        # over two (within 3 ulps of mpmath, as the float path); 1/cosh x is normal up
+        # to |x| = 710, so the square rounds into the subnormals as the exact value does,
+        # and beyond, cosh x = inf gives 0, the exact value rounded
+        with np.errstate(over="ignore"):
+            s: np.ndarray = np.cosh(x)
+        np.divide(1.0, s, out=s)
+        s *= s
+        return s
     e = exp(-2.0 * abs(x))
     return 4.0 * e / ((1.0 + e) * (1.0 + e))
 
@@ -267,25 +268,22 @@ def sigmoid_slope(x: Any, z: Any) -> Any:
 
     For x <= 0, z <= 1/2 and 1 - z is within an ulp.  For x > 0, 1 - z loses
     the small factor (2e8 ulps at x = 20); sigmoid(-x) = e z with e = e**-x,
-    so the slope is e z**2.  On a batch, sigmoid(-x) is e**-max(x, 0) / (1 + e**-|x|)
-    for every sample, the two pieces in one formula (within 3 ulps of mpmath on [-40, 40]).
+    so the slope is e z**2.  On a batch, one formula for every sample: sigmoid' is even,
+    and with e = e**-|x| it is e / (1 + e)**2, no term cancelling (within 3 ulps of
+    mpmath on [-40, 40] and at 2,000 points of [-745, 745]; one exp instead of two).
     """
     if x.__class__ is float:
         if x <= 0.0:
             return z * (1.0 - z)
         return math.exp(-x) * z * z
     if isinstance(x, ndarray):
-        # z * sigmoid(-x), sigmoid(-x) as e**-max(x, 0) / (1 + e**-|x|): the same two
-        # pieces with no select (a masked copy took more than half of the time)
-        denominator: np.ndarray = np.abs(x)
-        np.negative(denominator, out=denominator)
-        np.exp(denominator, out=denominator)
-        denominator += 1.0
-        slope: np.ndarray = np.maximum(x, 0.0)
+        # no select (a masked copy took more than half of the time); z is not read
+        slope: np.ndarray = np.abs(x)
         np.negative(slope, out=slope)
         np.exp(slope, out=slope)
+        denominator = slope + 1.0
+        denominator *= denominator
         slope /= denominator
-        slope *= z
         return slope
     return z * sigmoid(-x)
 
@@ -353,9 +351,9 @@ def step(x: Any) -> Any:
     if isinstance(x, ndarray):
         # one comparison and a cast (a nested where costs 5-10x more on a large block)
         out = np.asarray(np.greater(x, 0.0), dtype=np.float64)
-        nan = np.isnan(x)
-        if nan.any():
-            out[nan] = np.nan
+        least = np.minimum.reduce(x, axis=None)  # nan if any sample is: one read, no array
+        if least != least:
+            out[np.isnan(x)] = np.nan
         return out
     return _constant_like(x, step(x.data))
 

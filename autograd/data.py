@@ -25,6 +25,7 @@ from typing import Any, Union
 
 import numpy as np
 
+from autograd.blocks import split
 from autograd.engine import Value
 
 SeedLike = Union[int, np.random.Generator, None]
@@ -176,19 +177,29 @@ def to_values(X: Any, label: str = "") -> Any:
     raise ValueError(f"to_values: expected a 1-D or 2-D array, got shape {A.shape}")
 
 
-def to_batch(X: Any, label: str = "") -> Any:
+def to_batch(X: Any, label: str = "", requires_grad: bool = True) -> Any:
     """Values from an array: per feature, each holding a whole batch.
 
     A 2-D array ``(n, d)`` gives a list of ``d`` batch Values, the ``j``-th
     holding column ``X[:, j]`` (label ``label[:,j]``): what a network reads as
     one input vector to process all ``n`` samples at once.  A 1-D array gives
-    one batch Value.
+    one batch Value.  ``requires_grad=False`` makes constants (data, as a
+    network's inputs usually are: backward computes no gradient for them).
+
+    The columns' data are copies, held as the rows of one block (see
+    :mod:`autograd.blocks`), so a first layer reads them as its input matrix
+    without stacking them again at every step.
     """
     A = np.asarray(X, dtype=np.float64)
     if A.ndim == 1:
-        return Value(A, label)
+        return Value(A, label, requires_grad=requires_grad)
     if A.ndim == 2:
-        return [Value(A[:, j], f"{label}[:,{j}]" if label else "") for j in range(A.shape[1])]
+        columns = [Value(A[:, j], f"{label}[:,{j}]" if label else "", requires_grad=requires_grad)
+                   for j in range(A.shape[1])]
+        if columns:
+            for v, row in zip(columns, split(np.array([v.data for v in columns]))):
+                v.data = row
+        return columns
     raise ValueError(f"to_batch: expected a 1-D or 2-D array, got shape {A.shape}")
 
 

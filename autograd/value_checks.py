@@ -104,10 +104,10 @@ def _refuse_new_nan(op: Op, args: Sequence[Value], data: Any) -> None:
     """
     if op.name in _ARITHMETIC or not isinstance(data, np.ndarray) or op.param != op.param:
         return  # (a nan parameter, x**nan's, is a nan input: nan propagates)
-    bad = np.isnan(data)
-    if not bad.any():
+    least = np.minimum.reduce(data, axis=None)  # nan if any sample is: one read, no array
+    if least == least:
         return
-    bad = bad & ~_any_nan([a.data for a in args])
+    bad = np.isnan(data) & ~_any_nan([a.data for a in args])
     if bad.any():
         raise ValueError(f"{op.name}: undefined (not a number) for {_inputs(args, int(np.argmax(bad)))}")
 

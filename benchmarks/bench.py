@@ -24,7 +24,8 @@ Cases
            ReLU, hinge + L2) and the seeds' network (2 -> 3 tanh -> 2 sigmoid ->
            1 relu, R2 loss), built the same way at batch size:
            * autograd batch              nn.MLP on one Value per input feature
-                                         (constants: data, like PyTorch's inputs)
+                                         (constants made once by data.to_batch:
+                                         data, like PyTorch's input tensors)
            * PyTorch same scalar graph   scalar parameters (0-d tensors), one 1-D
                                          tensor of samples per input, each neuron
                                          b + w1*x1 + ... as in micrograd
@@ -227,7 +228,7 @@ def _scale_data(net: str, n: int) -> tuple[list[list[float]], list[float]]:
 def scale_autograd(net: str, n: int) -> Callable[[], Any]:
     import numpy as np
 
-    from autograd import Value
+    from autograd.data import to_batch
     from autograd.nn import MLP
 
     layers, acts = _scale_layers(net)
@@ -239,12 +240,12 @@ def scale_autograd(net: str, n: int) -> Callable[[], Any]:
             neuron.b.data = b
     params = model.parameters()
     xs, ys = _scale_data(net, n)
-    columns = np.array(xs).T.copy()
+    # one Value per input feature, holding all samples; data, made once, as PyTorch's
+    # input tensors are
+    inputs = to_batch(np.array(xs), requires_grad=False)
     targets = np.array(ys)
 
     def step() -> float:
-        # one Value per input feature, holding all samples; data, as PyTorch's input tensors
-        inputs = [Value(c, requires_grad=False) for c in columns]
         out = model(inputs)
         if net == "demo":
             loss = (1 + -targets * out).relu().mean() + 1e-4 * sum(p * p for p in params)

@@ -7,6 +7,7 @@ import random
 import numpy as np
 import pytest
 
+from autograd.blocks import block_of
 from autograd.data import (
     data_to_numpy,
     grads_to_numpy,
@@ -18,6 +19,7 @@ from autograd.data import (
 )
 from autograd.engine import Value
 from autograd.functions import sum as vsum
+from autograd.nn import MLP
 
 GENERATORS = [make_moons, make_circles, make_blobs]
 
@@ -133,7 +135,26 @@ def test_to_batch_per_feature_and_grads_back() -> None:
     np.testing.assert_array_equal(grads_to_numpy(cols), np.column_stack([2 * X[:, 0],
                                                                          np.full(3, 3.0)]))
     np.testing.assert_array_equal(data_to_numpy(cols), X)
+    assert block_of([c.data for c in cols]) is not None  # a first layer reads them as is
+    X[0, 0] = 99.0  # copies: the Values do not see the array change
+    assert cols[0].data[0] == 0.0
     single = to_batch(np.array([1.0, 2.0]))
     assert isinstance(single, Value) and single.is_batch
     with pytest.raises(ValueError, match="1-D or 2-D"):
         to_batch(np.zeros((2, 2, 2)))
+
+
+def test_to_batch_constants_get_no_gradient_and_a_network_reads_them_as_before() -> None:
+    X = np.array([[0.5, -1.0], [2.0, 0.25], [-0.75, 1.5]])
+    net = MLP(2, [3, 1], seed=3)
+    cols = to_batch(X, requires_grad=False)
+    assert all(not c.requires_grad for c in cols)
+    out = net(cols).sum()
+    out.backward()
+    assert all(not np.any(c.grad) for c in cols)
+    batch_grads = [p.grad for p in net.parameters()]
+    # the oracle: one float pass per sample, summed (no blocks anywhere)
+    net.zero_grad()
+    for row in X:
+        net([Value(float(v)) for v in row]).backward()
+    np.testing.assert_allclose(batch_grads, [p.grad for p in net.parameters()], rtol=1e-12)
