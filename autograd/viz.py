@@ -194,7 +194,10 @@ def _chain_label(graph: Graph, node: Value, index: int, local: Any, upstream: An
         f"upstream {graph.partial(graph.root, node)} = {_short(upstream, fmt)}",
     ]
     product_line = f"<B>{_text(f'product = {_short(product, fmt)}')}</B>"
-    return "<" + "<BR/>".join([*(_text(line) for line in lines), product_line]) + ">"
+    text = "<BR/>".join([*(_text(line) for line in lines), product_line])
+    # on an opaque cell, so that an edge drawn across the label does not strike its text
+    return (f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1" '
+            f'BGCOLOR="white"><TR><TD>{text}</TD></TR></TABLE>>')
 
 
 def draw(

@@ -698,3 +698,11 @@ def test_loss_draw_in_a_fresh_notebook_shows_svg() -> None:
     svg = result["data"]["image/svg+xml"]
     texts = _svg_texts(svg)
     assert {n.label for n in topological_order(seeds.build().loss) if n.label} <= texts
+
+
+def test_chain_labels_sit_on_an_opaque_cell_so_edges_do_not_strike_their_text() -> None:
+    net = seeds.build()
+    source = viz.draw(net.loss, chain=True).source
+    labels = re.findall(r"-> v\d+_op \[label=<(.*?)>\]", source)
+    assert labels and len(labels) == source.count("_op [label=<<TABLE")
+    assert all('BGCOLOR="white"' in label for label in labels)
