@@ -577,13 +577,24 @@
     return { g: g, ed: ed, w: total, top: -12, h: 22 };
   }
 
-  /* Rectangles [x0, y0, x1, y1] (layout units) that labels should not cover: the boxes and op nodes. */
+  /* Rectangles [x0, y0, x1, y1, weight] (layout units) that labels should not cover: the boxes,
+   * op nodes and the title strips (toggle and name) of the unfolded neurons' frames. */
   function obstacles() {
     var L = layout(), out = [];
     Object.keys(els).forEach(function (key) {
       var b = els[key].neuron !== undefined && !L.units[key] ? boxOf(key) : L.units[key];
-      if (b) out.push([b[0] - b[2] / 2 - 2, b[1] - b[3] / 2 - 2, b[0] + b[2] / 2 + 2, b[1] + b[3] / 2 + 2]);
+      // a box's text and an op weigh more than a frame's title: a label there hides a number
+      if (b) out.push([b[0] - b[2] / 2 - 2, b[1] - b[3] / 2 - 2, b[0] + b[2] / 2 + 2, b[1] + b[3] / 2 + 2, 4]);
     });
+    if (view === "full") {
+      Object.keys(L.clusters).forEach(function (name) {
+        var c = L.clusters[name];
+        if (foldedSet[+name.slice(1)]) return;
+        var title = clusterLayer.querySelector('[data-cluster="' + name.slice(1) + '"] .cluster-label');
+        var w = title ? title.getComputedTextLength() : c[2] - 36;
+        out.push([c[0], c[1], c[0] + 28 + Math.min(w, c[2] - 36) + 4, c[1] + 24, 2]);
+      });
+    }
     return out;
   }
 
@@ -618,7 +629,7 @@
           if (r[0] < o[2] + LABEL_GAP && o[0] < r[2] + LABEL_GAP && r[1] < o[3] + LABEL_GAP && o[1] < r[3] + LABEL_GAP) return;
         }
         var cover = 0;
-        blocks.forEach(function (b) { cover += overlap(r, b); });
+        blocks.forEach(function (b) { cover += overlap(r, b) * (b[4] || 1); });
         var inside = overlap(r, vis), out = w * h - inside;
         // a leader from the edge to the label's nearest point, crossing no box where it can
         var px = Math.max(r[0], Math.min(r[2], ax)), py = Math.max(r[1], Math.min(r[3], ay)), crossed = 0;
