@@ -44,13 +44,33 @@ def masked_limits(owner: Any, special: Any, limit: Any, build: Callable[..., Any
                   safe: float = 1.0) -> Any:
     """On a batch Value: ``build(*inputs)`` where ``special`` is False, the constant
     ``limit`` where True.  ``build`` runs on the inputs clamped to ``safe`` at the special
-    samples (clamp's slope is 0 there), and the limit is a :func:`cut`'s constant, so
+    samples (by a :func:`cut`), and the limit is a :func:`cut`'s constant, so
     no inf or nan below a special sample reaches its gradient, in any order."""
-    lo, hi = np.where(special, safe, -_INF), np.where(special, safe, _INF)
-    safe_inputs = [v.clamp(lo, hi) for v in inputs]  # (the callers' inputs are all Values)
-    # (a nan sample is not special: clamp passes it with a nan slope, so its derivatives stay nan)
+    # (the callers' inputs are all Values; the other samples pass with slope 1, as in
+    # float mode, where nothing is between them and ``build``: a nan too)
+    safe_inputs = [cut(v, ~np.asarray(special), safe) for v in inputs]
     limits = _constant_like(owner, np.where(special, limit, 0.0))
     return cut(build(*safe_inputs), ~np.asarray(special), limits)
+
+
+def per_sample(masks: list[Any], builds: list[Callable[..., Any]], *inputs: Any,
+               safe: float = 1.0) -> Any:
+    """On a Value: ``builds[k](*inputs)`` at the samples where ``masks[k]`` holds (the
+    masks split the samples), so that each sample of a batch gets the form float mode
+    picks for it, whatever the other samples are.  Where one form serves every sample,
+    it alone is built; else each form runs on its inputs cut to ``safe`` outside its
+    samples (no error or warning from a sample it does not serve; its own samples pass
+    with slope 1, a nan too) and :func:`cut` joins the forms, so the next pass gives a
+    form's other samples no gradient at all."""
+    present = [k for k, m in enumerate(masks) if np.any(m)]
+    if len(present) == 1:
+        return builds[present[0]](*inputs)
+    out = None
+    for k in reversed(present):
+        mask = np.asarray(masks[k])
+        part = builds[k](*[v if isinstance(v, (float, int, ndarray)) else cut(v, mask, safe) for v in inputs])
+        out = part if out is None else cut(part, mask, out)
+    return out
 
 
 def full_like(x: Any, value: float) -> Any:

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from autograd._math import _INF, _data, _ieee, _is_value, log, ndarray, sqrt
-from autograd._math_masks import _constant_like, _mask_like, edge_form, full_like, masked_limits
+from autograd._math_masks import _constant_like, _mask_like, edge_form, full_like, masked_limits, per_sample
 
 
 def _odd(p: float) -> bool:
@@ -107,7 +107,11 @@ def pow_base_slope(x: Any, p: Any) -> Any:
         infinite = np.isinf(pd)
         exact = ((np.asarray(xd) == 0.0) | np.isinf(xd) | (pd == 0.0)
                  | (np.abs(pd) >= 9007199254740992.0))
-        build = _pow_dx_row if (exact & ~infinite).any() else _pow_rule
+        exact = np.broadcast_to(exact & ~infinite, np.shape(pd + xd))
+
+        def build(x: Any, p: Any) -> Any:  # each sample the form float mode gives it
+            return per_sample([exact, ~exact], [_pow_dx_row, _pow_rule], x, p)
+
         if not infinite.any():
             return build(x, p)
         limit = pow_base_slope(xd, pd)  # the pieces of x**+-inf, as numbers
@@ -130,8 +134,9 @@ def pow_slope(x: Any, y: Any, z: Any) -> Any:
     y - 1 rounds, and x**(y - 1) turns the rounding into |log x| ulps of
     error (27 at x = 0.001, y = -pi); z / x is off by one rounding.  Where z
     is 0, subnormal or infinite, or x is 0, the power form (IEEE at the poles).
-    On Values the same: y * z / x, differentiated, where every sample allows it
-    (so create_graph's first derivative is float mode's), else the power form.
+    On Values the same, sample by sample (so create_graph's first derivative is float
+    mode's, and a batch's sample gets float mode's second derivatives, whatever the
+    other samples are).
     """
     if x.__class__ is float and y.__class__ is float and z.__class__ is float:
         # (x = 0 has z = 0, inf or nan; y = +-inf: 1**inf)
@@ -146,8 +151,8 @@ def pow_slope(x: Any, y: Any, z: Any) -> Any:
         yd, zd = _data(y), z.data
         with np.errstate(invalid="ignore"):
             ok = (yd != 0.0) & (np.abs(zd) > 1e-300) & (np.abs(zd) < 1e300) & np.isfinite(yd)
-        if np.all(ok):
-            return y * (z / x)
+        return per_sample([ok, ~ok], [lambda x, y, z: y * (z / x), lambda x, y, z: pow_base_slope(x, y)],
+                          x, y, z)
     return pow_base_slope(x, y)
 
 
@@ -174,9 +179,10 @@ def pow_exponent_slope(x: Any, out: Any, y: Any = None) -> Any:
             at_zero = np.where(out == 0.0, 0.0, out * -_INF)
         return np.where(x > 0.0, slope, np.where(x == 0.0, at_zero, np.nan))
     xd = x.data  # a Value: the rule of x**y under create_graph, which passes y
-    if (np.asarray(xd) == 0.0).any() or np.isinf(xd).any():  # the limits (pow_dy_slopes)
-        return _row_node("POW_DY", x, y)
-    return _ieee(lambda: out * log(x))  # x < 0: a nan node (nan derivatives too)
+    edge = np.broadcast_to((np.asarray(xd) == 0.0) | np.isinf(xd), np.shape(_data(out)))
+    return per_sample([edge, ~edge], [lambda x, y, out: _row_node("POW_DY", x, y),  # the limits
+                                      # x < 0: a nan node (nan derivatives too)
+                                      lambda x, y, out: _ieee(lambda: out * log(x))], x, y, out)
 
 
 # ------------------------------------------------------------------ pow_dx, pow_dy
