@@ -29,6 +29,7 @@ from autograd.verify import (
     close,
     errors,
     kinks_crossed,
+    rough_output,
     rounding_error,
     shifted,
     smooth_piece,
@@ -63,6 +64,7 @@ class GradcheckRow:
     kink: str = ""  # the kinked op(s) the finite difference straddled (then never a failure)
     step: float = 0.0  # the step the difference took, where it is not eps (see gradcheck)
     noise: float = 0.0  # the estimated rounding noise of the difference at that step
+    rough: bool = False  # f is rough between the floats next to x: no difference checks it
 
     @property
     def status(self) -> str:
@@ -113,7 +115,15 @@ class GradcheckResult:
                 lines.append(f"step: {r.input}: checked with the step {fmt(r.step)}, not eps: "
                              "a pole or the edge of the domain lies within eps of this point")
         unresolved = [r for r in self.failures if r.noise > abs(r.abs_err) / 2.0]
-        if unresolved:
+        unchecked = [] if self.located is None else [
+            r for r in self.located.rows if r.status == "undefined"]
+        if any(r.rough for r in self.failures):
+            name = next(r.input for r in self.failures if r.rough)
+            lines.append(f"{name}: the function is rough between the floats next to this point "
+                         "(it changes by more than its rounding from one float to the next, not "
+                         "along a line): no finite difference can check it here, and no rule is "
+                         "accused")
+        elif unresolved:
             lines.append("the output's rounding error is about as large as the difference "
                          f"(±{fmt(unresolved[0].noise, 3)} on {unresolved[0].input} at the largest "
                          "step tried): a finite difference cannot check this point; try "
@@ -126,6 +136,12 @@ class GradcheckResult:
         elif self.located is not None and any(not math.isfinite(r.numeric) for r in self.failures):
             lines.append("the function is not finite a step away from this point (it "
                          "overflows, or leaves its domain): a finite difference cannot check it")
+        elif unchecked:
+            u = unchecked[0]
+            lines.append(f"no rule is shown wrong, but no finite difference checks op {u.op!r} at "
+                         f"node {u.node} here ({u.input} = {fmt(u.input_value)}: a pole, an "
+                         "overflow, or a function rough between neighbouring floats), so none "
+                         "checks this point either")
         elif self.located is not None:
             lines.append("every op's rule agrees with its finite difference, so the function "
                          "itself differs from its recorded graph: it takes a number out of the "
@@ -237,9 +253,10 @@ def gradcheck(
                                            pick(out.data, sample), rounding, tolerance, atol)
             h = _step(x.data, pos, step, 0.0, math.inf)[1]
             abs_err, rel_err = errors(a, num)
-            rows.append(GradcheckRow(_entry(name, pos), a, num, abs_err, rel_err,
-                                     close(a, num, atol, rtol), kinks,
-                                     0.0 if step == eps else step, 2.0 * rounding / h))
+            ok = close(a, num, atol, rtol)
+            rough = not (ok or kinks) and rough_output(graph, out, x, pos, sample, rounding)
+            rows.append(GradcheckRow(_entry(name, pos), a, num, abs_err, rel_err, ok, kinks,
+                                     0.0 if step == eps else step, 2.0 * rounding / h, rough))
     result = GradcheckResult(rows, eps=eps)
     return _finish(result, graph, eps, atol, rtol, raise_exception, locate_on_failure)
 

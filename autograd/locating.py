@@ -17,7 +17,7 @@ from autograd.graph import Graph, forward_data
 from autograd.ops import NARY, Op
 from autograd.text import fmt, table
 from autograd.value import Value
-from autograd.verify import call_like_forward, check_eps, close, shifted, smooth_piece
+from autograd.verify import call_like_forward, check_eps, close, rough, shifted, smooth_piece
 
 __all__ = ["LocateResult", "LocateRow", "locate", "locate_in"]
 
@@ -62,7 +62,14 @@ class LocateResult:
         """One line: the first wrong rule, or that every rule agreed."""
         r = self.first
         if r is None:
-            return f"locate: all {len(self.rows)} local derivatives agree with finite differences"
+            unchecked = [u for u in self.rows if u.status == "undefined"]
+            if not unchecked:
+                return f"locate: all {len(self.rows)} local derivatives agree with finite differences"
+            u = unchecked[0]
+            return (f"locate: no rule disagrees with its finite difference, but {len(unchecked)} of "
+                    f"{len(self.rows)} could not be checked (no finite difference measures them "
+                    f"there), the first op {u.op!r} at node {u.node}, ∂{u.node}/∂{u.input} at "
+                    f"{u.input} = {fmt(u.input_value)}")
         return (f"locate: first wrong rule: op {r.op!r} at node {r.node}, "
                 f"∂{r.node}/∂{r.input} at {r.input} = {fmt(r.input_value)}: "
                 f"the rule gives {fmt(r.rule)}, the finite difference {fmt(r.numeric)}")
@@ -93,15 +100,17 @@ def _op_difference(op: Op, xs: list[Any], i: int, eps: float) -> tuple[Any, bool
         args[i] = x + shift
         return np.asarray(forward_data(op, args), dtype=np.float64)
 
-    f0 = np.asarray(forward_data(op, xs), dtype=np.float64)
-    fp, fm = at(h), at(-h)
-    if f0.ndim == 0 and not isinstance(x, np.ndarray) and not smooth_piece(
-            float(fp), float(f0), float(fm), float(h), float(h), 0.0):
-        return _inside(at, x, float(h), float(f0))
-    central = (fp - fm) / (2.0 * h)
-    forward_d = (fp - f0) / h
-    backward_d = (f0 - fm) / h
-    with np.errstate(invalid="ignore"):
+    with np.errstate(all="ignore"):  # (no warning reaches the user: an overflow is an inf)
+        f0 = np.asarray(forward_data(op, xs), dtype=np.float64)
+        scalar = f0.ndim == 0 and not isinstance(x, np.ndarray)
+        if scalar and rough(lambda t: at(t - x), float(x), float(f0)):
+            return math.nan, True  # no step a float can take measures the slope here
+        fp, fm = at(h), at(-h)
+        if scalar and not smooth_piece(float(fp), float(f0), float(fm), float(h), float(h), 0.0):
+            return _inside(at, x, float(h), float(f0))
+        central = (fp - fm) / (2.0 * h)
+        forward_d = (fp - f0) / h
+        backward_d = (f0 - fm) / h
         d = np.where(np.isfinite(central), central,
                      np.where(np.isfinite(forward_d), forward_d, backward_d))
     two_sided = bool(np.all(np.isfinite(central)))

@@ -39,6 +39,8 @@ __all__ = [
     "errors",
     "kinks_crossed",
     "reevaluate",
+    "rough",
+    "rough_output",
     "shifted",
 ]
 
@@ -119,17 +121,56 @@ def smooth_piece(fp: float, f0: float, fm: float, hp: float, hm: float, negligib
     about h |f''|)."""
     if not (math.isfinite(fp) and math.isfinite(f0) and math.isfinite(fm)) or not (hp and hm):
         return False
-    forward, backward = (fp - f0) / hp, (f0 - fm) / hm
+    with np.errstate(over="ignore"):
+        forward, backward = np.float64(fp - f0) / hp, np.float64(f0 - fm) / hm
+    if not (math.isfinite(forward) and math.isfinite(backward)):
+        return False  # (1/y at y = 1e-308: slopes of -1e616 are no measurement)
     larger = max(abs(forward), abs(backward))
-    return larger <= negligible or abs(forward - backward) <= 0.5 * larger
+    return bool(larger <= negligible or abs(forward - backward) <= 0.5 * larger)
+
+
+def rough(f: Any, x: float, f0: float, noise: float = 0.0) -> bool:
+    """Is f rough next to x: over one float spacing u on each side of x, does its second
+    difference f(x + u) - 2 f(x) + f(x - u) exceed its rounding (8 ulps of its values,
+    or ``noise``) and a hundredth of its first difference?  A smooth f's is f''·u²,
+    far below both; sin at 1e308 (u is 3·10²⁹¹ periods) and tan next to its pole are
+    rough, and no finite difference, over any step a float can take, measures their
+    slope there.  (Where f is not finite next to x, the edge of a domain or an overflow,
+    it says no: that has other words.)"""
+    if not math.isfinite(x) or not math.isfinite(f0):
+        return False
+    # the larger spacing on both sides (at a power of two they differ), so x - u is exact
+    u = max(math.nextafter(x, math.inf) - x, x - math.nextafter(x, -math.inf))
+    with np.errstate(all="ignore"):
+        fp, fm = float(f(x + u)), float(f(x - u))
+        if not (math.isfinite(fp) and math.isfinite(fm)):
+            return False
+        second = abs((fp - f0) - (f0 - fm))  # (not fp - 2 f0 + fm: 2 f0 may overflow)
+        noise = max(noise, 8.0 * float(np.spacing(max(abs(fp), abs(f0), abs(fm)))))
+        return bool(second > noise and second > 0.01 * abs(fp - fm))
+
+
+def rough_output(graph: Graph, out: Value, x: Value, pos: int | None, sample: int | None,
+           rounding: float) -> bool:
+    """Is the output rough in x next to x's value (see :func:`rough`), beyond four times
+    the output's estimated rounding error?"""
+    at = float(np.ravel(x.data)[pos or 0])
+
+    def f(t: float) -> float:
+        moved = graph.reevaluate({x: shifted(x.data, t - at, pos)})
+        return float(pick(moved.get(out, out.data), sample))
+
+    return rough(f, at, float(pick(out.data, sample)), 4.0 * rounding)
 
 
 def close(a: Any, b: Any, atol: float, rtol: float) -> bool:
     """|a - b| <= atol + rtol * |b| everywhere (b is the reference), nan never close."""
     a_arr = np.asarray(a, dtype=np.float64)
     b_arr = np.asarray(b, dtype=np.float64)
-    with np.errstate(invalid="ignore"):
+    with np.errstate(invalid="ignore", over="ignore"):
         ok = np.abs(a_arr - b_arr) <= atol + rtol * np.abs(b_arr)
+    # an infinity is close to nothing but itself (-inf against inf: inf <= inf above)
+    ok = (ok & np.isfinite(a_arr) & np.isfinite(b_arr)) | (a_arr == b_arr)
     return bool(np.all(ok))
 
 

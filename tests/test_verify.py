@@ -424,7 +424,9 @@ def test_a_wrong_rule_near_a_domain_edge_still_fails_and_is_located() -> None:
 
 
 @pytest.mark.parametrize(("make", "x", "reason"), [
-    (lambda v: v.sqrt(), 5e-324, "not finite a step away"),  # no step lies inside (0, x]
+    # no step lies inside (0, x]: sqrt's second difference over one float spacing is as
+    # large as its first (0, 2.2e-162, 3.1e-162)
+    (lambda v: v.sqrt(), 5e-324, "rough between the floats next to this point"),
     (lambda v: 1.0 / v, 1e-320, "the derivative is not finite here"),  # 1/x**2 overflows
     (lambda v: v * v, 1e200, "not finite a step away"),  # f overflows: (1e200 + h)**2 = inf
 ])
@@ -436,6 +438,52 @@ def test_a_point_no_difference_can_check_blames_no_rule(make: Any, x: float, rea
     assert not result.ok
     assert result.located is not None and result.located.first is None, str(result)
     assert reason in str(result)
+
+
+@pytest.mark.parametrize(("make", "x", "reason"), [
+    # one float spacing of 1e308 is 3e291 periods: sin's values jump from float to float
+    (lambda v: v.sin(), 1e308, "rough between the floats next to this point"),
+    (lambda v: v.cos() * 2.0, -1e300, "rough between the floats next to this point"),
+    # the pole of tan lies 6e-17 from the float nearest pi/2, inside one spacing (2.2e-16)
+    (lambda v: v.tan(), math.pi / 2, "rough between the floats next to this point"),
+    # -1/y**2 = -1e616 overflows to -inf, the rounded exact value; the difference crossed
+    # the pole, and an overflowing one-sided slope (inf <= 0.5 * inf) passed as smooth
+    (lambda v: 1.0 / v, 1e-308, "the derivative is not finite here"),
+])
+def test_a_rough_point_or_an_overflowing_slope_accuses_no_rule(make: Any, x: float, reason: str) -> None:
+    """locate blamed sin at 1e308 (rule -0.89, 'finite difference' 3e-300), div at
+    y = 1e-308 (rule -inf, 'finite difference' +1e12), and for tan at its pole the
+    report said the function 'takes a number out of the graph'.  The rules are the
+    exact derivatives (cos(1e308) from the C library, the IEEE -inf of -1e616)."""
+    v = Value(x, label="x")
+    result = autograd.gradcheck(make, [v], raise_exception=False)
+    assert not result.ok
+    assert result.located is not None and result.located.first is None, str(result)
+    assert reason in str(result) and "takes a number out of the graph" not in str(result)
+    assert "could not be checked" in result.located.summary()
+
+
+def test_a_wrong_rule_at_a_large_smooth_point_is_still_accused() -> None:
+    """x**2 is smooth from float to float at 1e150: the roughness test leaves a wrong
+    rule there to the finite difference, which accuses it."""
+    bad_square = op(lambda t: t * t, lambda t: 3.0 * t, name="bad_square")  # (t*t)' is 2t
+    result = autograd.gradcheck(lambda v: bad_square(v), [Value(1e150, label="x")],
+                                raise_exception=False)
+    assert not result.ok and result.rows[0].numeric == pytest.approx(2e150, rel=1e-3)
+    assert result.located is not None and result.located.first is not None
+    assert result.located.first.op == "bad_square"
+
+
+def test_an_infinity_is_close_only_to_itself() -> None:
+    """gradcheck marked analytic -inf against numeric +inf 'ok' (inf <= atol + rtol * inf)."""
+    from autograd.verify import close
+    assert not close(-math.inf, math.inf, 1e-5, 1e-3)
+    assert not close(5.0, math.inf, 1e-5, 1e-3) and not close(math.inf, 5.0, 1e-5, 1e-3)
+    assert close(math.inf, math.inf, 1e-5, 1e-3) and not close(math.nan, math.nan, 1e-5, 1e-3)
+    x, y = Value(1e308, label="x"), Value(1e-308, label="y")
+    result = autograd.gradcheck(lambda a, b: a / b, [x, y], raise_exception=False)
+    row = next(r for r in result.rows if r.input == "y")
+    assert row.analytic == -math.inf and row.status == "FAIL"
 
 
 def test_the_command_lines_check_next_to_a_domain_edge_passes(capsys: Any) -> None:
