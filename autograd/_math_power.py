@@ -59,6 +59,18 @@ def recip(x: Any) -> Any:
     return _ieee(lambda: 1.0 / x)  # at 0 a node holding inf: (1/x)' = -1/x**2 = -inf there
 
 
+def div_slope(z: Any, y: Any) -> Any:
+    """d(x/y)/dy = -x/y**2 = -z/y, one rounding and finite where 1/y overflows (z = 5e-324,
+    y = 1e-310: -4.9e296, where -z * (1/y) = -inf); at y = 0 (inside a gradient graph,
+    past the domain check), IEEE's -z * (1/0)."""
+    if y.__class__ is float:
+        return -(z / y) if y != 0.0 else -z * recip(y)
+    if isinstance(y, ndarray):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            return -(z / y)
+    return -(z / y) if (np.asarray(_data(y)) != 0.0).all() else -z * recip(y)
+
+
 def asin_slope(x: Any) -> Any:
     """asin'(x) = 1/sqrt(1 - x**2), as 1/sqrt((1 - x)(1 + x)) (no rounding of x**2 near
     +-1).  On a Value at x = +-1 the form 1/sqrt(1 - x*x), equal there (inf), whose own
@@ -141,19 +153,37 @@ def pow_slope(x: Any, y: Any, z: Any) -> Any:
     if x.__class__ is float and y.__class__ is float and z.__class__ is float:
         # (x = 0 has z = 0, inf or nan; y = +-inf: 1**inf)
         if y != 0.0 and 1e-300 < abs(z) < 1e300 and y - y == 0.0:
+            if -_TINY < x < _TINY:
+                return (y * _SCALE) * (z / (x * _SCALE))
             return y * (z / x)
         return pow_base_slope(x, y)
     if isinstance(z, ndarray):
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             ok = (y != 0.0) & (np.abs(z) > 1e-300) & (np.abs(z) < 1e300) & np.isfinite(y)
-            return np.where(ok, y * (z / x), pow_base_slope(x, y))
+            return np.where(ok, _y_z_over_x(x, y, z), pow_base_slope(x, y))
     if _is_value(z):
         yd, zd = _data(y), z.data
         with np.errstate(invalid="ignore"):
             ok = (yd != 0.0) & (np.abs(zd) > 1e-300) & (np.abs(zd) < 1e300) & np.isfinite(yd)
-        return per_sample([ok, ~ok], [lambda x, y, z: y * (z / x), lambda x, y, z: pow_base_slope(x, y)],
-                          x, y, z)
+        return per_sample([ok, ~ok], [_y_z_over_x, lambda x, y, z: pow_base_slope(x, y)], x, y, z)
     return pow_base_slope(x, y)
+
+
+# Below 2**-400, z / x overflows where y * z / x does not (x = y = 5e-324: z / x = inf for a
+# slope of 1): x and y scaled by 2**600 first, exactly, so the quotient and the product
+# round as y * (z / x) does wherever that is finite.
+_TINY = 2.0 ** -400
+_SCALE = 2.0 ** 600
+
+
+def _y_z_over_x(x: Any, y: Any, z: Any) -> Any:
+    """y * z / x on a batch or a Value, through x and y scaled where |x| < 2**-400."""
+    xd = np.abs(_data(x))
+    if not (xd < _TINY).any():
+        return y * (z / x)
+    where = np.where(xd < _TINY, _SCALE, 1.0)
+    scale: Any = float(where) if where.ndim == 0 else where
+    return (y * scale) * (z / (x * scale))
 
 
 def pow_exponent_slope(x: Any, out: Any, y: Any = None) -> Any:

@@ -52,6 +52,7 @@ from autograd._math import (
 )
 from autograd._math_masks import full_like
 from autograd._math_power import (
+    div_slope,
     pow_base_slope,
     pow_dx,
     pow_dx_slopes,
@@ -86,7 +87,7 @@ MUL = _binary("mul", "*", operator.mul, lambda x, y, z: (y, x), ("y", "x"),
               notation="{0}*{1}", precedence=2, shape="product")
 DIV = _binary(
     "div", "/", operator.truediv,
-    lambda x, y, z: (recip(y), -z * recip(y)),  # d(x/y)/dy = -x/y**2 = -z/y
+    lambda x, y, z: (recip(y), div_slope(z, y)),  # d(x/y)/dy = -x/y**2 = -z/y
     ("1/y", "-x/y**2"),
     Domain(lambda x, y: y != 0.0, ZeroDivisionError, "a nonzero denominator", "y != 0"),
     notation="{0}/{1}", precedence=2,
@@ -129,7 +130,8 @@ SQRT = _unary("sqrt", "sqrt", sqrt, lambda x, z: 0.5 * recip(z), "1/(2*sqrt(x))"
               Domain(lambda x: x >= 0.0, ValueError, "a non-negative input", "x >= 0"))
 SIN = _unary("sin", "sin", sin, lambda x, z: cos(x), "cos(x)", FINITE)
 COS = _unary("cos", "cos", cos, lambda x, z: -sin(x), "-sin(x)", FINITE)
-ERF = _unary("erf", "erf", erf, lambda x, z: erf_slope(x), "2/sqrt(pi)*exp(-x**2)")
+_ERF_SLOPE = with_limits(erf_slope, 0.0, 0.0)  # (create_graph at +-inf: the limit 0, not 0 * inf)
+ERF = _unary("erf", "erf", erf, lambda x, z: _ERF_SLOPE(x), "2/sqrt(pi)*exp(-x**2)")
 # tanh' is written from the OUTPUT z = tanh(x): 1 - z**2.  Beyond |z| = 0.4 it is
 # computed as sech(x)**2 from x: 1 - z*z cancels (0 for |x| > 19, 100 ulps off at 3).
 TANH = _unary("tanh", "tanh", tanh, sech2, "1 - tanh(x)**2")

@@ -69,7 +69,8 @@ SELU = unary("selu", "selu", lambda x: SELU_SCALE * elu(x, SELU_ALPHA),
              lambda x, z: SELU_SCALE * elu_slope(x, SELU_ALPHA),
              f"{SELU_SCALE!r} if x > 0 else {SELU_SCALE * SELU_ALPHA!r}*exp(x)", kink=at_zero,
              method="selu")
-SOFTSIGN = unary("softsign", "softsign", softsign, lambda x, z: softsign_slope(x),
+_SOFTSIGN_SLOPE = with_limits(softsign_slope, 0.0, 0.0)
+SOFTSIGN = unary("softsign", "softsign", softsign, lambda x, z: _SOFTSIGN_SLOPE(x),
                  "1/(1 + abs(x))**2", method="softsign")
 # logsigmoid(x) = -softplus(-x); its slope is the other side's sigmoid
 LOGSIGMOID = unary("logsigmoid", "logsigmoid", lambda x: -softplus(-x), lambda x, z: sigmoid(-x),

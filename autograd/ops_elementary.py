@@ -51,7 +51,7 @@ from autograd._math_power import (
     cbrt_slope,
     recip,
 )
-from autograd._math_smooth import logaddexp
+from autograd._math_smooth import logaddexp, with_limits
 from autograd._row import FINITE, Domain, binary, unary
 
 __all__ = [
@@ -71,6 +71,18 @@ def _one_piece(x: Any, y: Any) -> float:
     return 0.0
 
 
+def _flat_beyond(rule: Any) -> Any:
+    """The rule ``rule(x, z)`` with its limit 0 at +-inf given: where x is infinite,
+    create_graph builds a constant there, so the second derivative is the limit 0, not
+    the nan of its formula (d/dx 1/(1 + x**2) = -2x/(1 + x**2)**2 is inf/inf)."""
+    def local(x: Any, z: Any) -> Any:
+        return with_limits(lambda t: rule(t, z), 0.0, 0.0)(x)
+    return local
+
+
+_ATAN_SLOPE = with_limits(lambda x: recip(1.0 + x * x), 0.0, 0.0)
+_ASINH_SLOPE = with_limits(lambda x: recip(hypot(1.0, x)), 0.0, 0.0)
+_ERFC_SLOPE = with_limits(lambda x: -erf_slope(x), -0.0, -0.0)
 _LN2 = math.log(2.0)
 _LN10 = math.log(10.0)
 
@@ -89,7 +101,7 @@ ACOS = unary("acos", "acos", acos, lambda x, z: -asin_slope(x),
              Domain(lambda x: (x >= -1.0) & (x <= 1.0), ValueError, "an input in [-1, 1]",
                     "-1 <= x <= 1"),
              method="acos")
-ATAN = unary("atan", "atan", atan, lambda x, z: recip(1.0 + x * x), "1/(1 + x**2)", method="atan")
+ATAN = unary("atan", "atan", atan, lambda x, z: _ATAN_SLOPE(x), "1/(1 + x**2)", method="atan")
 # atan2(x, y) is the angle of the point (y, x): math.atan2's argument order.
 ATAN2 = binary("atan2", "atan2", atan2, lambda x, y, z: atan2_slopes(x, y),
                ("y/(x**2 + y**2)", "-x/(x**2 + y**2)"), method="atan2",
@@ -124,7 +136,7 @@ HYPOT_DY = binary("hypot_dy", "hypot_dy", hypot_dy, hypot_dy_slopes,
 # sinh, cosh, expm1 and exp2 overflow to +-inf (IEEE), in every mode
 SINH = unary("sinh", "sinh", sinh, lambda x, z: cosh(x), "cosh(x)", method="sinh")
 COSH = unary("cosh", "cosh", cosh, lambda x, z: sinh(x), "sinh(x)", method="cosh")
-ASINH = unary("asinh", "asinh", asinh, lambda x, z: recip(hypot(1.0, x)), "1/sqrt(1 + x**2)",
+ASINH = unary("asinh", "asinh", asinh, lambda x, z: _ASINH_SLOPE(x), "1/sqrt(1 + x**2)",
               method="asinh")
 ACOSH = unary("acosh", "acosh", acosh, lambda x, z: acosh_slope(x),
               "1/sqrt(x**2 - 1)", Domain(lambda x: x >= 1.0, ValueError, "an input >= 1", "x >= 1"),
@@ -144,8 +156,8 @@ LOG10 = unary("log10", "log10", log10, lambda x, z: recip(x * _LN10), "1/(x*log(
               Domain(lambda x: x > 0.0, ValueError, "a positive input", "x > 0"), method="log10")
 EXP2 = unary("exp2", "exp2", exp2, lambda x, z: z * _LN2, "z*log(2)", method="exp2")
 # cbrt'(0) is inf, like sqrt'(0)
-CBRT = unary("cbrt", "cbrt", cbrt, lambda x, z: cbrt_slope(z), "1/(3*z**2)", method="cbrt")
-ERFC = unary("erfc", "erfc", erfc, lambda x, z: -erf_slope(x), "-2/sqrt(pi)*exp(-x**2)",
+CBRT = unary("cbrt", "cbrt", cbrt, _flat_beyond(lambda x, z: cbrt_slope(z)), "1/(3*z**2)", method="cbrt")
+ERFC = unary("erfc", "erfc", erfc, lambda x, z: _ERFC_SLOPE(x), "-2/sqrt(pi)*exp(-x**2)",
              method="erfc")
 # logaddexp'(x) is the weight of x in the sum, sigmoid(x - y) (1/2 each at a tie)
 LOGADDEXP = binary("logaddexp", "logaddexp", logaddexp,
