@@ -38,12 +38,22 @@ def to_data(data: Any, what: str = "Value") -> Data:
         try:
             return float(data)
         except OverflowError:
-            raise OverflowError(f"{what}: {data!r} is too large for a float64") from None
+            raise OverflowError(f"{what}: {_short_number(data)} is too large for a float64 "
+                                "(whose largest is 1.8e308)") from None
     hint = " (use numpy.asarray(...) for a batch)" if isinstance(data, (list, tuple)) else ""
     raise TypeError(
         f"{what} data must be a real number (int, float, bool, numpy scalar) or a 1-D "
         f"numpy array, not {type(data).__name__}{hint}"
     )
+
+
+def _short_number(n: Any) -> str:
+    """A number for a message: an integer past 20 digits by its size (10**400's repr is
+    401 digits, and past 4,300 Python refuses to write one)."""
+    if isinstance(n, int) and n.bit_length() > 64:
+        digits = int(n.bit_length() * 0.30102999566398120) + 1
+        return f"{'a negative' if n < 0 else 'an'} integer of about {digits:,} digits"
+    return repr(n)
 
 
 def zeros_like(data: Data) -> Data:

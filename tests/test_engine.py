@@ -403,6 +403,22 @@ def test_sin_of_infinity_and_huge_integers_name_the_problem() -> None:
     assert math.isnan(Value(math.nan).exp().data)
 
 
+@pytest.mark.parametrize("n", [10**400, -(10**5000), 2**1024, Value(1.0)],
+                         ids=["10**400", "-10**5000", "2**1024", "an operand"])
+def test_a_huge_integer_is_named_by_its_size_not_written_out(n: Any) -> None:
+    """10**400's message was its 401 digits; past 4,300 digits Python refuses to write an
+    integer, and the message itself raised ValueError."""
+    if isinstance(n, Value):  # as an operand too
+        with pytest.raises(OverflowError, match="too large for a float64") as err:
+            n * 10**5000
+    else:
+        with pytest.raises(OverflowError, match="too large for a float64") as err:
+            Value(n)
+    message = str(err.value)
+    digits = 5001 if isinstance(n, Value) or n < -1 else len(str(abs(n)))
+    assert len(message) < 120 and f"{digits:,} digits" in message
+
+
 def _nodes_die_without_the_collector(make: Any) -> list[str]:
     """Run ``make()`` (it returns the Values it made, to be dropped) with the cyclic
     collector off, and name the nodes still alive after the last reference went."""
