@@ -304,7 +304,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             # infinities and nans are reported in the output, not as Python or numpy warnings
             warnings.simplefilter("ignore")
-            return int(args.run(args))
+            status = int(args.run(args))
+        sys.stdout.flush()  # (a write that fails at exit would be a traceback of its own)
+        return status
     except (UsageError, ExpressionError) as err:
         command = args_list[0] if args_list[0] in EXAMPLES else None
         text = str(err)
@@ -317,7 +319,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _error(str(err), as_json)
     except BrokenPipeError:  # output piped into e.g. head, which stopped reading
         sys.stdout = open(os.devnull, "w")
-        return 0
+        # the status a program ended by SIGPIPE gives (128 + 13): not 0, which would say
+        # that a check whose result was not read had passed
+        return 141
+    except OSError as err:  # the output cannot be written (a full disk: /dev/full)
+        sys.stdout = open(os.devnull, "w")
+        return _error(f"cannot write the output: {err.strerror or err}", as_json)
     except KeyboardInterrupt:
         if as_json:
             return _error("interrupted", as_json, 130)

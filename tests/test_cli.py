@@ -462,3 +462,39 @@ def test_latex_prints_the_chain_rule(capsys: pytest.CaptureFixture[str]) -> None
     assert r"1 - \tanh\left(w \cdot x\right)^{2}" in out
     code, out, _ = run(capsys, "grad", "x*y", "--at", "x=1", "y=2", "--latex", "--json")
     assert code == 0 and set(json.loads(out)["latex"]) == {"x", "y"}  # every variable
+
+
+class _Failing:
+    """A stdout whose writes fail as a full disk's, or as a pipe whose reader has gone."""
+
+    def __init__(self, error: OSError) -> None:
+        self.error = error
+
+    def write(self, text: str) -> int:
+        raise self.error
+
+    def flush(self) -> None:
+        raise self.error
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_a_full_disk_is_one_line_not_a_traceback() -> None:
+    """`autograd grad x --at x=1 > /dev/full` printed a traceback (OSError: No space left
+    on device) from the print in cmd_grad."""
+    for extra in ([], ["--json"]):
+        with open("/dev/full", "w") as full:
+            done = subprocess.run([sys.executable, "-m", "autograd", "grad", "x", "--at", "x=1", *extra],
+                                  stdout=full, stderr=subprocess.PIPE, text=True, timeout=120)
+        assert done.returncode == 2, done.stderr
+        assert "Traceback" not in done.stderr and "No space left on device" in done.stderr
+        assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_a_closed_pipe_does_not_report_success(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`autograd grad ... --check | head -1` exited 0 when head closed the pipe first,
+    though the check failed: a closed pipe now gives 141, as a program ended by SIGPIPE."""
+    import errno
+    monkeypatch.setattr(sys, "stdout", _Failing(BrokenPipeError(errno.EPIPE, "Broken pipe")))
+    assert main(["grad", "x**2 + y", "--at", "x=1e10", "y=3", "--check"]) == 141
+    monkeypatch.setattr(sys, "stdout", _Failing(OSError(errno.ENOSPC, "No space left on device")))
+    assert main(["grad", "x", "--at", "x=1"]) == 2
