@@ -18,6 +18,8 @@ from autograd.cli_common import UsageError, _fmt, _json_number, _output_path, _s
 
 
 def _assignments(items: Sequence[str]) -> dict[str, float]:
+    from autograd.expr import rounds_to_zero
+
     values: dict[str, float] = {}
     for item in items:
         name, sep, text = item.partition("=")
@@ -32,6 +34,8 @@ def _assignments(items: Sequence[str]) -> dict[str, float]:
             raise UsageError(f"--at {name}: {text!r} is not a number") from None
         if not math.isfinite(value):
             raise UsageError(f"--at {name}: the value must be finite, got {text!r}")
+        if rounds_to_zero(text, value):
+            raise UsageError(f"--at {name}: {text.strip()!r} is too small for a float64 (it rounds to 0)")
         if name in values:
             raise UsageError(f"--at: {name} is given twice")
         values[name] = value

@@ -77,6 +77,15 @@ _DESCRIBE: dict[type[ast.AST], str] = {
 }
 
 
+
+def rounds_to_zero(text: str, value: float) -> bool:
+    """Does the numeral ``text`` name a nonzero number that float64 rounds to 0 (1e-400)?
+    A subnormal (1e-310) is kept: it is a float, if a less precise one."""
+    if value != 0.0:
+        return False
+    mantissa = text.strip().lower().lstrip("+-").split("e")[0]
+    return not mantissa.startswith("0x") and any(c in "123456789" for c in mantissa)
+
 class ExpressionError(ValueError):
     """An expression the command line refuses, with where it goes wrong.
 
@@ -224,6 +233,8 @@ class _Checker:
                 finite = False
             if not finite:
                 raise _refuse("number is too large for a float", self.text, node)
+            if rounds_to_zero(ast.get_source_segment(self.text, node) or "", node.value):
+                raise _refuse("number is too small for a float (it rounds to 0)", self.text, node)
         elif isinstance(node, ast.Name):
             if node.id in FUNCTIONS:
                 raise _refuse(f"{node.id} is a function: call it, e.g. {node.id}(x)", self.text, node)

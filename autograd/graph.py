@@ -87,7 +87,8 @@ def topological_order(root: Value) -> list[Value]:
 
 
 def forward_data(op: Op, xs: Sequence[Any]) -> Any:
-    """``op``'s forward on data; nan (of the right shape) where it is undefined."""
+    """``op``'s forward on data; nan (of the right shape) where it is undefined, and
+    +-inf where float arithmetic overflows, as the graph's own nodes hold (10.0 ** 400)."""
     try:
         with np.errstate(all="ignore"):
             if op.arity == 1:
@@ -96,6 +97,10 @@ def forward_data(op: Op, xs: Sequence[Any]) -> Any:
                 result = op.forward(xs[0], xs[1])
             else:
                 result = op.forward(list(xs))
+    except OverflowError:
+        from autograd.value_checks import _overflowed  # (it reads this module: at call time)
+
+        result = _overflowed(op, xs) if op.arity != NARY else None
     except (ArithmeticError, ValueError, TypeError):
         result = None
     if result is None or isinstance(result, complex):  # e.g. (-1e-7) ** 0.5 off the domain

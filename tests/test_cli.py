@@ -498,3 +498,15 @@ def test_a_closed_pipe_does_not_report_success(monkeypatch: pytest.MonkeyPatch) 
     assert main(["grad", "x**2 + y", "--at", "x=1e10", "y=3", "--check"]) == 141
     monkeypatch.setattr(sys, "stdout", _Failing(OSError(errno.ENOSPC, "No space left on device")))
     assert main(["grad", "x", "--at", "x=1"]) == 2
+
+
+def test_values_that_round_to_zero_are_refused_and_overflow_is_inf(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """--at x=1e-400 became x = 0 (where x=1e400 was refused); --expect 10**400 was
+    evaluated as nan (float's OverflowError), not the inf the engine's nodes hold."""
+    code, _, err = run(capsys, "grad", "x", "--at", "x=1e-400")
+    assert code == 2 and "too small for a float64" in err and len(err.strip().splitlines()) == 1
+    code, out, _ = run(capsys, "grad", "x", "--at", "x=1e-310")
+    assert code == 0 and "f = 1e-310" in out
+    code, out, _ = run(capsys, "grad", "x", "--at", "x=2", "--expect", "10**400")
+    assert code == 1 and "the formula gives   inf" in out

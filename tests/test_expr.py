@@ -16,7 +16,7 @@ HOSTILE = [
     "{x: 1}", "x[0]", "'text'", "b'bytes'", "f'{x}'", "x if y else z", "x and y", "not x",
     "x == y", "x < 1", "(x := 3)", "*x", "x @ y", "x << 1", "~x", "x ^ y",
     "tanh(x=1)", "tanh", "tanh(x, y)", "sin()", "getattr(x, 'y')", "1j", "True", "None", "...",
-    "x; y", "import os", "x = 1", "1e999", "9" * 400, "(" * 500 + "x" + ")" * 500,
+    "x; y", "import os", "x = 1", "1e999", "1e-400", "x * 2.5e-999", "9" * 400, "(" * 500 + "x" + ")" * 500,
     "-" * 5000 + "x", "x" * 3000, "", "   ", "\x00", "x\ny", "leaky_relu(x, y)", "elu(x, 'a')",
     "await x", "sum([x])", "x.real", "tanh(x)(y)", "atan2(x)", "clamp(x, 1)", "max()",
     "hardtanh(x, y)", "celu(x, 1, 2)", "softmax(x)", "maximum(x, y, z)", "x % 'a'",
@@ -123,3 +123,14 @@ def test_where_with_the_wrong_number_of_arguments_names_its_own_form() -> None:
             parse(text).build({"x": 1.0})
     with pytest.raises(ExpressionError, match=r"clamp takes 3 arguments: clamp\(x, lo, hi\)"):
         parse("clamp(x)").build({"x": 1.0})
+
+
+@pytest.mark.parametrize(("text", "zero"), [("1e-400", True), ("-0.5e-330", True), ("0.0", False),
+                                             ("0e5", False), ("00.000e-999", False), ("1e-310", False),
+                                             ("0x0", False), ("2.5", False)])
+def test_a_numeral_that_rounds_to_zero_is_told_apart_from_zero(text: str, zero: bool) -> None:
+    """1e-400 was read as 0 (silently, where 1e999 was refused): a numeral with a nonzero
+    digit whose float is 0 is refused; 0 written any way, and subnormals, are numbers."""
+    from autograd.expr import rounds_to_zero
+    value = float(int(text, 16)) if text.startswith("0x") else float(text)
+    assert rounds_to_zero(text, value) is zero
