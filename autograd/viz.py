@@ -17,6 +17,7 @@ information as indented text, for terminals and doctests.
 from __future__ import annotations
 
 import html
+import textwrap
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -77,6 +78,20 @@ def _text(s: str) -> str:
         c if c.isprintable() or c == "\n" else repr(c)[1:-1] for c in s
     )
     return html.escape(cleaned, quote=True).replace("\n", "<BR/>")
+
+
+# An edge label's lines wrap at this width: a 60-character label, named three times in a
+# rule, made a drawing 6,000 pixels wide.
+_LABEL_WIDTH = 72
+
+
+def _wrapped(line: str) -> list[str]:
+    """One line of an edge label, its whitespace (a label's own newlines) made single
+    spaces, wrapped at :data:`_LABEL_WIDTH` characters (a long name is split too)."""
+    flat = " ".join(line.split())
+    if len(flat) <= _LABEL_WIDTH:
+        return [flat]
+    return textwrap.wrap(flat, _LABEL_WIDTH, break_on_hyphens=False) or [flat]
 
 
 def _short(x: Any, fmt: str) -> str:
@@ -194,7 +209,7 @@ def _chain_label(graph: Graph, node: Value, index: int, local: Any, upstream: An
         f"upstream {graph.partial(graph.root, node)} = {_short(upstream, fmt)}",
     ]
     product_line = f"<B>{_text(f'product = {_short(product, fmt)}')}</B>"
-    text = "<BR/>".join([*(_text(line) for line in lines), product_line])
+    text = "<BR/>".join([*(_text(part) for line in lines for part in _wrapped(line)), product_line])
     # on an opaque cell, so that an edge drawn across the label does not strike its text
     return (f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1" '
             f'BGCOLOR="white"><TR><TD>{text}</TD></TR></TABLE>>')

@@ -706,3 +706,24 @@ def test_chain_labels_sit_on_an_opaque_cell_so_edges_do_not_strike_their_text() 
     labels = re.findall(r"-> v\d+_op \[label=<(.*?)>\]", source)
     assert labels and len(labels) == source.count("_op [label=<<TABLE")
     assert all('BGCOLOR="white"' in label for label in labels)
+
+
+def test_chain_labels_flatten_a_labels_newlines_and_wrap_long_lines() -> None:
+    """A label's newline split the chain rule's text mid-name ("upstream ∂(out" / "x)");
+    a 60-character label, named three times per rule, made a drawing 6,000 pixels wide."""
+    import re
+
+    x = Value(2.0, label="out\nx")
+    y = x.tanh()
+    y.label = "y"
+    source = autograd.draw(y, chain=True).source
+    edge = next(line for line in source.splitlines() if "->" in line and "local" in line)
+    assert "∂y/∂(out x)" in edge  # the label's newline is a space in the rule
+    w = Value(3.0, label="w" * 60)
+    z = (Value(2.0, label="a") * w).tanh()
+    source = autograd.draw(z, chain=True).source
+    for line in source.splitlines():
+        if "->" in line and "local" in line:
+            cell = re.search(r"<TD>(.*)</TD>", line).group(1)  # type: ignore[union-attr]
+            parts = [re.sub(r"<[^>]+>", "", p) for p in cell.split("<BR/>")]
+            assert all(len(p) <= 72 for p in parts), parts
