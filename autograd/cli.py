@@ -87,7 +87,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"\nlargest |hand - engine| = {worst_engine:.1e}, "
           f"largest |engine - central difference| = {worst_fd:.1e}")
     if out_path is not None:
-        _save_drawing(net.loss, out_path)
+        _save_drawing(net.loss, out_path, "--out")
         print(f"wrote the computation graph to {out_path}")
     elif html_path is None:
         print("(add --out graph.svg to write the computation graph, --html seeds.html to explore it)")
@@ -98,12 +98,30 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 # ------------------------------------------------------------------ parser
+class _Once(argparse.Action):
+    """An option given once: a second ``--png b.png`` is an error, not the silent winner."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: Any, option_string: str | None = None) -> None:
+        given: set[str] = namespace.__dict__.setdefault("_given_once", set())
+        if self.dest in given:
+            parser.error(f"{option_string} is given twice")
+        given.add(self.dest)
+        setattr(namespace, self.dest, values)
+
+
 def _whole(low: int, high: int) -> Any:
     def parse(text: str) -> int:
         try:
             value = int(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+            try:  # 1e3 is a whole number too, written as a float
+                number = float(text)
+            except ValueError:
+                number = math.nan
+            if not number.is_integer():
+                raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+            value = int(number)
         if not low <= value <= high:
             raise argparse.ArgumentTypeError(f"{text!r} must be between {low} and {high:,}")
         return value
@@ -169,20 +187,22 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the value of each variable (after EXPR; may be repeated)")
     g.add_argument("--check", action="store_true",
                    help="compare every derivative with a central finite difference")
-    g.add_argument("--explain", metavar="NAME", help="chain-rule breakdown of df/dNAME")
-    g.add_argument("--wrt", metavar="NAME", help="the variable of --expect and --latex")
-    g.add_argument("--expect", metavar="FORMULA",
+    g.add_argument("--explain", action=_Once, metavar="NAME", help="chain-rule breakdown of df/dNAME")
+    g.add_argument("--wrt", action=_Once, metavar="NAME", help="the variable of --expect and --latex")
+    g.add_argument("--expect", action=_Once, metavar="FORMULA",
                    help="your df/dNAME as a formula in the same language (1 if x > 0 else 0 for "
                         "a kink): proved equal, wrong with a counterexample (exit status 1), or "
                         "equal at random points")
     g.add_argument("--latex", action="store_true",
                    help="the chain rule of df/dNAME in LaTeX (for --wrt or --explain NAME, "
                         "else every variable)")
-    g.add_argument("--svg", metavar="FILE", help="write the graph (with chain-rule labels) as SVG")
-    g.add_argument("--png", metavar="FILE", help="write the graph as PNG")
-    g.add_argument("--dot", metavar="FILE", help="write the graph's DOT source")
-    g.add_argument("--html", metavar="FILE", help="write the graph explorer: step through forward "
-                                                  "and backward in a browser")
+    g.add_argument("--svg", action=_Once,
+                   metavar="FILE", help="write the graph (with chain-rule labels) as SVG")
+    g.add_argument("--png", action=_Once, metavar="FILE", help="write the graph as PNG")
+    g.add_argument("--dot", action=_Once, metavar="FILE", help="write the graph's DOT source")
+    g.add_argument("--html", action=_Once,
+                   metavar="FILE", help="write the graph explorer: step through forward "
+                                        "and backward in a browser")
     g.add_argument("--json", action="store_true",
                    help="machine-readable output; errors as JSON on standard error")
     g.set_defaults(run=cmd_grad)
@@ -193,9 +213,11 @@ def build_parser() -> argparse.ArgumentParser:
                     "ReLU layer and the R2 loss: for each weight, the chain rule derived by hand "
                     "(dE/do * do/da * da/dw), the engine's gradient and a central difference.",
         epilog=f"example:\n  {EXAMPLES['demo']}", formatter_class=argparse.RawDescriptionHelpFormatter)
-    d.add_argument("--out", metavar="FILE", help="write the computation graph (.svg, .png or .dot)")
-    d.add_argument("--html", metavar="FILE", help="write the graph explorer (an .html page to step "
-                                                  "through the derivation)")
+    d.add_argument("--out", action=_Once,
+                   metavar="FILE", help="write the computation graph (.svg, .png or .dot)")
+    d.add_argument("--html", action=_Once,
+                   metavar="FILE", help="write the graph explorer (an .html page to step "
+                                        "through the derivation)")
     d.set_defaults(run=cmd_demo)
 
     t = sub.add_parser(
@@ -205,25 +227,27 @@ def build_parser() -> argparse.ArgumentParser:
                     "softmax cross-entropy; plus an L2 penalty. A progress bar (tqdm) on "
                     "standard error shows the loss and accuracy; TQDM_DISABLE=1 hides it.",
         epilog=f"example:\n  {EXAMPLES['train']}", formatter_class=argparse.RawDescriptionHelpFormatter)
-    t.add_argument("--data", choices=["moons", "circles", "blobs"], default="moons",
+    t.add_argument("--data", action=_Once, choices=["moons", "circles", "blobs"], default="moons",
                    help="the data set (default moons)")
-    t.add_argument("--samples", type=_samples, default=100, help="data points (default 100)")
-    t.add_argument("--noise", type=_number,
+    t.add_argument("--samples", action=_Once, type=_samples, default=100, help="data points (default 100)")
+    t.add_argument("--noise", action=_Once, type=_number,
                    help="noise of moons and circles (default 0.1), spread of blobs (default 1.0)")
-    t.add_argument("--layers", type=_positive_int, nargs="+", metavar="N",
+    t.add_argument("--layers", action=_Once, type=_positive_int, nargs="+", metavar="N",
                    help="neurons per layer, the last is the output (default 16 16 1)")
-    t.add_argument("--activations", nargs="+", metavar="NAME",
+    t.add_argument("--activations", action=_Once, nargs="+", metavar="NAME",
                    help=f"one per layer, of: {' '.join(sorted(nn.ACTIVATIONS))} "
                         "(default relu ... linear)")
-    t.add_argument("--optimizer", choices=["sgd", "adam"], default="sgd", help="(default sgd)")
-    t.add_argument("--lr", type=_positive_number, help="learning rate (default for sgd, with micrograd's "
+    t.add_argument("--optimizer", action=_Once, choices=["sgd", "adam"], default="sgd", help="(default sgd)")
+    t.add_argument("--lr", action=_Once,
+                   type=_positive_number, help="learning rate (default for sgd, with micrograd's "
                                                "decay: 1.0, or 0.05 for blobs; for adam 0.05)")
-    t.add_argument("--l2", type=_number, default=1e-4, help="L2 penalty (default 1e-4)")
-    t.add_argument("--steps", type=_positive_int, default=100, help="training steps (default 100)")
-    t.add_argument("--seed", type=_whole(0, 2**32 - 1), default=1,
+    t.add_argument("--l2", action=_Once, type=_number, default=1e-4, help="L2 penalty (default 1e-4)")
+    t.add_argument("--steps", action=_Once,
+                   type=_positive_int, default=100, help="training steps (default 100)")
+    t.add_argument("--seed", action=_Once, type=_whole(0, 2**32 - 1), default=1,
                    help="seed of the data and the initial weights (default 1)")
-    t.add_argument("--save", metavar="FILE.json", help="save the trained parameters as JSON")
-    t.add_argument("--plot", metavar="FILE.png",
+    t.add_argument("--save", action=_Once, metavar="FILE.json", help="save the trained parameters as JSON")
+    t.add_argument("--plot", action=_Once, metavar="FILE.png",
                    help="save the decision boundary and the loss and accuracy curves "
                         f"(needs matplotlib: {PLOT_EXTRA})")
     t.add_argument("--json", action="store_true",

@@ -60,19 +60,24 @@ DRAW_MAX_NODES = 300
 RENDER_SECONDS = 5.0
 
 
-def _save_drawing(root: Any, path: Path) -> None:
+def _cannot_write(flag: str, path: Path, err: OSError) -> UsageError:
+    """The one error line for an output file the system refused (/proc/a.svg)."""
+    return UsageError(f"{flag} {path}: cannot write it: {err.strerror or err}")
+
+
+def _save_drawing(root: Any, path: Path, flag: str) -> None:
     from autograd.viz import draw
 
     try:
         draw(root, chain=True, max_nodes=DRAW_MAX_NODES, timeout=RENDER_SECONDS).save(path)
     except OSError as err:
-        raise UsageError(f"cannot write {path}: {err.strerror or err}") from None
+        raise _cannot_write(flag, path, err) from None
 
 
-def _save_explorer(root: Any, path: Path) -> None:
+def _save_explorer(root: Any, path: Path, flag: str = "--html") -> None:
     from autograd.explorer import explore
 
     try:
         explore(root, timeout=RENDER_SECONDS).save(path)
     except OSError as err:
-        raise UsageError(f"cannot write {path}: {err.strerror or err}") from None
+        raise _cannot_write(flag, path, err) from None

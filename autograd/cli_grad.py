@@ -105,9 +105,9 @@ def cmd_grad(args: argparse.Namespace) -> int:
         text += ["", str(explanation)]
     if args.expect is not None or args.latex:
         status = max(status, _formula_options(args, out, leaves, report, text))
-    for path in outputs.values():
+    for fmt, path in outputs.items():
         if path is not None:
-            _save_drawing(out, path)
+            _save_drawing(out, path, f"--{fmt}")
             text.append(f"wrote {path}")
     if html_path is not None:
         _save_explorer(out, html_path)

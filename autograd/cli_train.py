@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd.cli_common import UsageError, _json_number, _output_path
+from autograd.cli_common import UsageError, _cannot_write, _json_number, _output_path
 
 # Networks `autograd train` builds: at most this many parameters, and this many
 # parameter-sample-steps in all (about a minute of work).
@@ -140,7 +140,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         try:
             model.save(save_path)
         except OSError as err:
-            raise UsageError(f"cannot write {save_path}: {err.strerror or err}") from None
+            raise _cannot_write("--save", save_path, err) from None
         lines.append(f"saved the parameters to {save_path}")
     if plot_path is not None:
         from autograd.plot import training_figure
@@ -154,7 +154,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         try:
             figure.savefig(plot_path, dpi=100)
         except OSError as err:
-            raise UsageError(f"cannot write {plot_path}: {err.strerror or err}") from None
+            raise _cannot_write("--plot", plot_path, err) from None
         lines.append(f"wrote the decision boundary and the training curves to {plot_path}")
     if args.json:
         report = {

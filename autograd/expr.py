@@ -23,7 +23,9 @@ A formula is only read (by autograd.symbolic), never built into a graph.
 from __future__ import annotations
 
 import ast
+import keyword
 import math
+import re
 import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -176,6 +178,10 @@ def parse(text: str, *, formula: bool = False) -> Expression:
     except SyntaxError as err:
         # (no offset: the input ended too soon, 'x+' or '2*')
         column = (err.offset - 1) if err.offset else len(text.strip())
+        word = re.match(r"[^\W\d]\w*", text.strip()[column:])
+        if word and keyword.iskeyword(word.group()):  # "if + 1": say why, not just where
+            raise ExpressionError(f"syntax error: {word.group()!r} is a Python keyword, not a "
+                                  "variable name", text.strip(), column) from None
         raise ExpressionError(f"syntax error: {err.msg}", text.strip(), column) from None
     except (RecursionError, MemoryError):
         raise ExpressionError("expression is nested too deeply") from None

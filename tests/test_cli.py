@@ -510,3 +510,30 @@ def test_values_that_round_to_zero_are_refused_and_overflow_is_inf(
     assert code == 0 and "f = 1e-310" in out
     code, out, _ = run(capsys, "grad", "x", "--at", "x=2", "--expect", "10**400")
     assert code == 1 and "the formula gives   inf" in out
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["grad", "x", "--at", "x=1", "--png", "a.png", "--png", "b.png"], "--png is given twice"),
+    (["train", "--steps", "3", "--steps", "4"], "--steps is given twice"),
+    (["train", "--layers", "4", "1", "--layers", "2", "1"], "--layers is given twice"),
+    (["train", "--steps", "1e9"], "'1e9' must be between 1 and 100,000"),
+    (["train", "--steps", "2.5"], "'2.5' is not a whole number"),
+    (["grad", "if + 1"], "'if' is a Python keyword, not a variable name"),
+    (["grad", "x", "--at", "x=1", "--svg", "/proc/a.svg"], "--svg /proc/a.svg: cannot write it"),
+])
+def test_small_mistakes_get_messages_that_say_what_is_wrong(
+        capsys: pytest.CaptureFixture[str], args: list[str], message: str, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A second --png silently won; 1e9 steps was 'not a whole number'; 'if + 1' was an
+    'invalid syntax at column 1: i'; a path the system refuses did not name its option."""
+    if args[-1] == "/proc/a.svg" and not Path("/proc").is_dir():
+        pytest.skip("needs /proc")
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run(capsys, *args)
+    assert code == 2 and message in err and len(err.strip().splitlines()) == 1, err
+
+
+def test_a_whole_number_written_as_a_float_is_taken(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "train", "--steps", "2e0", "--samples", "1e1", "--json")
+    report = json.loads(out)
+    assert code == 0 and report["steps"] == 2 and report["samples"] == 10
