@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from autograd.engine import Value
-from autograd.functions import dot
+from autograd.functions import logsumexp, where
 from autograd.functions import sum as vsum
 
 REDUCTIONS = ("mean", "sum")
@@ -197,9 +197,11 @@ def cross_entropy(logits: Any, target: Any, reduction: str = "mean") -> Value:
     ``logits`` is one sample's list of class scores (Values; batch Values for
     a batch, with ``target`` an int array) or a list of such lists, one per
     sample, with ``target`` a list of class indices.  Computed as
-    ``log(sum_c e**(z_c - m)) - (z_y - m)`` with ``m`` the largest logit taken
-    as a constant (it cancels in the math, and keeps every exp <= 1); the
-    gradient with respect to ``z_c`` is ``softmax(z)_c - [c == y]``.
+    ``logsumexp([0, z_c - z_y for c != y])``, ``log(1 + sum e**(z_c - z_y))``: its
+    gradient with respect to ``z_c`` is ``softmax(z)_c`` and with respect to ``z_y``
+    minus the sum of the others, ``softmax(z)_y - 1`` without the cancellation of
+    that difference at a confident logit (logsumexp shifts by its largest input, so
+    nothing overflows).
     """
     who = "cross_entropy"
     if isinstance(logits, (list, tuple)) and logits and isinstance(logits[0], Value):
@@ -227,20 +229,21 @@ def _softmax_ce(z: list[Value], y: Any, who: str) -> Value:
         labels = labels.astype(np.int64)
     if labels.dtype.kind not in "iu" or np.any((labels < 0) | (labels >= k)):
         raise ValueError(f"{who}: targets must be class indices in 0..{k - 1}, got {y!r}")
-    m = np.maximum.reduce([np.asarray(v.data) for v in z])  # per sample, a constant
-    if np.ndim(m) == 0:
-        m = float(m)
-    shifted = [v - m for v in z]
-    log_sum_exp = vsum([s.exp() for s in shifted]).log()
+    # -log softmax(z)[y] = log(1 + sum over c != y of e**(z_c - z_y)), one logsumexp of
+    # [0, z_c - z_y ...]: its slopes are the softmax, so dL/dz_c = p_c and dL/dz_y =
+    # -(sum of the other p_c), with no 1 - p_y to cancel (p_y - 1 at a confident logit
+    # of 30 was 1e-3 off); logsumexp shifts by its largest input, so nothing overflows
+    if labels.ndim == 0 and not any(v.is_batch for v in z):
+        y_logit = z[int(labels)]
+        return logsumexp([0.0, *(v - y_logit for c, v in enumerate(z) if c != int(labels))])
     if labels.ndim == 0:
-        if any(v.is_batch for v in z):
-            labels = np.full(np.shape(m), int(labels))  # one class for every sample
-        else:
-            # pick the target's logit rather than a dot with a one-hot vector, whose
-            # 0 * (-inf) would turn a masked logit into nan
-            return log_sum_exp - shifted[int(labels)]
-    onehot = [(labels == c).astype(np.float64) for c in range(k)]
-    return log_sum_exp - dot(onehot, shifted)
+        labels = np.full(np.shape(np.maximum.reduce([np.asarray(v.data) for v in z])), int(labels))
+    y_logit = z[0]  # the target's logit, sample by sample: picked, not a dot with a
+    for c in range(1, k):  # one-hot vector, whose 0 * (-inf) would make a masked logit nan
+        y_logit = where(labels == c, z[c], y_logit)
+    # the target's own term is left out by a where (-inf: e**-inf = 0, and no gradient)
+    others = [where(labels == c, -np.inf, v - y_logit) for c, v in enumerate(z)]
+    return logsumexp([0.0, *others])
 
 
 def softmax(logits: Sequence[Value]) -> list[Value]:
