@@ -124,3 +124,39 @@ def test_x_to_the_x_at_the_smallest_float(mode: str) -> None:
     got = _firsts(lambda x: x**x, [5e-324], mode)[0]
     exact = _exact(lambda x: [x**x * (1 + mpmath.log(x))], [5e-324])[0]
     assert got == pytest.approx(exact, rel=1e-14)
+
+
+def test_the_scaled_quotient_leaves_the_other_samples_alone() -> None:
+    """Beside a subnormal base, a sample at (1, 1e308) keeps y·z/x = 1e308: its own x and
+    y are not scaled (y·2 would overflow), only the subnormal sample's are."""
+    x, y = Value(np.array([5e-324, 1.0])), Value(np.array([5e-324, 1e308]))
+    (x**y).sum().backward()
+    assert x.grad.tolist() == [1.0, 1e308]  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("mode", ["float", "batch"])
+def test_the_third_derivative_of_sqrt_at_zero_is_its_limit(mode: str) -> None:
+    """sqrt''' = 3/(8 x^(5/2)) tends to +inf at 0+; the third pass differentiates the
+    IEEE node 1/sqrt(x) at 0, a division by a zero Value, whose slope -z/y is then
+    -z * (1/y), IEEE's, not a ZeroDivisionError."""
+    assert sp.limit(sp.diff(sp.sqrt(t), t, 3), t, 0, "+") == sp.oo
+    x = Value(np.array([0.0, 4.0]) if mode == "batch" else 0.0)
+    level: Any = x.sqrt()
+    for last in (False, False, True):
+        root = level.sum() if mode == "batch" else level
+        (level,) = autograd.gradients(root, [x], create_graph=not last, allow_unused=True)
+    got = np.ravel(getattr(level, "data", level))
+    assert got[0] == math.inf
+    if mode == "batch":
+        assert got[1] == pytest.approx(3.0 / (8.0 * 4.0**2.5), rel=1e-14)
+
+
+def test_a_slope_that_overflows_in_a_batch_is_inf_without_a_warning() -> None:
+    """d(x/y)/dy = -x/y**2 = -1e400 at (1e200, 1e-100): -inf, the exact value rounded, in
+    both modes, and no numpy RuntimeWarning (pytest makes one an error)."""
+    x, y = Value(np.array([1e200, 1.0])), Value(np.array([1e-100, 2.0]))
+    (x / y).sum().backward()
+    assert y.grad.tolist() == [-math.inf, -0.25]  # type: ignore[union-attr]
+    a, b = Value(1e200), Value(1e-100)
+    (a / b).backward()
+    assert b.grad == -math.inf
