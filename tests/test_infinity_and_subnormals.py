@@ -99,7 +99,7 @@ def _firsts(f: Callable[..., Value], at: list[float], mode: str) -> list[float]:
 SUBNORMAL = [
     ("x**y at (5e-324, 5e-324)", lambda x, y: x**y, _pow_partials, [5e-324, 5e-324]),
     ("x**y at (1e-310, 1e-300)", lambda x, y: x**y, _pow_partials, [1e-310, 1e-300]),
-    ("x**y at (3e-320, 1e-5)", lambda x, y: x**y, _pow_partials, [3e-320, 1e-5]),
+    ("x**y at (3e-320, 1e-15)", lambda x, y: x**y, _pow_partials, [3e-320, 1e-15]),
     ("x/y at (5e-324, 1e-310)", lambda x, y: x / y, _div_partials, [5e-324, 1e-310]),
     ("x/y at (1e-300, -3e-310)", lambda x, y: x / y, _div_partials, [1e-300, -3e-310]),
 ]
