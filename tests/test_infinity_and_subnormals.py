@@ -160,3 +160,24 @@ def test_a_slope_that_overflows_in_a_batch_is_inf_without_a_warning() -> None:
     a, b = Value(1e200), Value(1e-100)
     (a / b).backward()
     assert b.grad == -math.inf
+
+
+@pytest.mark.parametrize("mode", ["float", "batch", "create_graph"])
+@pytest.mark.parametrize("side", [1, -1])
+@pytest.mark.parametrize("name", list(UNARY))
+def test_a_first_derivative_at_an_infinity_is_its_limit(name: str, side: int, mode: str) -> None:
+    """The slopes' limits at +-inf, which the rows now state (sympy's limit of f')."""
+    limit = float(sp.limit(sp.diff(UNARY[name], t), t, side * sp.oo))
+    if mode == "batch":
+        v = Value(np.array([side * math.inf, 0.5]))
+        getattr(v, name)().sum().backward()
+        got = float(v.grad[0])  # type: ignore[index]
+    else:
+        v = Value(side * math.inf)
+        if mode == "float":
+            getattr(v, name)().backward()
+            got = float(v.grad)  # type: ignore[arg-type]
+        else:
+            (g,) = autograd.gradients(getattr(v, name)(), [v], create_graph=True)
+            got = float(getattr(g, "data", g))
+    assert got == limit, (name, side, mode, got)

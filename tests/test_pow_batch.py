@@ -60,6 +60,7 @@ COMPANIONS = [
     (1e300, 3.0),       # z overflows: the power form
     (1e-300, 2.0),      # z underflows
     (-2.0, 3.0),        # a negative base, an integer exponent
+    (1e-31, 10.0),      # z = 1e-310 is subnormal (y·z/x would keep its 30 bits): the power form
 ]
 POINTS = [(0.5, 0.1), (0.75, 0.75), (2.0, 0.5), (3.0, -2.0), (1.5, 7.0), (0.001, -math.pi)]
 
