@@ -119,7 +119,7 @@ def pow_base_slope(x: Any, p: Any) -> Any:
         infinite = np.isinf(pd)
         exact = ((np.asarray(xd) == 0.0) | np.isinf(xd) | (pd == 0.0)
                  | (np.abs(pd) >= 9007199254740992.0))
-        exact = np.broadcast_to(exact & ~infinite, np.shape(pd + xd))
+        exact = np.broadcast_to(exact & ~infinite, np.broadcast_shapes(np.shape(pd), np.shape(xd)))
 
         def build(x: Any, p: Any) -> Any:  # each sample the form float mode gives it
             return per_sample([exact, ~exact], [_pow_dx_row, _pow_rule], x, p)

@@ -79,7 +79,6 @@ _DESCRIBE: dict[type[ast.AST], str] = {
 }
 
 
-
 def rounds_to_zero(text: str, value: float) -> bool:
     """Does the numeral ``text`` name a nonzero number that float64 rounds to 0 (1e-400)?
     A subnormal (1e-310) is kept: it is a float, if a less precise one."""
@@ -87,6 +86,7 @@ def rounds_to_zero(text: str, value: float) -> bool:
         return False
     mantissa = text.strip().lower().lstrip("+-").split("e")[0]
     return not mantissa.startswith("0x") and any(c in "123456789" for c in mantissa)
+
 
 class ExpressionError(ValueError):
     """An expression the command line refuses, with where it goes wrong.

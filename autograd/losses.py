@@ -233,11 +233,9 @@ def _softmax_ce(z: list[Value], y: Any, who: str) -> Value:
     # [0, z_c - z_y ...]: its slopes are the softmax, so dL/dz_c = p_c and dL/dz_y =
     # -(sum of the other p_c), with no 1 - p_y to cancel (p_y - 1 at a confident logit
     # of 30 was 1e-3 off); logsumexp shifts by its largest input, so nothing overflows
-    if labels.ndim == 0 and not any(v.is_batch for v in z):
+    if labels.ndim == 0:  # one class for every sample
         y_logit = z[int(labels)]
         return logsumexp([0.0, *(v - y_logit for c, v in enumerate(z) if c != int(labels))])
-    if labels.ndim == 0:
-        labels = np.full(np.shape(np.maximum.reduce([np.asarray(v.data) for v in z])), int(labels))
     y_logit = z[0]  # the target's logit, sample by sample: picked, not a dot with a
     for c in range(1, k):  # one-hot vector, whose 0 * (-inf) would make a masked logit nan
         y_logit = where(labels == c, z[c], y_logit)

@@ -291,14 +291,19 @@ CONFIDENT = [([30.0, 0.0], 0), ([20.0, 0.0, -3.0], 0), ([36.0, 1.0, 2.0], 0), ([
 
 
 @pytest.mark.parametrize(("zs", "y"), CONFIDENT, ids=str)
-@pytest.mark.parametrize("mode", ["float", "batch", "create_graph"])
+@pytest.mark.parametrize("mode", ["float", "batch", "batch, one class", "create_graph"])
 def test_cross_entropy_of_a_confident_logit_has_an_exact_gradient(zs: list[float], y: int,
                                                                   mode: str) -> None:
     """dL/dz_y = p_y - 1 was computed as that difference, which cancels as p_y -> 1:
     1e-3 off at a logit of 30 (-9.348e-14 for -9.3576e-14).  It is now minus the sum of
     the other classes' p_c, exact to a few ulps; the oracle is mpmath."""
     value, grads = _exact_ce(zs, y)
-    if mode == "batch":
+    if mode == "batch, one class":  # the same target for every sample: an int, not an array
+        zv = [Value(np.array([v, v])) for v in zs]
+        cross_entropy(zv, y, reduction="sum").backward()
+        got = [float(v.grad[0]) for v in zv]  # type: ignore[index]
+        got_value = float(cross_entropy(zv, y).data)  # the mean of two equal samples
+    elif mode == "batch":
         zv = [Value(np.array([v, 0.25])) for v in zs]
         loss = cross_entropy(zv, np.array([y, 1]), reduction="sum")
         loss.backward()

@@ -629,7 +629,7 @@
           if (r[0] < o[2] + LABEL_GAP && o[0] < r[2] + LABEL_GAP && r[1] < o[3] + LABEL_GAP && o[1] < r[3] + LABEL_GAP) return;
         }
         var cover = 0;
-        blocks.forEach(function (b) { cover += overlap(r, b) * (b[4] || 1); });
+        blocks.forEach(function (b) { cover += overlap(r, b) * b[4]; });
         var inside = overlap(r, vis), out = w * h - inside;
         // a leader from the edge to the label's nearest point, crossing no box where it can
         var px = Math.max(r[0], Math.min(r[2], ax)), py = Math.max(r[1], Math.min(r[3], ay)), crossed = 0;
