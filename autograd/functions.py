@@ -10,14 +10,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-import numpy as np
-
 from autograd import ops
 from autograd.layers import apply_each as apply_each
 from autograd.layers import dot as dot
 from autograd.layers import dots as dots
 from autograd.nodes import apply_nary
 from autograd.ops import Op
+from autograd.softmaxes import log_softmax as log_softmax
+from autograd.softmaxes import logsumexp as logsumexp
+from autograd.softmaxes import softmax as softmax
 from autograd.value import Operand, Value
 
 
@@ -326,40 +327,6 @@ def min(values: Sequence[Operand]) -> Value:
     """The smallest of ``values``, one node; a tie shares the gradient evenly."""
     return apply_nary(ops.MIN, list(values))
 
-
-def logsumexp(values: Sequence[Operand]) -> Value:
-    """log(sum(e**v)), one node whose local derivatives are the softmax; no overflow at +-1000."""
-    return apply_nary(ops.LOGSUMEXP, list(values))
-
-
-def _shifted(values: Sequence[Operand]) -> list[Value]:
-    """v - c for a constant c, the largest data (per sample): softmax does not change."""
-    nodes = [as_value(v) for v in values]
-    if not nodes:
-        raise ValueError("softmax: needs at least one value")
-    data = [v.data for v in nodes]
-    top = data[0]
-    for d in data[1:]:
-        top = np.maximum(top, d)
-    top = np.where(np.isfinite(top), top, 0.0)  # all -inf (or an inf): no shift
-    shift = float(top) if all(d.__class__ is float for d in data) else top
-    return [v - shift for v in nodes]
-
-
-def log_softmax(values: Sequence[Operand]) -> list[Value]:
-    """log(softmax(values)): v_i - logsumexp(values), one Value per input.
-
-    The inputs are first shifted by their largest value (a constant, which
-    changes nothing), so each result is exact to an ulp or two at +-1000 too.
-    """
-    shifted = _shifted(values)
-    total = logsumexp(shifted)
-    return [v - total for v in shifted]
-
-
-def softmax(values: Sequence[Operand]) -> list[Value]:
-    """e**v_i / sum_j e**v_j, one Value per input (each e**log_softmax_i: no overflow)."""
-    return [v.exp() for v in log_softmax(values)]
 
 def unary_row(name: str) -> Op | None:
     """The table's row of the one-input function ``name`` (``"tanh"``, ``"relu"``, ...;

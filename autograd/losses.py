@@ -24,6 +24,7 @@ import numpy as np
 from autograd.engine import Value
 from autograd.functions import logsumexp, where
 from autograd.functions import sum as vsum
+from autograd.softmaxes import softmax as _softmax
 
 REDUCTIONS = ("mean", "sum")
 
@@ -245,10 +246,6 @@ def _softmax_ce(z: list[Value], y: Any, who: str) -> Value:
 
 
 def softmax(logits: Sequence[Value]) -> list[Value]:
-    """The softmax of one sample's class logits (stable: the max logit is subtracted)."""
-    z = list(logits)
-    m = np.maximum.reduce([np.asarray(v.data) for v in z])
-    m = float(m) if np.ndim(m) == 0 else m
-    e = [(v - m).exp() for v in z]
-    total = vsum(e)
-    return [x / total for x in e]
+    """The softmax of one sample's class logits: :func:`autograd.softmax` (the largest
+    logit's slope without the cancellation of 1 - p)."""
+    return _softmax(list(logits))
