@@ -232,7 +232,7 @@ def gradcheck(
     ``raise_exception`` is true.  On failure, :func:`locate` is run on the
     graph and its finding is part of the report (``locate_on_failure``).
     """
-    check_eps(eps, "gradcheck")
+    check_eps(eps, "gradcheck", atol, rtol)
     out, xs = _build(f, inputs)
     check_sample(sample, [out, *xs], "gradcheck")
     seed = _output_seed(out, sample, "gradcheck")
@@ -370,6 +370,7 @@ def gradgradcheck(
     gradient ∂f/∂x_i when x_j moves by ±eps.  Batch inputs need ``sample=``.
     Same result, tolerances and errors as :func:`gradcheck`.
     """
+    check_eps(eps, "gradgradcheck", atol, rtol)
     out, xs = _build(f, inputs)
     if sample is None and any(x.is_batch for x in xs):
         raise ValueError("gradgradcheck: batch inputs need sample=i")

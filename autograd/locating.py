@@ -146,7 +146,7 @@ def locate(output: Value, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1
     """
     if not isinstance(output, Value):
         raise TypeError(f"locate: output must be a Value, not {type(output).__name__}")
-    check_eps(eps, "locate")
+    check_eps(eps, "locate", atol, rtol)
     return locate_in(Graph(output), eps, atol, rtol)
 
 

@@ -42,11 +42,12 @@ from autograd.nodes import (  # noqa: F401 - CONSTANT, UNRECORDED, lift, apply*:
     table_method,
 )
 from autograd.ops import Op
-from autograd.value_checks import describe  # noqa: F401 - imported from here by backward and verify
+from autograd.value_checks import describe
 from autograd.value_data import (
     Data,
     _is_scalar,
     _param,
+    _short_number,
     _unset_grad,
     fmt_data,  # noqa: F401 - part of this module's namespace, as before the split
     to_data,
@@ -225,12 +226,12 @@ class Value(ValueExtras):
         if other.__class__ is Value:
             return apply2(ops.POW, self, other)
         if _is_scalar(other):
-            return apply1(ops.pow_const_op(float(other)), self)
+            return apply1(ops.pow_const_op(_power_number(other, self, "exponent")), self)
         return apply2(ops.POW, self, other)
 
     def __rpow__(self, other: Operand) -> Value:
-        if _is_scalar(other) and float(other) > 0.0:
-            return apply1(ops.exp_base_op(float(other)), self)
+        if _is_scalar(other) and (base := _power_number(other, self, "base")) > 0.0:
+            return apply1(ops.exp_base_op(base), self)
         return apply2(ops.POW, other, self)
 
     def celu(self, alpha: float = 1.0) -> Value:
@@ -306,3 +307,13 @@ Value.__floordiv__, Value.__rfloordiv__ = binary_methods(ops.FLOORDIV)
 for _row in ops.ROWS:
     if _row.method:
         setattr(Value, _row.method, table_method(_row))
+
+
+def _power_number(n: Any, v: Value, role: str) -> float:
+    """A number's float for ``v ** n`` or ``n ** v``; an int beyond float64 is refused
+    by its size, naming the op and the Value (as a number lifted elsewhere is)."""
+    try:
+        return float(n)
+    except OverflowError:
+        raise OverflowError(f"pow: the {role}, {_short_number(n)}, is too large for a float64 "
+                            f"(whose largest is 1.8e308), for {describe(v)}") from None

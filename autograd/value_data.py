@@ -7,6 +7,7 @@ the Value class.
 
 from __future__ import annotations
 
+import math
 import numbers
 from typing import Any, Union
 
@@ -86,6 +87,11 @@ def _is_scalar(x: Any) -> bool:
 
 
 def _param(x: Any, op: str, name: str) -> float:
-    if not _is_scalar(x) or not np.isfinite(float(x)):
-        raise TypeError(f"{op}: {name} must be a finite real number, got {x!r}")
-    return float(x)
+    """An op's parameter (a slope, a bound) as a finite float, or an error naming both."""
+    try:
+        value = float(x) if _is_scalar(x) else math.nan
+    except OverflowError:  # an int beyond float64
+        value = math.nan
+    if not np.isfinite(value):
+        raise TypeError(f"{op}: {name} must be a finite real number, got {_short_number(x)}")
+    return value

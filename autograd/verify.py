@@ -28,6 +28,7 @@ from autograd.graph import Graph, pick
 from autograd.ops import NARY, Op
 from autograd.text import clean, fmt, table
 from autograd.value import Value, describe
+from autograd.value_data import _short_number
 
 __all__ = [
     "CheckResult",
@@ -48,10 +49,20 @@ Expected = Any  # a number, or a callable returning one
 
 
 # ------------------------------------------------------------------ arguments
-def check_eps(eps: float, who: str) -> None:
-    """Refuse a finite-difference step that is not a positive finite number."""
-    if not (isinstance(eps, (int, float)) and math.isfinite(eps) and eps > 0):
-        raise ValueError(f"{who}: eps must be a positive finite number, got {eps!r}")
+def check_eps(eps: float, who: str, atol: float = 0.0, rtol: float = 0.0) -> None:
+    """Refuse a finite-difference step that is not a positive finite number, and
+    tolerances that are not finite numbers >= 0 (a nan or negative one fails every
+    row, an infinite one passes every row)."""
+    for name, x, least in (("eps", eps, None), ("atol", atol, 0.0), ("rtol", rtol, 0.0)):
+        try:
+            ok = (isinstance(x, (int, float, np.floating, np.integer)) and not isinstance(x, bool)
+                  and math.isfinite(x) and (x > 0 if least is None else x >= least))
+        except OverflowError:  # an int beyond float64
+            ok = False
+        if not ok:
+            kind = "a positive finite number" if least is None else "a finite number >= 0"
+            shown = _short_number(x) if isinstance(x, (int, float)) else repr(x)[:80]
+            raise ValueError(f"{who}: {name} must be {kind}, got {shown}")
 
 
 def check_sample(sample: int | None, nodes: Sequence[Value], who: str) -> None:
@@ -320,7 +331,10 @@ def check(
         raise TypeError(f"check: output must be a Value, not {type(output).__name__}")
     if output.is_batch:
         raise ValueError("check: the output must be one number (reduce a batch with .mean())")
-    check_eps(eps, "check")
+    check_eps(eps, "check", atol, rtol)
+    if not isinstance(expected, Mapping):
+        raise TypeError("check: expected must map nodes (Values or their labels) to the "
+                        f"derivatives you derived, e.g. {{w: 0.5}}; got {type(expected).__name__}")
     graph = Graph(output)
     nodes = [_resolve(graph, k) for k in expected]
     for node in nodes:
