@@ -57,6 +57,12 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         raise UsageError(f"{message} (see {self.prog} --help)")
 
+    def _print_message(self, message: str, file: Any = None) -> None:
+        # argparse drops an OSError here, so --help into a full disk exited 0; main says it
+        if message:
+            (file or sys.stdout).write(message)
+            (file or sys.stdout).flush()
+
 
 # ------------------------------------------------------------------ demo
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -281,8 +287,9 @@ def _error(message: str, as_json: bool, status: int = 2) -> int:
     """
     from autograd.text import clean
 
-    if as_json:
-        print(json.dumps({"error": message, "status": status}), file=sys.stderr)
+    if as_json:  # (JSON escapes every control character itself)
+        short = message if len(message) <= 2000 else message[:1999] + "…"
+        print(json.dumps({"error": short, "status": status}), file=sys.stderr)
     else:
         print(f"autograd: error: {clean(message, limit=2000)}", file=sys.stderr)
     return status
@@ -310,6 +317,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``autograd`` and ``python -m autograd``; returns the exit status."""
     args_list = list(sys.argv[1:] if argv is None else argv)
     as_json = _wants_json(args_list)
+    if sys.stdout is None:  # started with its standard output closed (`>&-`)
+        return _error("the standard output is closed, so nothing could be written; "
+                      "redirect it to a file or /dev/null instead", as_json)
     problem = _installation_problem()
     if problem is not None:
         return _error(problem, as_json)

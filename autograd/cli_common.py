@@ -34,6 +34,9 @@ def _output_path(flag: str, path: str | None, suffixes: tuple[str, ...]) -> Path
     try:
         if target.is_dir():
             raise UsageError(f"{flag} {path}: is a folder")
+        if target.is_fifo() or target.is_socket():  # opening it would wait for a reader
+            raise UsageError(f"{flag} {path}: is a {'named pipe' if target.is_fifo() else 'socket'}, "
+                             "not a file; give the name of a file to write")
         folder = target.parent
         if not folder.is_dir():
             raise UsageError(f"{flag} {path}: the folder {str(folder)!r} does not exist")

@@ -105,6 +105,9 @@ def cmd_grad(args: argparse.Namespace) -> int:
         text += ["", str(explanation)]
     if args.expect is not None or args.latex:
         status = max(status, _formula_options(args, out, leaves, report, text))
+    elif args.wrt is not None:  # (every ∂f/∂NAME is printed anyway)
+        raise UsageError(f"--wrt {args.wrt}: says which derivative --expect or --latex is "
+                         "about, and neither is given")
     for fmt, path in outputs.items():
         if path is not None:
             _save_drawing(out, path, f"--{fmt}")

@@ -137,7 +137,7 @@ class Expression:
         leaves = {name: Value(float(values[name]), label=name) for name in self.variables}
         out = _Builder(self.text, leaves).visit(self.tree.body)
         if not isinstance(out, Value):
-            out = Value(out)
+            out = Value(out, requires_grad=False)
         return out, leaves
 
 
@@ -150,8 +150,12 @@ def parse_formula(text: str) -> Expression:
     return parse(text, formula=True)
 
 
-def parse(text: str, *, formula: bool = False) -> Expression:
-    """Parse ``text`` without evaluating anything; raise ExpressionError if refused."""
+def parse(text: str, *, formula: bool = False, condition: bool = False) -> Expression:
+    """Parse ``text`` without evaluating anything; raise ExpressionError if refused.
+
+    ``condition``: the text is itself a comparison (a domain's ``y != 0``), read as a
+    formula; in a formula a comparison is otherwise only the test of ``a if test else b``.
+    """
     if not isinstance(text, str):
         raise ExpressionError(f"an expression must be text, not {type(text).__name__}")
     if len(text) > MAX_LENGTH:
@@ -203,8 +207,8 @@ def parse(text: str, *, formula: bool = False) -> Expression:
             chained = (isinstance(node, ast.BinOp) and child is node.left
                        and isinstance(child, ast.BinOp) and type(child.op) is type(node.op))
             stack.append((child, depth if chained else depth + 1))
-    expression = Expression(text, tree, formula=formula)
-    _Checker(text, expression.variables, formula).visit(tree.body)
+    expression = Expression(text, tree, formula=formula or condition)
+    _Checker(text, expression.variables, formula or condition).visit(tree.body, condition)
     return expression
 
 
@@ -228,7 +232,7 @@ class _Checker:
         self.variables = variables
         self.formula = formula  # if/else and comparisons allowed
 
-    def visit(self, node: ast.AST) -> None:
+    def visit(self, node: ast.AST, condition: bool = False) -> None:
         if isinstance(node, ast.Constant):
             if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
                 kind = "string" if isinstance(node.value, (str, bytes)) else type(node.value).__name__
@@ -267,9 +271,14 @@ class _Checker:
         elif isinstance(node, ast.Call):
             self._check_call(node)
         elif self.formula and isinstance(node, ast.IfExp):
-            for part in (node.test, node.body, node.orelse):
-                self.visit(part)
+            self.visit(node.test, condition=True)
+            self.visit(node.body)
+            self.visit(node.orelse)
         elif self.formula and isinstance(node, ast.Compare):
+            if not condition:  # True is not a number here: SymPy's relations have no
+                # arithmetic, and where(x > 0, ...) read a relation as a nonzero number
+                raise _refuse("a comparison is a condition, not a number: use it as "
+                              "A if ... else B", self.text, node)
             for op in node.ops:
                 if not isinstance(op, _COMPARISONS):
                     raise _refuse(f"comparison {_op_text(op)} is not allowed (use < <= > >= == !=)",
@@ -370,7 +379,9 @@ class _Builder:
             for link in reversed(spine):
                 right = self.visit(link.right)
                 if not isinstance(left, Value) and not isinstance(right, Value):
-                    left = Value(left)  # constant folding stays in the graph, visible
+                    # constant folding stays in the graph, visible, as a constant: no
+                    # gradient, and check_formula does not take it for a variable
+                    left = Value(left, requires_grad=False)
                 left = self._labelled(_BINARY[type(link.op)](left, right), link)  # type: ignore[arg-type]
             return left
         assert isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
@@ -378,7 +389,7 @@ class _Builder:
         if name in _MANY:
             return _MANY[name]([self.visit(a) for a in node.args])
         arg = self.visit(node.args[0])
-        x = arg if isinstance(arg, Value) else Value(arg)
+        x = arg if isinstance(arg, Value) else Value(arg, requires_grad=False)
         if name == "abs":
             return abs(x)
         if name in _PARAMETRIC:

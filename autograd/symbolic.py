@@ -55,7 +55,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd.expr import parse_formula
+from autograd.expr import parse
 from autograd.graph import Graph
 from autograd.notation import Latex
 from autograd.symbolic_forms import SYMPY_FORMS, _refuse_batches, _resolve, _Symbols, is_custom
@@ -333,7 +333,7 @@ def _domain_assumptions(graph: Graph) -> dict[Value, dict[str, bool]]:
 @lru_cache(maxsize=64)
 def _assumption(condition: str) -> tuple[int, str] | None:
     """(input index, assumption) that a domain's condition ``x > 0`` or ``y != 0`` gives."""
-    tree = parse_formula(condition).tree.body
+    tree = parse(condition, condition=True).tree.body
     if not (isinstance(tree, ast.Compare) and len(tree.ops) == 1 and isinstance(tree.left, ast.Name)
             and tree.left.id in ("x", "y")):
         return None
