@@ -11,18 +11,7 @@ from pathlib import Path
 import pytest
 
 from autograd.cli import main
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def _one_line(err: str) -> str:
-    lines = err.splitlines()
-    assert len(lines) == 1 and "Traceback" not in err, err
-    return lines[0]
+from tests.test_cli_bounds import _one_line, run
 
 
 @pytest.mark.parametrize(("expression", "formula"), [
