@@ -52,6 +52,9 @@ def _rebuild(steps: list[tuple[Any, ...]]) -> Value:
 def reduce_value(v: Value) -> tuple[Any, ...]:
     """``v.__reduce__()``: a leaf by its fields, an op node by its graph as a flat list."""
     if v._row is None:
+        if isinstance(v.grad, Value):  # (create_graph's): its graph holds v itself, so the
+            # grad goes in the state, pickled once v exists and is in pickle's memo
+            return (_leaf, (v.data, 0.0, v.label, v._b), (None, {"grad": v.grad}))
         return (_leaf, (v.data, v.grad, v.label, v._b))
     order = [n for n in topological_order(v) if n._row is not None]
     place = {id(n): k for k, n in enumerate(order)}
@@ -71,12 +74,13 @@ def copy_graph(v: Value, memo: dict[int, Any]) -> Value:
     found = memo.get(id(v))
     if found is not None:
         return found
+    made = []
     for n in topological_order(v):
         if id(n) in memo:
             continue
         c = Value.__new__(Value)
         c.data = n.data if n.data.__class__ is float else copy.deepcopy(n.data, memo)
-        c.grad = n.grad if n.grad.__class__ is float else copy.deepcopy(n.grad, memo)
+        c.grad = 0.0
         c.label, c._row, c._n = n.label, n._row, 0
         if n._row is None:
             c._a, c._b = None, n._b
@@ -88,6 +92,11 @@ def copy_graph(v: Value, memo: dict[int, Any]) -> Value:
                 c._a = parents[0]
                 c._b = parents[1] if len(parents) == 2 else None
         memo[id(n)] = c
+        made.append((n, c))
+    # grads after every node is in the memo: a leaf's create_graph grad is a graph that
+    # holds the leaf itself
+    for n, c in made:
+        c.grad = n.grad if n.grad.__class__ is float else copy.deepcopy(n.grad, memo)
     return memo[id(v)]
 
 

@@ -104,3 +104,32 @@ def test_rows_are_shared_not_copied() -> None:
     assert copy.deepcopy(y)._row is y._row
     assert pickle.loads(pickle.dumps(y))._row is y._row
     assert math.isclose(pickle.loads(pickle.dumps(Value(3.0) ** 2.5)).data, 3.0**2.5)
+
+
+@pytest.mark.parametrize("how", ["pickle", "deepcopy"])
+@pytest.mark.parametrize("which", ["leaf", "output", "the leaf's grad"])
+def test_a_graph_after_backward_with_create_graph_pickles_and_copies(how: str, which: str) -> None:
+    """create_graph leaves a leaf's grad as a graph that holds the leaf itself: pickling
+    or copying any of them recursed without end (RecursionError)."""
+    x = Value(0.5, label="x")
+    y = x * x * x
+    y.backward(create_graph=True)  # x.grad = 3x**2, a graph of x
+    obj = {"leaf": x, "output": y, "the leaf's grad": x.grad}[which]
+    c = pickle.loads(pickle.dumps(obj)) if how == "pickle" else copy.deepcopy(obj)
+    assert c.data == obj.data
+    leaf = c if which == "leaf" else next(n for n in autograd.Graph(c).leaves if n.label == "x")
+    grad = leaf.grad
+    assert isinstance(grad, Value) and grad.data == 3 * 0.5**2  # 3x**2, exact at 1/2
+    # the restored grad graph is built on the restored leaf: differentiating it gives 6x
+    assert any(n is leaf for n in autograd.Graph(grad).nodes)
+    assert autograd.gradients(grad, leaf) == 6 * 0.5
+
+
+def test_a_deep_chain_after_create_graph_pickles_and_copies() -> None:
+    z = Value(1.25)
+    t = z
+    for _ in range(100_000):
+        t = t * 1.0
+    (t * z).backward(create_graph=True)  # z.grad = t + z: a graph 10**5 deep that holds z
+    for c in (pickle.loads(pickle.dumps(z)), copy.deepcopy(z)):
+        assert c.grad.data == 2.5 and c.data == 1.25
