@@ -21,7 +21,7 @@ import numpy as np
 from autograd.backward import gradients
 from autograd.graph import Graph, pick
 from autograd.locating import LocateResult, locate_in
-from autograd.text import fmt, table
+from autograd.text import clean, fmt, table
 from autograd.value import Value
 from autograd.verify import (
     check_eps,
@@ -200,7 +200,7 @@ def _positions(x: Value, sample: int | None) -> list[int | None]:
 
 
 def _input_names(xs: Sequence[Value]) -> list[str]:
-    return [x.label or f"input {k}" for k, x in enumerate(xs)]
+    return [clean(x.label, limit=80) if x.label else f"input {k}" for k, x in enumerate(xs)]
 
 
 def _entry(name: str, pos: int | None) -> str:

@@ -41,6 +41,7 @@ from autograd import notation, ops
 from autograd.backward import _locals, _seed, local_derivatives, run_general
 from autograd.graph_names import MAX_NAME, _names, is_word  # noqa: F401 - is_word: its old home
 from autograd.ops import NARY, Op
+from autograd.text import clean
 from autograd.value import Value
 
 __all__ = ["MAX_NAME", "Graph", "display_name", "forward_data", "pick", "topological_order"]
@@ -128,6 +129,11 @@ class Graph:
             raise TypeError(f"the output must be a Value, not {type(root).__name__}")
         self.root = root
         nodes = topological_order(root)  # the one walk
+        for n in nodes:  # every tool names nodes by their labels
+            if not isinstance(n.label, str):
+                raise TypeError(f"a Value's label must be text (a str), got {type(n.label).__name__} "
+                                f"{clean(repr(n.label), limit=60)} on the Value holding "
+                                f"{clean(str(n.data), limit=60)}")
         self.nodes: tuple[Value, ...] = tuple(nodes)
         self._index: dict[Value, int] = {n: i for i, n in enumerate(nodes)}
         # Consumers in compressed rows: the uses of node k are entries
@@ -203,7 +209,9 @@ class Graph:
         """The nodes at most ``depth`` edges above the root, with their distance."""
         dist = {self.root: 0}
         frontier = [self.root]
-        for d in range(1, depth + 1):
+        d = 0
+        while frontier and d < depth:  # (stops when nothing is left: depth may be huge)
+            d += 1
             nxt = []
             for node in frontier:
                 for p in node.parents:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from autograd.ops import NARY, Op
-from autograd.text import fmt
+from autograd.text import clean, fmt
 from autograd.value import Value
 
 MAX_NAME = 32
@@ -116,8 +116,10 @@ def _names(nodes: Sequence[Value], index: Mapping[Value, int]) -> tuple[list[str
     for node in nodes:
         op = node._row
         if node.label:
-            names.append(node.label)
-            prec.append(_WORD if is_word(node.label) or _is_number(node.label) else 0)
+            # shown, never raw: a newline or an escape code in a label could forge lines
+            visible = node.label if node.label.isprintable() else clean(node.label, len(node.label) * 4)
+            names.append(visible)
+            prec.append(_WORD if is_word(visible) or _is_number(visible) else 0)
             forms.append([])
             continue
         if op is None:

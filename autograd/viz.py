@@ -17,6 +17,7 @@ information as indented text, for terminals and doctests.
 from __future__ import annotations
 
 import html
+import math
 import textwrap
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -34,7 +35,7 @@ from autograd.render import (
     find_renderer,
     render_source,
 )
-from autograd.text import number
+from autograd.text import clean, number
 from autograd.treeview import DEFAULT_TREE_DEPTH, DEFAULT_TREE_LINES, Tree, tree
 from autograd.value import Value
 
@@ -77,7 +78,9 @@ def _text(s: str) -> str:
     cleaned = "".join(
         c if c.isprintable() or c == "\n" else repr(c)[1:-1] for c in s
     )
-    return html.escape(cleaned, quote=True).replace("\n", "<BR/>")
+    # "]" as a character reference: Graphviz 2.43's HTML lexer fails on a text that
+    # starts with "]" ("syntax error ... ]</B>")
+    return html.escape(cleaned, quote=True).replace("]", "&#93;").replace("\n", "<BR/>")
 
 
 # An edge label's lines wrap at this width: a 60-character label, named three times in a
@@ -115,6 +118,20 @@ def _as_set(values: Value | Iterable[Value] | None, what: str) -> list[Value]:
 class _Selection:
     order: list[Value]  # the Values to draw, inputs first
     expanded: set[Value]  # drawn non-leaves whose op and inputs are drawn too
+
+
+def _check_options(max_nodes: Any, depth: Any, timeout: Any) -> None:
+    """draw's bounds: whole numbers (max_nodes >= 1, depth >= 0) and a finite positive
+    timeout, or None; refused here, not deep inside the layout."""
+    for name, value, least in (("max_nodes", max_nodes, 1), ("depth", depth, 0)):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)
+                                  or value < least):
+            raise ValueError(f"draw: {name} must be a whole number >= {least} or None, "
+                             f"got {clean(repr(value), limit=60)}")
+    if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, (int, float))
+                                or not 0 < timeout < math.inf):
+        raise ValueError(f"draw: timeout must be a positive number of seconds or None, "
+                         f"got {clean(repr(timeout), limit=60)}")
 
 
 def _select(graph: Graph, depth: int | None, only: Value | Iterable[Value] | None) -> _Selection:
@@ -248,6 +265,7 @@ def draw(
     """
     if not isinstance(root, Value):
         raise TypeError(f"draw: root must be a Value, not {type(root).__name__}")
+    _check_options(max_nodes, depth, timeout)
     graph = Graph(root)
     sel = _select(graph, depth, only)
     if max_nodes is not None and len(sel.order) > max_nodes:
