@@ -71,11 +71,24 @@ def div_slope(z: Any, y: Any) -> Any:
     return -(z / y) if (np.asarray(_data(y)) != 0.0).all() else -z * recip(y)
 
 
+def one_minus_square(x: Any) -> Any:
+    """1 - x**2: as 1 - x*x where |x| < 1/2 (its own slope -2x, where the product's
+    -(1 + x) + (1 - x) cancels: 8.9e-5 relative off for atanh'' at 1e-12), as
+    (1 - x)(1 + x) beyond (no rounding of x**2 near +-1); each sample of a batch by its
+    own |x|, as float mode picks."""
+    small = np.abs(_data(x)) < 0.5
+    if x.__class__ is float:
+        return 1.0 - x * x if small else (1.0 - x) * (1.0 + x)
+    if isinstance(x, ndarray):
+        return np.where(small, 1.0 - x * x, (1.0 - x) * (1.0 + x))
+    return per_sample([small, ~small], [lambda v: 1.0 - v * v, lambda v: (1.0 - v) * (1.0 + v)], x)
+
+
 def asin_slope(x: Any) -> Any:
-    """asin'(x) = 1/sqrt(1 - x**2), as 1/sqrt((1 - x)(1 + x)) (no rounding of x**2 near
-    +-1).  On a Value at x = +-1 the form 1/sqrt(1 - x*x), equal there (inf), whose own
-    slope is asin''s limit, +-inf (the product form's is inf * 0 = nan)."""
-    return edge_form(x, np.abs(_data(x)) == 1.0, lambda v: recip(sqrt((1.0 - v) * (1.0 + v))),
+    """asin'(x) = 1/sqrt(1 - x**2) (see :func:`one_minus_square`).  On a Value at
+    x = +-1 the form 1/sqrt(1 - x*x), equal there (inf), whose own slope is asin''s
+    limit, +-inf (the product form's is inf * 0 = nan)."""
+    return edge_form(x, np.abs(_data(x)) == 1.0, lambda v: recip(sqrt(one_minus_square(v))),
                      lambda v: recip(sqrt(1.0 - v * v)))
 
 

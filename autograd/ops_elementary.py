@@ -49,6 +49,7 @@ from autograd._math_power import (
     acosh_slope,
     asin_slope,
     cbrt_slope,
+    one_minus_square,
     recip,
 )
 from autograd._math_smooth import logaddexp, with_limits
@@ -141,7 +142,7 @@ ASINH = unary("asinh", "asinh", asinh, lambda x, z: _ASINH_SLOPE(x), "1/sqrt(1 +
 ACOSH = unary("acosh", "acosh", acosh, lambda x, z: acosh_slope(x),
               "1/sqrt(x**2 - 1)", Domain(lambda x: x >= 1.0, ValueError, "an input >= 1", "x >= 1"),
               method="acosh")
-ATANH = unary("atanh", "atanh", atanh, lambda x, z: recip((1.0 - x) * (1.0 + x)), "1/(1 - x**2)",
+ATANH = unary("atanh", "atanh", atanh, lambda x, z: recip(one_minus_square(x)), "1/(1 - x**2)",
               Domain(lambda x: (x > -1.0) & (x < 1.0), ValueError, "an input in (-1, 1)",
                      "-1 < x < 1"),
               method="atanh")

@@ -1,0 +1,51 @@
+"""Second derivatives of tanh, asin, acos and atanh near 0, where their slopes' forms
+once cancelled: tanh'' = -2 tanh sech^2 was 8.9e-5 relative off at 1e-12 and 0 below
+1e-17, asin''/acos''/atanh'' 3.3e-5 off at 1e-12 (PyTorch's are exact there).
+
+Oracle: the closed forms, by mpmath at 50 digits.
+"""
+
+from __future__ import annotations
+
+import mpmath
+import numpy as np
+import pytest
+
+import autograd
+from autograd import Value
+
+EXACT = {
+    "tanh": lambda x: -2 * mpmath.tanh(x) * mpmath.sech(x) ** 2,
+    "asin": lambda x: x / (1 - x**2) ** mpmath.mpf(1.5),
+    "acos": lambda x: -x / (1 - x**2) ** mpmath.mpf(1.5),
+    "atanh": lambda x: 2 * x / (1 - x**2) ** 2,
+}
+POINTS = [1e-300, 1e-17, 1e-12, 1e-8, 1e-4, 0.1, 0.39, 0.41, 0.49, 0.51, 0.9, 0.999999]
+
+
+def _second(name: str, x: float) -> tuple[float, float]:
+    v = Value(x)
+    first = autograd.gradients(getattr(v, name)(), v, create_graph=True)
+    return float(first.data), float(autograd.gradients(first, v))
+
+
+@pytest.mark.parametrize("name", list(EXACT))
+@pytest.mark.parametrize("x", [*POINTS, *(-p for p in POINTS)])
+def test_the_second_derivative_is_exact_near_0_and_beyond(name: str, x: float) -> None:
+    with mpmath.workdps(50):
+        want = float(EXACT[name](mpmath.mpf(x)))
+    first, got = _second(name, x)
+    assert abs(got - want) <= 4e-15 * abs(want), (got, want)
+    # create_graph's first derivative is the plain pass's, bit for bit
+    v = Value(x)
+    assert first == autograd.gradients(getattr(v, name)(), v)
+
+
+@pytest.mark.parametrize("name", list(EXACT))
+def test_a_batch_gives_each_sample_the_float_result(name: str) -> None:
+    xs = np.array([1e-12, -0.3, 0.45, 0.7, -0.95, 1e-300])
+    v = Value(xs)
+    first = autograd.gradients(getattr(v, name)(), v, create_graph=True)
+    second = autograd.gradients(first, v, grad=np.ones_like(xs))
+    assert np.array_equal(second, [_second(name, float(x))[1] for x in xs])
+    assert np.array_equal(first.data, [_second(name, float(x))[0] for x in xs])
