@@ -25,7 +25,7 @@ from autograd._math import (
     softplus,
     tanh,
 )
-from autograd._math_masks import _constant_like, masked_limits
+from autograd._math_masks import _constant_like, cut, masked_limits
 from autograd._math_power import recip
 
 
@@ -76,17 +76,50 @@ def logsumexp(xs: Sequence[Any]) -> Any:
 
 def softmax_slopes(xs: Sequence[Any], z: Any) -> list[Any]:
     """d logsumexp / dx_i = e**(x_i - z), the softmax: e**(x_i - m) / sum_j e**(x_j - m)
-    on numbers (m the largest input: each term in (0, 1]), e**(x_i - z) on Values."""
+    on numbers (m the largest input: each term in (0, 1]), e**(x_i - z) on Values.
+
+    At one input of +inf (the others finite or -inf, none nan) the limit: 1 for it, 0
+    for the others, as logaddexp's (the formula's inf - inf is nan); on a Value those
+    are constants.  Two infinite tops, or a nan, have no limit: nan.
+    """
     if not _is_value(z):  # (a rule's inputs and output are all Values or all data)
         if all(v.__class__ is float for v in xs):
             m = max(xs)  # at an infinite or nan m every term, so every slope, is nan
+            if m == _INF and xs.count(_INF) == 1 and all(v == v for v in xs):
+                return [1.0 if v == _INF else 0.0 for v in xs]
             terms = [math.exp(v - m) for v in xs]
             total = math.fsum(terms)
             return [t / total for t in terms]
         a = np.array(np.broadcast_arrays(*xs), dtype=np.float64)
         with np.errstate(invalid="ignore", over="ignore"):
             terms = np.exp(a - a.max(axis=0))
-            return list(terms / terms.sum(axis=0))
+            slopes = terms / terms.sum(axis=0)
+        special, tops = _one_infinite_top(a)
+        if special.any():
+            slopes = np.where(special, tops, slopes)
+        return list(slopes)
+    data = np.array(np.broadcast_arrays(*[_data(v) for v in xs]), dtype=np.float64)
+    special, tops = _one_infinite_top(data)
+    if data.ndim == 1:  # float Values
+        if special:
+            return [_constant_like(z, float(t)) for t in tops]
+        return _softmax_of_values(xs, z)
+    if not special.any():
+        return _softmax_of_values(xs, z)
+    safe = [cut(v, ~special, 0.0) for v in xs]  # the limits' samples never meet inf - inf
+    return [cut(s, ~special, _constant_like(z, np.where(special, t, 0.0)))
+            for s, t in zip(_softmax_of_values(safe, z), tops)]
+
+
+def _one_infinite_top(a: np.ndarray) -> tuple[Any, np.ndarray]:
+    """Where (per sample) exactly one input is +inf and none is nan, and the limit of
+    each slope there (1 for the inf, 0 for the others)."""
+    top = a == _INF
+    special = (top.sum(axis=0) == 1) & ~np.isnan(a).any(axis=0)
+    return special, top.astype(np.float64)
+
+
+def _softmax_of_values(xs: Sequence[Any], z: Any) -> list[Any]:
     # on Values e**(x_i - m) / sum_j e**(x_j - m), m the largest input's data (a constant):
     # e**(x_i - z) is 1, not 1/2, at a tie of two inputs near 1e308, where z = m + log 2
     # rounds to m
@@ -97,7 +130,6 @@ def softmax_slopes(xs: Sequence[Any], z: Any) -> list[Any]:
     for t in terms[1:]:
         total = total + t
     return [t / total for t in terms]
-
 
 
 def with_limits(fn: Callable[[Any], Any], at_minus: float, at_plus: float) -> Callable[[Any], Any]:
