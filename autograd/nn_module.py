@@ -77,7 +77,8 @@ class Module:
         for name, p in own:
             x = state[name]
             if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x):
-                raise ValueError(f"{source}: parameter {name!r} must be a finite number, got {x!r}")
+                raise ValueError(f"{source}: parameter {modelfile._short(name)} must be a finite "
+                                 f"number, got {modelfile._short(x)}")
             values.append((p, float(x)))
         for p, x in values:
             p.data = x
@@ -99,7 +100,8 @@ class Module:
         mine = self.config()
         if saved != mine:
             fields = [k for k in mine if saved.get(k) != mine[k]] + [k for k in saved if k not in mine]
-            what = "; ".join(f"{k}: file {saved.get(k)!r}, model {mine.get(k)!r}" for k in fields)
+            what = "; ".join(f"{k}: file {modelfile._short(saved.get(k))}, model "
+                             f"{modelfile._short(mine.get(k))}" for k in fields[:5])
             raise ValueError(f"{source} was saved from a different model ({what})")
         self.load_state_dict(parameters, source)
 
@@ -109,5 +111,5 @@ class Module:
 
 
 def _some(names: Sequence[str], limit: int = 5) -> str:
-    shown = ", ".join(repr(n) for n in names[:limit])
+    shown = ", ".join(modelfile._short(n) for n in names[:limit])
     return shown + (", ..." if len(names) > limit else "")

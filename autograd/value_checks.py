@@ -35,7 +35,8 @@ def describe(node: Value, sample: int | None = None) -> str:
     else:
         text = fmt_data(data)
     if node.label:
-        return f"{text} (label {node.label!r})"
+        label = node.label if len(node.label) <= 60 else node.label[:59] + "…"
+        return f"{text} (label {label!r})"
     if node._row is not None:
         return f"{text} ({display_name(node)})"
     return text

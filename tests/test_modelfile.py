@@ -123,3 +123,32 @@ def test_a_parameter_that_is_not_a_finite_number_is_named(tmp_path: Path) -> Non
 
 def test_a_missing_file_is_one_clear_error(tmp_path: Path) -> None:
     _refused(_model(), tmp_path / "nowhere.json", "cannot read")
+
+
+@pytest.mark.parametrize("where", ["model type", "unexpected parameter", "parameter value"])
+def test_a_huge_field_is_shortened_in_the_message(tmp_path: Path, where: str) -> None:
+    """A 10**5-character name or value was echoed whole (a message of 100 kB)."""
+    model = _model()
+    doc = _document(model)
+    if where == "model type":
+        doc["model"]["type"] = "y" * 100_000
+    elif where == "unexpected parameter":
+        doc["parameters"]["z" * 100_000] = 1.0
+    else:
+        name = next(iter(doc["parameters"]))
+        doc["parameters"][name] = "w" * 100_000
+    path = tmp_path / "big.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    before = model.state_dict()
+    with pytest.raises(ValueError) as err:
+        model.load(path)
+    assert len(str(err.value)) < 400 and "…" in str(err.value)
+    assert model.state_dict() == before
+
+
+def test_a_huge_label_is_shortened_in_an_error() -> None:
+    from autograd import Value
+
+    with pytest.raises(ValueError) as err:
+        Value(-1.0, label="x" * 10_000).log()
+    assert len(str(err.value)) < 200 and "(label 'xxx" in str(err.value)
