@@ -146,6 +146,10 @@ def _number(text: str) -> float:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
     if not math.isfinite(value) or not 0 <= value <= 1e6:
         raise argparse.ArgumentTypeError(f"{text!r} must be a number from 0 to 1e6")
+    from autograd.expr import rounds_to_zero
+
+    if rounds_to_zero(text, value):  # 1e-400 is not 0: a number means what it says
+        raise argparse.ArgumentTypeError(f"{text!r} is too small for a float (it rounds to 0)")
     return value
 
 

@@ -68,19 +68,42 @@ def _cannot_write(flag: str, path: Path, err: OSError) -> UsageError:
     return UsageError(f"{flag} {path}: cannot write it: {err.strerror or err}")
 
 
+def _too_large(flag: str, root: Any, err: Exception) -> UsageError:
+    """The command line's own words for a graph it will not draw (the Python errors name
+    draw()'s options, which the command line does not have)."""
+    from autograd.render import RenderTimeoutError
+
+    if isinstance(err, RenderTimeoutError):
+        why = f"Graphviz did not lay it out within {RENDER_SECONDS:g} s"
+    else:
+        from autograd.graph import Graph
+
+        why = f"the graph has {len(Graph(root).nodes)} Values, more than {DRAW_MAX_NODES}"
+    return UsageError(f"{flag}: {why}, the command line's bound for a drawing; leave {flag} out "
+                      "(the numbers are printed anyway), or draw a part of the graph from Python: "
+                      "autograd.draw(f, depth=3)")
+
+
 def _save_drawing(root: Any, path: Path, flag: str) -> None:
-    from autograd.viz import draw
+    from autograd.render import RenderTimeoutError
+    from autograd.viz import GraphTooLargeError, draw
 
     try:
         draw(root, chain=True, max_nodes=DRAW_MAX_NODES, timeout=RENDER_SECONDS).save(path)
     except OSError as err:
         raise _cannot_write(flag, path, err) from None
+    except (GraphTooLargeError, RenderTimeoutError) as err:
+        raise _too_large(flag, root, err) from None
 
 
 def _save_explorer(root: Any, path: Path, flag: str = "--html") -> None:
     from autograd.explorer import explore
+    from autograd.render import RenderTimeoutError
+    from autograd.viz import GraphTooLargeError
 
     try:
         explore(root, timeout=RENDER_SECONDS).save(path)
     except OSError as err:
         raise _cannot_write(flag, path, err) from None
+    except (GraphTooLargeError, RenderTimeoutError) as err:
+        raise _too_large(flag, root, err) from None
