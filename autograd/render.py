@@ -8,6 +8,7 @@ whose program is named ``graphviz-pure``) renders SVG and PNG.  The DOT source
 
 from __future__ import annotations
 
+import math
 import os
 import shutil
 import subprocess
@@ -93,6 +94,15 @@ def find_renderer() -> Renderer | None:
 
 class RenderTimeoutError(RuntimeError):
     """Graphviz did not lay the drawing out within the time allowed."""
+
+
+def check_timeout(timeout: Any, who: str) -> None:
+    """Refuse a timeout that is not a finite positive number of seconds (or None)."""
+    if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, (int, float))
+                                or not 0 < timeout < math.inf):
+        shown = repr(timeout)
+        raise ValueError(f"{who}: timeout must be a positive number of seconds or None, "
+                         f"got {shown if len(shown) <= 60 else shown[:59] + '…'}")
 
 
 def render_source(source: str, fmt: str = "svg", renderer: Renderer | None = None,

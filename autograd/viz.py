@@ -17,7 +17,6 @@ information as indented text, for terminals and doctests.
 from __future__ import annotations
 
 import html
-import math
 import textwrap
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -32,6 +31,7 @@ from autograd.render import (
     Renderer,
     RendererNotFoundError,
     RenderTimeoutError,
+    check_timeout,
     find_renderer,
     render_source,
 )
@@ -128,10 +128,7 @@ def _check_options(max_nodes: Any, depth: Any, timeout: Any) -> None:
                                   or value < least):
             raise ValueError(f"draw: {name} must be a whole number >= {least} or None, "
                              f"got {clean(repr(value), limit=60)}")
-    if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, (int, float))
-                                or not 0 < timeout < math.inf):
-        raise ValueError(f"draw: timeout must be a positive number of seconds or None, "
-                         f"got {clean(repr(timeout), limit=60)}")
+    check_timeout(timeout, "draw")
 
 
 def _select(graph: Graph, depth: int | None, only: Value | Iterable[Value] | None) -> _Selection:

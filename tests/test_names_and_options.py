@@ -80,3 +80,20 @@ def test_good_drawing_options_still_work() -> None:
     y = Value(1.0, label="x") * 2.0
     for kw in ({"depth": 0}, {"depth": 10}, {"max_nodes": 3}, {"max_nodes": None}, {"timeout": 2}):
         assert "digraph" in draw(y, **kw).source
+
+
+@pytest.mark.parametrize("timeout", [math.nan, math.inf, -1, "5", True], ids=repr)
+def test_explore_refuses_a_bad_timeout_by_name(timeout) -> None:
+    y = Value(1.0, label="x") * 2.0
+    with pytest.raises(ValueError, match=r"^explore: timeout must be a positive number of seconds"):
+        autograd.explore(y, timeout=timeout)
+
+
+def test_an_explorer_layout_out_of_time_says_what_to_do_instead() -> None:
+    """Its message was the drawing's, whose advice is to step through the explorer."""
+    from autograd.render import RenderTimeoutError
+
+    y = Value(1.0, label="x") * 2.0
+    with pytest.raises(RenderTimeoutError, match=r"^explore: .* explore a smaller graph") as err:
+        autograd.explore(y, timeout=1e-9)
+    assert "in the explorer" not in str(err.value)

@@ -45,6 +45,7 @@ import numpy as np
 
 from autograd.explorer.model import MAX_EXPLAINED, MAX_LAID_OUT, MAX_UNFOLDED, _model
 from autograd.graph import Graph
+from autograd.render import RenderTimeoutError, check_timeout
 from autograd.value import Value
 
 __all__ = ["MAX_EXPLAINED", "MAX_LAID_OUT", "MAX_UNFOLDED", "TOLERANCE", "Explorer", "explore"]
@@ -81,6 +82,7 @@ class Explorer:
         rel, tol_abs = tolerance
         if not (rel >= 0 and tol_abs >= 0 and math.isfinite(rel) and math.isfinite(tol_abs)):
             raise ValueError(f"explore: tolerance must be two finite numbers >= 0, got {tolerance!r}")
+        check_timeout(timeout, "explore")
         graph = Graph(root)  # the one walk; every number below is read from it
         batch = [(n, n.data) for n in graph.nodes if isinstance(n.data, np.ndarray)]
         if batch:
@@ -89,7 +91,13 @@ class Explorer:
                 f"{batch[0][1].shape[0]} samples); the explorer shows one sample: build "
                 f"the graph from float Values, e.g. model([Value(v) for v in X[i]])")
         self.root = root
-        self.model = _model(graph, fold, title, (float(rel), float(tol_abs)), timeout)
+        try:
+            self.model = _model(graph, fold, title, (float(rel), float(tol_abs)), timeout)
+        except RenderTimeoutError:  # (its own advice would be to open the explorer)
+            raise RenderTimeoutError(
+                f"explore: Graphviz did not lay the page out within {timeout:g} s; the explorer "
+                f"lays out all {len(graph.nodes)} Values, so explore a smaller graph, or see this "
+                "one with draw(root, depth=3) or tree(root)") from None
 
     # ------------------------------------------------------------ output
     def html(self) -> str:
