@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from autograd import ops
+from autograd._math_masks import cut
 from autograd.nodes import apply_nary
 from autograd.value import Operand, Value
 
@@ -48,14 +49,19 @@ def _shifted(values: Sequence[Operand]) -> list[Value]:
 
 def _tops(shifted: list[Value]) -> Any:
     """The index of the largest input (the first of a tie), sample by sample on a batch;
-    -1 where it is not finite (an inf or a nan input: the composition's values stand)."""
+    -1 where there is no top to build on (a nan, or two infinite tops: the composition's
+    values stand).  A single top of +inf is one: its output's limit is 0, the others'
+    -inf (softmax 1 and 0), with the limits' slopes, where the composition gave inf - inf."""
     data = [v.data for v in shifted]
-    if all(d.__class__ is float for d in data):
-        top = max(range(len(data)), key=data.__getitem__)
-        return top if np.isfinite(data[top]) else -1
     a = np.array(np.broadcast_arrays(*data), dtype=np.float64)
     top = np.argmax(a, axis=0)
-    found = np.where(np.isfinite(a[top, np.arange(a.shape[1])]), top, -1)
+    if a.ndim == 1:
+        m = a[top]
+        one = np.isfinite(m) or (m == np.inf and (a == np.inf).sum() == 1 and not np.isnan(a).any())
+        return int(top) if one else -1
+    m = a[top, np.arange(a.shape[1])]
+    one = np.isfinite(m) | ((m == np.inf) & ((a == np.inf).sum(axis=0) == 1) & ~np.isnan(a).any(axis=0))
+    found = np.where(one, top, -1)
     return int(found[0]) if (found == found[0]).all() else found
 
 
@@ -86,15 +92,17 @@ def log_softmax(values: Sequence[Operand]) -> list[Value]:
     present = [c for c in range(len(out)) if (tops == c).any()]
     if not present:
         return out
+    # each sample's own form, joined by cuts: the side a sample does not take gets no
+    # gradient at all (its inf - inf is never multiplied by a 0)
     top = shifted[present[0]]  # the top input's Value, sample by sample
     for c in present[1:]:
-        top = shifted[c].where(tops == c, top)
-    # the top's own term is left out by a where (-inf: e**-inf = 0, and no gradient)
-    others = [(v - top).where(tops != c, -np.inf) if c in present else v - top
+        top = cut(shifted[c], tops == c, top)
+    # the top's own term is left out (-inf: e**-inf = 0, and no gradient)
+    others = [cut(v - top, tops != c, -np.inf) if c in present else v - top
               for c, v in enumerate(shifted)]
     at_top = 0.0 - logsumexp([0.0, *others])
     for c in present:
-        out[c] = at_top.where(tops == c, out[c])
+        out[c] = cut(at_top, tops == c, out[c])
     return out
 
 

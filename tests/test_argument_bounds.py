@@ -76,3 +76,20 @@ def test_check_needs_a_mapping_of_derivatives() -> None:
     x = Value(2.0, label="x")
     with pytest.raises(TypeError, match=r"check: expected must map nodes .* got int"):
         autograd.check(x * x, 4)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("loss", ["mse", "binary_cross_entropy_with_logits", "hinge"])
+def test_a_huge_integer_target_is_refused_by_the_loss(loss: str) -> None:
+    from autograd import losses
+
+    with pytest.raises(OverflowError, match=f"^{loss}: the target, an integer of about 401 digits"):
+        getattr(losses, loss)(Value(1.0), HUGE)
+
+
+@pytest.mark.parametrize("target", [HUGE, "x" * 10_000])
+def test_a_bad_class_target_is_named_briefly(target) -> None:
+    from autograd.losses import cross_entropy
+
+    with pytest.raises(ValueError, match=r"^cross_entropy: targets must be class indices") as err:
+        cross_entropy([Value(1.0), Value(2.0)], target)
+    assert len(str(err.value)) < 160

@@ -321,3 +321,23 @@ def test_cross_entropy_of_a_confident_logit_has_an_exact_gradient(zs: list[float
         got_value = float(loss.data)  # type: ignore[arg-type]
     assert got_value == pytest.approx(value, rel=1e-14, abs=1e-300)
     assert got == pytest.approx(grads, rel=1e-14, abs=1e-300), (got, grads)
+
+
+@pytest.mark.parametrize("p", [1e-17, 2e-16, 1e-300, 0.3, 0.75])
+def test_binary_cross_entropy_of_a_small_p_against_label_0_is_exact(p: float) -> None:
+    """-log(1 - p) rounded 1 - p away: -0.0 for p = 1e-17, 11% off at 2e-16; it is
+    -log1p(-p) now (mpmath's value, and its slope 1/(1 - p)), in float and batch mode."""
+    import mpmath
+
+    with mpmath.workdps(50):
+        want = float(-mpmath.log1p(-mpmath.mpf(p)))
+        slope = float(1 / (1 - mpmath.mpf(p)))
+    v = Value(p)
+    loss = binary_cross_entropy(v, 0.0)
+    loss.backward()
+    assert loss.data == pytest.approx(want, rel=2e-16) and v.grad == pytest.approx(slope, rel=2e-16)
+    vb = Value(np.array([p, 0.4]))
+    lb = binary_cross_entropy(vb, np.array([0.0, 1.0]), reduction="sum")
+    lb.backward()
+    assert vb.grad[0] == v.grad  # type: ignore[index]
+    assert lb.data == pytest.approx(want - math.log(0.4), rel=1e-15)

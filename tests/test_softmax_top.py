@@ -113,13 +113,26 @@ def test_a_tie_for_the_top_gives_slopes_that_cancel_exactly() -> None:
         assert autograd.gradients(autograd.log_softmax([v, v, v])[0], v) == 0.0
 
 
-def test_an_infinite_or_nan_input_keeps_the_composition() -> None:
-    """Where the top is not finite nothing is rebuilt: the values are the composition's
-    (nan for an inf top, as PyTorch's), in every mode alike."""
-    for xs in ([math.inf, 1.0], [math.nan, 0.0], [-math.inf, -math.inf]):
-        floats = [o.data for o in autograd.log_softmax([Value(x) for x in xs])]
-        batch = [o.data[1] for o in autograd.log_softmax([Value(np.array([0.0, x])) for x in xs])]
-        np.testing.assert_array_equal(floats, batch)
+def test_an_infinite_or_nan_input_gives_one_outcome_in_every_mode() -> None:
+    """A single +inf top is a top: log_softmax is its limit [0, -inf] (softmax [1, 0]) with
+    the limits' slopes, 0 (the composition gave inf - inf = nan); a nan or two infinite
+    tops keep the composition's nan.  A batch gives each sample float mode's values and
+    slopes whatever its other samples are (its sample beside finite ones was nan)."""
+    cases = ([math.inf, 1.0], [math.inf, 40.0, 40.0], [math.nan, 0.0], [math.inf, math.inf],
+             [-math.inf, -math.inf])
+    for xs in cases:
+        vs = [Value(x) for x in xs]
+        floats = [o.data for o in autograd.log_softmax(vs)]
+        slopes = autograd.gradients(autograd.log_softmax(vs)[0], vs)
+        if xs[0] == math.inf and xs.count(math.inf) == 1:
+            assert floats == [0.0] + [-math.inf] * (len(xs) - 1)
+            assert [abs(s) for s in slopes] == [0.0] * len(xs)
+        for other in ([0.5] * len(xs), [float(k) for k in range(len(xs))]):
+            cols = [Value(np.array([x, o])) for x, o in zip(xs, other)]
+            out = autograd.log_softmax(cols)
+            np.testing.assert_array_equal([o.data[0] for o in out], floats)
+            got = autograd.gradients(out[0], cols, grad=np.array([1.0, 0.0]))
+            np.testing.assert_array_equal([abs(g[0]) for g in got], [abs(s) for s in slopes])
 
 
 @settings(max_examples=60, deadline=None)
