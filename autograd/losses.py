@@ -258,13 +258,22 @@ def _softmax_ce(z: list[Value], y: Any, who: str) -> Value:
     # of 30 was 1e-3 off); logsumexp shifts by its largest input, so nothing overflows
     if labels.ndim == 0:  # one class for every sample
         y_logit = z[int(labels)]
-        return logsumexp([0.0, *(v - y_logit for c, v in enumerate(z) if c != int(labels))])
-    y_logit = z[0]  # the target's logit, sample by sample: picked, not a dot with a
-    for c in range(1, k):  # one-hot vector, whose 0 * (-inf) would make a masked logit nan
-        y_logit = where(labels == c, z[c], y_logit)
-    # the target's own term is left out by a where (-inf: e**-inf = 0, and no gradient)
-    others = [where(labels == c, -np.inf, v - y_logit) for c, v in enumerate(z)]
-    return logsumexp([0.0, *others])
+        form = logsumexp([0.0, *(v - y_logit for c, v in enumerate(z) if c != int(labels))])
+    else:
+        y_logit = z[0]  # the target's logit, sample by sample: picked, not a dot with a
+        for c in range(1, k):  # one-hot vector, whose 0 * (-inf) would make a masked logit nan
+            y_logit = where(labels == c, z[c], y_logit)
+        # the target's own term is left out by a where (-inf: e**-inf = 0, and no gradient)
+        others = [where(labels == c, -np.inf, v - y_logit) for c, v in enumerate(z)]
+        form = logsumexp([0.0, *others])
+    # a target logit of -inf (a class ruled out) makes z_c - z_y infinite for every other
+    # class: there the loss is logsumexp(z) - z_y = inf, with the slopes p - onehot
+    # (PyTorch's); the differences' form gave nan for three classes or more
+    ruled_out = np.asarray(y_logit.data) == -np.inf
+    if not ruled_out.any():
+        return form
+    plain = logsumexp(z) - y_logit
+    return plain if ruled_out.all() else cut(plain, ruled_out, form)
 
 
 def softmax(logits: Sequence[Value]) -> list[Value]:

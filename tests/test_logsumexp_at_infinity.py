@@ -65,3 +65,27 @@ def test_cross_entropy_of_a_class_ruled_out_has_pytorchs_gradient() -> None:
     loss = cross_entropy([a, b], 1)
     assert loss.data == INF
     assert autograd.gradients(loss, [a, b]) == [1.0, -1.0]
+
+
+@pytest.mark.parametrize(("zs", "y"), [([-INF, 0.0, 1.0], 0), ([-INF, 5.0, -INF], 0),
+                                       ([1.0, -INF, 2.0, 0.5], 1)], ids=str)
+@pytest.mark.parametrize("mode", ["float", "batch"])
+def test_cross_entropy_of_a_ruled_out_target_class(zs: list[float], y: int, mode: str) -> None:
+    """With the target's logit at -inf, every z_c - z_y is +inf: for three classes or more
+    the gradient was nan (and the loss nan when another logit was -inf too).  The loss is
+    +inf and the gradient softmax(z) - onehot(y), by sympy's limit-free exact softmax."""
+    finite = [sp.Float(v) if math.isfinite(v) else None for v in zs]
+    total = sum(sp.exp(v) for v in finite if v is not None)
+    want = [float(sp.exp(v) / total) if v is not None else 0.0 for v in finite]
+    want[y] -= 1.0
+    if mode == "batch":
+        cols = [Value(np.array([v, 0.25])) for v in zs]
+        loss = cross_entropy(cols, np.array([y, 0]), reduction="sum")
+        got = [float(g[0]) for g in autograd.gradients(loss, cols)]
+        assert loss.data == INF
+    else:
+        vs = [Value(v) for v in zs]
+        loss = cross_entropy(vs, y)
+        got = autograd.gradients(loss, vs)
+        assert loss.data == INF
+    assert got == pytest.approx(want, rel=1e-15, abs=1e-300)
