@@ -78,7 +78,8 @@ def read(path: str | os.PathLike[str]) -> tuple[dict[str, Any], dict[str, float]
                          f"got {_short(parameters)}")
     extra = sorted(set(document) - {"format", "version", "model", "parameters"})
     if extra:
-        raise ValueError(f"{source}: unknown field(s) {', '.join(map(repr, extra))}")
+        raise ValueError(f"{source}: unknown field(s) {', '.join(map(_short, extra[:5]))}"
+                         f"{', ...' if len(extra) > 5 else ''}")
     for name, x in parameters.items():
         if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x):
             raise ValueError(f"{source}: field 'parameters', {name!r} must be a finite number, "

@@ -100,8 +100,9 @@ class Module:
         mine = self.config()
         if saved != mine:
             fields = [k for k in mine if saved.get(k) != mine[k]] + [k for k in saved if k not in mine]
-            what = "; ".join(f"{k}: file {modelfile._short(saved.get(k))}, model "
-                             f"{modelfile._short(mine.get(k))}" for k in fields[:5])
+            what = "; ".join(f"{modelfile._short(k)}: file {modelfile._short(saved.get(k))}, "
+                             f"model {modelfile._short(mine.get(k)) if k in mine else '(no such field)'}"
+                             for k in fields[:5])
             raise ValueError(f"{source} was saved from a different model ({what})")
         self.load_state_dict(parameters, source)
 

@@ -276,10 +276,33 @@ def check_formula(
         found += 1
     result.points = found
     result.verdict = "proved" if proved else "equal"
+    constant = _nonzero_constant(result.difference, theirs) if not proved else None
+    if constant is not None:  # wrong everywhere by that much, if within the tolerance
+        result.verdict = "wrong"
+        result.reason = (f"SymPy reduces the formula minus the engine's derivative to the "
+                         f"constant {constant:.6g}, not 0, beyond the rounding of constants")
+        mine, theirs = hand.value(recorded), engine_at(graph.gradients())
+        result.counterexample = counterexample("at the recorded point", {}, recorded, mine, theirs)
+        return result
     if not variables and not proved:
         result.reason = "; ".join(filter(None, [result.reason, "the graph has no variables to "
                                                 "draw random points for"]))
     return result
+
+
+def _nonzero_constant(difference: Any, engine: float) -> float | None:
+    """The number SymPy reduced formula - derivative to, when it is one and is larger than
+    the rounding of the graph's float constants (1e-13 of the derivative): 1000001/1000000
+    for 1 is wrong everywhere, though within the random points' tolerance."""
+    if difference is None or not getattr(difference, "is_number", False):
+        return None
+    try:
+        c = float(difference)
+    except (TypeError, ValueError):  # (a complex or undefined number)
+        return None
+    if not math.isfinite(c) or abs(c) <= 1e-13 * max(1.0, abs(engine)):
+        return None
+    return c
 
 
 def _prove(graph: Graph, node: Value, hand: _Formula, result: FormulaCheck) -> tuple[bool, str]:

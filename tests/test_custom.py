@@ -136,3 +136,14 @@ def test_two_input_ops_work_on_batches_and_bad_results_name_the_op() -> None:
         op(lambda x: "no", lambda x: 1.0, name="words")(Value(1.0))
     with pytest.raises(TypeError, match="op 'nothing': derivative: returned NoneType"):
         op(lambda x: x, lambda x: None, name="nothing")(Value(1.0)).backward()
+
+
+@pytest.mark.parametrize("name", ["sq\x1b]0;hi\x07", "two\nlines", "x" * 101])
+def test_an_op_name_every_tool_would_print_must_be_printable_and_short(name: str) -> None:
+    """A name with an escape code reached the terminal through locate, check and gradcheck."""
+    import math
+
+    import autograd
+
+    with pytest.raises(ValueError, match="op: the name must be printable text"):
+        autograd.op(math.sin, math.cos, name=name)

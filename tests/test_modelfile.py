@@ -152,3 +152,18 @@ def test_a_huge_label_is_shortened_in_an_error() -> None:
     with pytest.raises(ValueError) as err:
         Value(-1.0, label="x" * 10_000).log()
     assert len(str(err.value)) < 200 and "(label 'xxx" in str(err.value)
+
+
+@pytest.mark.parametrize("where", ["top level", "model"])
+def test_an_unknown_field_is_shortened_and_escaped(tmp_path: Path, where: str) -> None:
+    """An unknown field's name was echoed whole (9 kB), under "model" also unescaped."""
+    model = _model()
+    doc = _document(model)
+    target = doc if where == "top level" else doc["model"]
+    target["extra\x1b" * 1000] = 1
+    path = tmp_path / "odd.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    with pytest.raises(ValueError) as err:
+        model.load(path)
+    text = str(err.value)
+    assert len(text) < 300 and "\x1b" not in text and "…" in text

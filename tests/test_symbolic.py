@@ -586,3 +586,26 @@ def test_a_step_function_of_an_irrational_number_has_a_value(name: str) -> None:
     node = getattr(x.gelu() * 3.0 + 0.1, name)() + x * x
     assert _point_value(to_sympy(node), {"x": 1.0}) == node.data
     assert _point_value(symbolic_grad(node, x), {"x": 1.0}) == 2.0
+
+
+@pytest.mark.parametrize(("build", "formula"), [
+    (lambda x: x * 1.0, "1000001/1000000"),
+    (lambda x: x * 1e6, "1000000.001"),
+    (lambda x: x.sin() * 2.0, "2*cos(x) + 1e-9"),
+])
+def test_a_formula_off_by_a_constant_inside_the_tolerance_is_wrong(build, formula: str) -> None:
+    """SymPy reduces these differences to a nonzero number, so they are wrong everywhere;
+    they passed as "equal at 20 random points" because the numbers agree within rtol 1e-6."""
+    x = Value(0.7, label="x")
+    result = check_formula(build(x), x, formula)
+    assert result.verdict == "wrong" and "to the constant" in result.reason
+
+
+@pytest.mark.parametrize(("build", "formula"), [
+    (lambda x: x * (1.0 / 3.0), "1/3"),      # the graph's 1/3 is a rounded float
+    (lambda x: x / 3.0, "0.333333333333333"),  # 15 digits: the rounding of a constant
+    (lambda x: x * 0.1, "0.1"),
+])
+def test_the_rounding_of_a_constant_is_not_called_wrong(build, formula: str) -> None:
+    x = Value(0.7, label="x")
+    assert check_formula(build(x), x, formula).verdict in ("proved", "equal")
