@@ -350,6 +350,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         text = str(err)
         if command is not None and text.endswith("(see autograd --help)"):  # an unknown option
             text = text[:-len("(see autograd --help)")] + f"(see autograd {command} --help)"
+        for flag in ("--expect", "--explain", "--wrt"):
+            if text.startswith(f"argument {flag}: expected one argument"):  # "-sin(x)" is an option
+                text += f"; a value starting with '-' is written {flag}=-sin(x)"
         return _error(text, as_json)
     except (ValueError, ArithmeticError, TypeError) as err:
         return _error(str(err), as_json)

@@ -119,3 +119,10 @@ def test_a_number_that_rounds_to_zero_is_refused(capsys: pytest.CaptureFixture[s
     """--noise 1e-400 silently trained with 0 (the expression and --at refuse 1e-400)."""
     code, _, err = run(capsys, "train", "--steps", "1", option, "1e-400")
     assert code == 2 and "rounds to 0" in _one_line(err)
+
+
+def test_a_formula_starting_with_minus_gets_a_hint(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "grad", "cos(x)", "--at", "x=1", "--wrt", "x", "--expect", "-sin(x)")
+    assert code == 2 and "written --expect=-sin(x)" in _one_line(err)
+    code, out, _ = run(capsys, "grad", "cos(x)", "--at", "x=1", "--wrt", "x", "--expect=-sin(x)")
+    assert code == 0 and "proved equal" in out
