@@ -9,8 +9,9 @@ too); there that output is built instead as ``-logsumexp([0, v_k - v_top ...])``
 the same number, whose slopes are sums of positive terms: ``1 - p`` as the sum
 of the other inputs' p, exact to a few ulps.  At a tie for the top, that
 output's slopes cancel exactly (each term meets its mirror).  On a batch the top
-input is found sample by sample and picked by ``where`` nodes, as
-``cross_entropy`` picks its target.
+input is found sample by sample and each sample's form is picked by cuts (``where``
+nodes whose side not picked gets no gradient at all, so a sample's unused form
+never meets a 0).
 """
 
 from __future__ import annotations
