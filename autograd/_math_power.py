@@ -76,9 +76,9 @@ def one_minus_square(x: Any) -> Any:
     -(1 + x) + (1 - x) cancels: 8.9e-5 relative off for atanh'' at 1e-12), as
     (1 - x)(1 + x) beyond (no rounding of x**2 near +-1); each sample of a batch by its
     own |x|, as float mode picks."""
-    small = np.abs(_data(x)) < 0.5
     if x.__class__ is float:
-        return 1.0 - x * x if small else (1.0 - x) * (1.0 + x)
+        return 1.0 - x * x if abs(x) < 0.5 else (1.0 - x) * (1.0 + x)
+    small = np.abs(_data(x)) < 0.5
     if isinstance(x, ndarray):
         return np.where(small, 1.0 - x * x, (1.0 - x) * (1.0 + x))
     return per_sample([small, ~small], [lambda v: 1.0 - v * v, lambda v: (1.0 - v) * (1.0 + v)], x)

@@ -214,38 +214,31 @@ def mish_slope(x: Any) -> Any:
     if x.__class__ is float:
         xs = min(max(x, -1e300), 1e300)
         if x > 0.0:
-            e = math.exp(-x)
-            den = 1.0 + 2.0 * e * (1.0 + e)
-            return 1.0 + e * e * ((4.0 * xs - 2.0) + e * ((4.0 * xs - 4.0) - 4.0 * e)) / (den * den)
-        e = math.exp(x)
-        w = 4.0 * (xs + 1.0) + e * ((4.0 * xs + 6.0) + e * (4.0 + e))
-        d = 2.0 + e * (2.0 + e)
-        return e * w / (d * d)
+            return _mish_slope_pos(math.exp(-x), xs)
+        return _mish_slope_neg(math.exp(x), xs)
     if isinstance(x, ndarray):
         ea: Any = np.exp(-np.abs(x))
         xa = np.clip(x, -1e300, 1e300)
-        den_a = 1.0 + 2.0 * ea * (1.0 + ea)
-        pos_a = 1.0 + ea * ea * ((4.0 * xa - 2.0) + ea * ((4.0 * xa - 4.0) - 4.0 * ea)) / (den_a * den_a)
-        w_a = 4.0 * (xa + 1.0) + ea * ((4.0 * xa + 6.0) + ea * (4.0 + ea))
-        d_a = 2.0 + ea * (2.0 + ea)
-        return np.where(x > 0.0, pos_a, ea * w_a / (d_a * d_a))
+        return np.where(x > 0.0, _mish_slope_pos(ea, xa), _mish_slope_neg(ea, xa))
     # on a Value the same rational forms, each sample by its own side (create_graph's
     # first derivative is the plain pass's; the textbook form was 22 ulps off it, and its
     # own slope 2% off at 25); beyond |x| = 1e300, and at nan, the textbook form
     d = x.data
     pos = (d > 0.0) & (d < 1e300)
     huge = ~(np.abs(d) < 1e300)
-    return per_sample([pos, ~pos & ~huge, huge], [_mish_slope_pos, _mish_slope_neg, _mish_slope_text], x)
+    return per_sample([pos, ~pos & ~huge, huge], [lambda v: _mish_slope_pos(exp(-v), v),
+                                                  lambda v: _mish_slope_neg(exp(v), v),
+                                                  _mish_slope_text], x)
 
 
-def _mish_slope_pos(x: Any) -> Any:
-    e = exp(-x)
+def _mish_slope_pos(e: Any, x: Any) -> Any:
+    """mish'(x) for x > 0 from e = e**-x (any of the three kinds of argument)."""
     den = 1.0 + 2.0 * e * (1.0 + e)
     return 1.0 + e * e * ((4.0 * x - 2.0) + e * ((4.0 * x - 4.0) - 4.0 * e)) / (den * den)
 
 
-def _mish_slope_neg(x: Any) -> Any:
-    e = exp(x)
+def _mish_slope_neg(e: Any, x: Any) -> Any:
+    """mish'(x) for x <= 0 from e = e**x."""
     w = 4.0 * (x + 1.0) + e * ((4.0 * x + 6.0) + e * (4.0 + e))
     d = 2.0 + e * (2.0 + e)
     return e * w / (d * d)

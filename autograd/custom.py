@@ -34,6 +34,7 @@ import numpy as np
 
 from autograd.nodes import apply
 from autograd.ops import Op
+from autograd.text import clean
 from autograd.value import Value
 
 __all__ = ["CustomOp", "op"]
@@ -138,9 +139,8 @@ class CustomOp:
         if op_name == "<lambda>":
             op_name = "custom"
         if not op_name.isprintable() or len(op_name) > 100:  # it is printed by every tool
-            shown = repr(op_name)
             raise ValueError(f"op: the name must be printable text of at most 100 characters, "
-                             f"got {shown if len(shown) <= 60 else shown[:59] + '…'}")
+                             f"got {clean(repr(op_name), limit=60)}")
         fed = {"input": "x" if arity == 1 else "x, y", "output": "z", "both": "x, z"}[uses]
         if formula is None:
             formula = (f"{op_name}'({fed})",) if arity == 1 else (f"d{op_name}/dx({fed})",

@@ -26,7 +26,8 @@ from autograd.engine import Value
 from autograd.functions import logsumexp, where
 from autograd.functions import sum as vsum
 from autograd.softmaxes import softmax as _softmax
-from autograd.value_data import _short_number
+from autograd.text import clean
+from autograd.value_data import _short_number, to_data
 
 REDUCTIONS = ("mean", "sum")
 
@@ -43,11 +44,7 @@ def _const(t: Any, who: str) -> Any:
             raise ValueError(f"{who}: a batch of targets must be 1-D, got shape {t.shape}")
         return t.astype(np.float64)
     if isinstance(t, (int, float, np.integer, np.floating)) and not isinstance(t, bool):
-        try:
-            return float(t)
-        except OverflowError:
-            raise OverflowError(f"{who}: the target, {_short_number(t)}, is too large for a "
-                                "float64 (whose largest is 1.8e308)") from None
+        return to_data(t, f"{who}: the target")  # (a huge int refused by its size)
     if isinstance(t, (bool, np.bool_)):
         return float(t)
     if isinstance(t, (list, tuple)) and all(isinstance(x, (int, float, np.number)) for x in t):
@@ -249,9 +246,8 @@ def _softmax_ce(z: list[Value], y: Any, who: str) -> Value:
     if labels.dtype.kind == "f" and np.all(labels == np.round(labels)):
         labels = labels.astype(np.int64)
     if labels.dtype.kind not in "iu" or np.any((labels < 0) | (labels >= k)):
-        shown = _short_number(y) if isinstance(y, int) else repr(y)
-        raise ValueError(f"{who}: targets must be class indices in 0..{k - 1}, got "
-                         f"{shown if len(shown) <= 80 else shown[:79] + '…'}")
+        shown = _short_number(y) if isinstance(y, int) else clean(repr(y), limit=80)
+        raise ValueError(f"{who}: targets must be class indices in 0..{k - 1}, got {shown}")
     # -log softmax(z)[y] = log(1 + sum over c != y of e**(z_c - z_y)), one logsumexp of
     # [0, z_c - z_y ...]: its slopes are the softmax, so dL/dz_c = p_c and dL/dz_y =
     # -(sum of the other p_c), with no 1 - p_y to cancel (p_y - 1 at a confident logit

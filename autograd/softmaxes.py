@@ -23,6 +23,7 @@ import numpy as np
 
 from autograd import ops
 from autograd._math_masks import cut
+from autograd._math_smooth import _one_infinite_top
 from autograd.nodes import apply_nary
 from autograd.value import Operand, Value
 
@@ -56,13 +57,10 @@ def _tops(shifted: list[Value]) -> Any:
     data = [v.data for v in shifted]
     a = np.array(np.broadcast_arrays(*data), dtype=np.float64)
     top = np.argmax(a, axis=0)
+    single_inf, _ = _one_infinite_top(a)  # (logsumexp's slopes have their limits there)
     if a.ndim == 1:
-        m = a[top]
-        one = np.isfinite(m) or (m == np.inf and (a == np.inf).sum() == 1 and not np.isnan(a).any())
-        return int(top) if one else -1
-    m = a[top, np.arange(a.shape[1])]
-    one = np.isfinite(m) | ((m == np.inf) & ((a == np.inf).sum(axis=0) == 1) & ~np.isnan(a).any(axis=0))
-    found = np.where(one, top, -1)
+        return int(top) if np.isfinite(a[top]) or single_inf else -1
+    found = np.where(np.isfinite(a[top, np.arange(a.shape[1])]) | single_inf, top, -1)
     return int(found[0]) if (found == found[0]).all() else found
 
 
